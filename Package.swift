@@ -1,0 +1,47 @@
+// swift-tools-version: 6.1
+// mux: a headless terminal multiplexer. The module graph is one-way; see docs/architecture.md.
+
+import PackageDescription
+
+let package = Package(
+    name: "mux",
+    products: [
+        .executable(name: "mux", targets: ["mux"]),
+        .library(name: "MuxTerminal", targets: ["MuxTerminal"]),
+        .library(name: "MuxProtocol", targets: ["MuxProtocol"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    ],
+    targets: [
+        // libutf8proc from the system (apt: libutf8proc-dev). No pkgConfig: its .pc file adds a
+        // flag SwiftPM rejects with a warning on every build (see docs/architecture.md).
+        .systemLibrary(
+            name: "CUtf8proc",
+            providers: [.apt(["libutf8proc-dev"])]
+        ),
+        // Character widths and grapheme clusters; the only module that calls utf8proc.
+        .target(name: "MuxUnicode", dependencies: ["CUtf8proc"]),
+        // The VT emulator: parser, screen, scrollback, replies. Pure: no I/O.
+        .target(name: "MuxTerminal", dependencies: ["MuxUnicode"]),
+        // The wire protocol: frames and messages. Knows nothing of the emulator or server.
+        .target(name: "MuxProtocol"),
+        // posix_openpt + posix_spawn in C, so nothing but the C library runs in the child.
+        .target(name: "CPTYShim"),
+        .target(name: "MuxPTY", dependencies: ["CPTYShim"]),
+        .target(name: "MuxServer", dependencies: ["MuxTerminal", "MuxProtocol", "MuxPTY"]),
+        .target(name: "MuxClient", dependencies: ["MuxProtocol"]),
+        .executableTarget(
+            name: "mux",
+            dependencies: [
+                "MuxTerminal", "MuxServer", "MuxClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "MuxUnicodeTests", dependencies: ["MuxUnicode"]),
+        .testTarget(name: "MuxTerminalTests", dependencies: ["MuxTerminal"]),
+        .testTarget(name: "MuxPTYTests", dependencies: ["MuxPTY"]),
+        .testTarget(name: "MuxCLITests", dependencies: ["mux", "CPTYShim"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,123 @@
+// The real `mux` binary, run as a user would run it.
+
+import CPTYShim
+import Glibc
+import Testing
+
+/// The path of the built `mux` binary: it sits beside the test bundle SwiftPM runs.
+func muxBinaryPath() -> String {
+    var buffer = [CChar](repeating: 0, count: 4096)
+    let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+    precondition(n > 0, "cannot read /proc/self/exe")
+    let me = String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    return String(me[..<me.lastIndex(of: "/")!]) + "/mux"
+}
+
+struct RunResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// Runs the mux binary with `arguments`, feeding `input` on stdin.
+func runMux(_ arguments: [String], input: [UInt8] = []) throws -> RunResult {
+    try runProgram([muxBinaryPath()] + arguments, input: input)
+}
+
+/// Runs a program to completion. Its stdin and stderr are temporary files, so that only stdout is
+/// read while it runs and no helper thread is needed.
+func runProgram(_ argv: [String], input: [UInt8] = []) throws -> RunResult {
+    let inFile = try TemporaryFile(contents: input)
+    let errFile = try TemporaryFile(contents: [])
+    var outPipe: [Int32] = [0, 0]
+    guard mux_pipe_cloexec(&outPipe) == 0 else { throw POSIXFailure(what: "pipe") }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, inFile.path, O_RDONLY, 0)
+    posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+    posix_spawn_file_actions_addopen(&actions, 2, errFile.path, O_WRONLY, 0)
+    var pid: pid_t = 0
+    let cArgs = argv.map { strdup($0) } + [nil]
+    defer { for arg in cArgs { free(arg) } }
+    let rc = posix_spawn(&pid, argv[0], &actions, nil, cArgs, environ)
+    close(outPipe[1])
+    defer { close(outPipe[0]) }
+    guard rc == 0 else { throw POSIXFailure(what: "spawn \(argv[0]): \(rc)") }
+    let stdout = readToEnd(outPipe[0])
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    let exit = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    return RunResult(
+        status: exit, stdout: String(decoding: stdout, as: UTF8.self),
+        stderr: String(decoding: try errFile.contents(), as: UTF8.self))
+}
+
+struct POSIXFailure: Error { let what: String }
+
+/// A file under /tmp that is removed when the value goes away.
+final class TemporaryFile {
+    let path: String
+
+    init(contents: [UInt8]) throws {
+        var template = Array("/tmp/mux-test-XXXXXX".utf8CString)
+        let fd = mkstemp(&template)
+        guard fd >= 0 else { throw POSIXFailure(what: "mkstemp") }
+        path = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        defer { close(fd) }
+        var offset = 0
+        while offset < contents.count {
+            let n = contents.withUnsafeBytes { write(fd, $0.baseAddress! + offset, contents.count - offset) }
+            guard n > 0 else { throw POSIXFailure(what: "write \(path)") }
+            offset += n
+        }
+    }
+
+    func contents() throws -> [UInt8] {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw POSIXFailure(what: "open \(path)") }
+        defer { close(fd) }
+        return readToEnd(fd)
+    }
+
+    deinit { unlink(path) }
+}
+
+func readToEnd(_ fd: Int32) -> [UInt8] {
+    var result: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if n < 0 && errno == EINTR { continue }
+        if n <= 0 { break }
+        result += buffer[..<n]
+    }
+    return result
+}
+
+@Suite struct CLITests {
+    @Test func versionAndHelp() throws {
+        let version = try runMux(["--version"])
+        #expect(version.status == 0)
+        #expect(version.stdout.hasPrefix("0."))
+        let help = try runMux(["--help"])
+        #expect(help.status == 0)
+        for command in ["render", "attach", "lease", "server", "bench"] {
+            #expect(help.stdout.contains(command))
+        }
+    }
+
+    @Test(arguments: [["attach", "work"], ["ls"], ["lease", "take", "work"], ["server", "start"]])
+    func plannedCommandsFailClearly(arguments: [String]) throws {
+        let result = try runMux(arguments)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("not available yet"))
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func unknownFlagIsAClearError() throws {
+        let result = try runMux(["--no-such-flag"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("no-such-flag"))
+    }
+}
