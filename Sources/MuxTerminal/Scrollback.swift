@@ -1,0 +1,148 @@
+// The history above the primary screen: a bounded ring of lines stored compactly. A line of plain
+// text in the default look costs one byte per cell; any other line keeps its cells, trimmed.
+
+/// A line that has scrolled off the top of the primary screen.
+public struct HistoryLine: Hashable, Sendable {
+    /// Plain lines: one byte per cell, 0 for a never-written cell; empty when `cells` is used.
+    var text: [UInt8] = []
+    /// Other lines: the cells up to the last one that is not the default blank.
+    var cells: [Cell] = []
+    public var wrapped = false
+
+    init() {}
+
+    init(_ row: Row) {
+        assign(row)
+    }
+
+    /// Stores `row`, reusing this line's buffers when it can.
+    mutating func assign(_ row: Row) {
+        wrapped = row.wrapped
+        let used = row.usedWidth
+        var plain = true
+        row.cells.withUnsafeBufferPointer { buffer in
+            for x in 0..<used {
+                let cell = buffer[x]
+                if cell.content >= 0x7f
+                    || cell.foreground.rawValue | cell.background.rawValue | cell.attributes.rawValue != 0
+                {
+                    plain = false
+                    break
+                }
+            }
+        }
+        if plain {
+            cells = []
+            text.removeAll(keepingCapacity: true)
+            row.cells.withUnsafeBufferPointer { buffer in
+                for x in 0..<used { text.append(UInt8(truncatingIfNeeded: buffer[x].content)) }
+            }
+        } else {
+            text = []
+            cells = Array(row.cells[0..<used])
+        }
+    }
+
+    /// The line's cells, padded with blanks (or cut) to `columns`.
+    public func row(columns: Int) -> Row {
+        var row = Row(columns: columns)
+        row.wrapped = wrapped
+        if cells.isEmpty {
+            for (x, byte) in text.prefix(columns).enumerated() { row.cells[x].content = UInt32(byte) }
+        } else {
+            for (x, cell) in cells.prefix(columns).enumerated() { row.cells[x] = cell }
+            row.repairWideCharacters()
+        }
+        return row
+    }
+
+    /// The cells stored, without padding.
+    public var storedCells: [Cell] {
+        if cells.isEmpty { return text.map { Cell(content: UInt32($0)) } }
+        return cells
+    }
+
+    /// Bytes of memory this line holds beyond its slot in the ring (for the memory benchmark).
+    var heapBytes: Int { text.capacity + cells.capacity * MemoryLayout<Cell>.stride }
+}
+
+/// A ring of at most `limit` history lines, oldest first.
+public struct Scrollback: Sendable {
+    public private(set) var limit: Int
+    private var lines: [HistoryLine] = []
+    private var start = 0
+
+    public init(limit: Int) {
+        self.limit = max(0, limit)
+    }
+
+    public var count: Int { lines.count }
+    public var isEmpty: Bool { lines.isEmpty }
+
+    /// Line `index`, 0 being the oldest.
+    public subscript(index: Int) -> HistoryLine {
+        lines[(start + index) % lines.count]
+    }
+
+    /// Adds `row` as the newest line, dropping the oldest when full.
+    mutating func push(_ row: Row) {
+        guard limit > 0 else { return }
+        if lines.count < limit {
+            lines.append(HistoryLine(row))
+        } else {
+            lines[start].assign(row)
+            start = (start + 1) % lines.count
+        }
+    }
+
+    /// Removes and returns the newest line (the screen takes it back when it grows taller).
+    mutating func popNewest() -> HistoryLine? {
+        guard !lines.isEmpty else { return nil }
+        normalize()
+        return lines.removeLast()
+    }
+
+    /// Calls `body` on every stored cell (plain lines hold no table references and are skipped).
+    mutating func forEachCell(_ body: (inout Cell) -> Void) {
+        for index in lines.indices where !lines[index].cells.isEmpty {
+            lines[index].cells.withUnsafeMutableBufferPointer { for x in $0.indices { body(&$0[x]) } }
+        }
+    }
+
+    mutating func removeAll() {
+        lines = []
+        start = 0
+    }
+
+    /// Replaces the whole history, keeping the newest `limit` lines.
+    mutating func replace(with newLines: [HistoryLine]) {
+        lines = Array(newLines.suffix(limit))
+        start = 0
+    }
+
+    mutating func setLimit(_ newLimit: Int) {
+        normalize()
+        limit = max(0, newLimit)
+        if lines.count > limit { lines.removeFirst(lines.count - limit) }
+    }
+
+    /// All lines, oldest first.
+    public var allLines: [HistoryLine] {
+        var result: [HistoryLine] = []
+        result.reserveCapacity(lines.count)
+        for index in 0..<lines.count { result.append(self[index]) }
+        return result
+    }
+
+    /// Bytes of heap memory the history holds (slots plus line buffers).
+    public var retainedBytes: Int {
+        lines.capacity * MemoryLayout<HistoryLine>.stride + lines.reduce(0) { $0 + $1.heapBytes }
+    }
+
+    private mutating func normalize() {
+        if start != 0 {
+            lines = Array(lines[start...] + lines[..<start])
+            start = 0
+        }
+    }
+}

@@ -1,0 +1,11 @@
+// The terminal as the parser's handler: each parser action forwards to a named operation.
+
+extension Terminal: VTParserHandler {
+    public mutating func printASCII(_ bytes: UnsafeBufferPointer<UInt8>) { printASCIIRun(bytes) }
+    public mutating func print(_ scalar: Unicode.Scalar) { printScalar(scalar) }
+    public mutating func execute(_ control: UInt8) { executeControl(control) }
+    public mutating func csiDispatch(_ sequence: CSISequence) { controlSequence(sequence) }
+    public mutating func escDispatch(intermediates: Intermediates, final: UInt8) {
+        escapeSequence(intermediates: intermediates, final: final)
+    }
+}

@@ -1,0 +1,107 @@
+// SM/RM and DECSET/DECRST, and DECRQM reports of the same modes.
+
+extension Terminal {
+    mutating func setModes(_ s: CSISequence, on: Bool) {
+        for index in 0..<s.count {
+            let mode = Int(s.parameters[index])
+            if s.marker == 0x3f {
+                setPrivateMode(mode, on: on)
+            } else {
+                setANSIMode(mode, on: on)
+            }
+        }
+    }
+
+    mutating func setANSIMode(_ mode: Int, on: Bool) {
+        switch mode {
+        case 4: modes.insert = on
+        case 20: modes.linefeedNewline = on
+        default: break
+        }
+    }
+
+    mutating func setPrivateMode(_ mode: Int, on: Bool) {
+        switch mode {
+        case 1: modes.applicationCursorKeys = on
+        case 5: modes.reverseVideo = on
+        case 6:
+            modes.origin = on
+            setCursorPosition(row: 1, column: 1)
+        case 7:
+            modes.autowrap = on
+            if !on { cursor.pendingWrap = false }
+        case 12: modes.cursorBlink = on
+        case 25: modes.cursorVisible = on
+        case 66: modes.applicationKeypad = on
+        case 9, 1000, 1002, 1003:
+            let tracking = MouseTracking(rawValue: UInt16(mode))!
+            if on {
+                modes.mouseTracking = tracking
+            } else if modes.mouseTracking == tracking {
+                modes.mouseTracking = .none
+            }
+        case 1005, 1006, 1015:
+            let encoding = MouseEncoding(rawValue: UInt16(mode))!
+            if on {
+                modes.mouseEncoding = encoding
+            } else if modes.mouseEncoding == encoding {
+                modes.mouseEncoding = .x10
+            }
+        case 1004: modes.focusEvents = on
+        case 1007: modes.alternateScroll = on
+        case 2004: modes.bracketedPaste = on
+        case 2026: modes.synchronizedOutput = on
+        case 47:
+            if on { enterAlternateScreen(clear: false) } else { leaveAlternateScreen(clear: false) }
+        case 1047:
+            if on { enterAlternateScreen(clear: false) } else { leaveAlternateScreen(clear: true) }
+        case 1048:
+            if on { saveCursor() } else { restoreCursor() }
+        case 1049:
+            if on {
+                if !usingAlternateScreen { saveCursor() }
+                enterAlternateScreen(clear: true)
+            } else if usingAlternateScreen {
+                leaveAlternateScreen(clear: false)
+                restoreCursor()
+            }
+        default: break
+        }
+    }
+
+    /// The DECRQM answer for a mode: 1 set, 2 reset, 0 not recognised.
+    func modeState(_ mode: Int, dec: Bool) -> Int {
+        func state(_ on: Bool) -> Int { on ? 1 : 2 }
+        if !dec {
+            switch mode {
+            case 4: return state(modes.insert)
+            case 20: return state(modes.linefeedNewline)
+            default: return 0
+            }
+        }
+        switch mode {
+        case 1: return state(modes.applicationCursorKeys)
+        case 5: return state(modes.reverseVideo)
+        case 6: return state(modes.origin)
+        case 7: return state(modes.autowrap)
+        case 12: return state(modes.cursorBlink)
+        case 25: return state(modes.cursorVisible)
+        case 66: return state(modes.applicationKeypad)
+        case 9, 1000, 1002, 1003: return state(modes.mouseTracking.rawValue == mode)
+        case 1005, 1006, 1015: return state(modes.mouseEncoding.rawValue == mode)
+        case 1004: return state(modes.focusEvents)
+        case 1007: return state(modes.alternateScroll)
+        case 2004: return state(modes.bracketedPaste)
+        case 2026: return state(modes.synchronizedOutput)
+        case 47, 1047, 1049: return state(usingAlternateScreen)
+        default: return 0
+        }
+    }
+
+    /// DECRQM: `CSI Ps $ p` (ANSI) or `CSI ? Ps $ p` (DEC).
+    mutating func reportMode(_ s: CSISequence) {
+        let mode = s.parameter(0, default: 0)
+        let dec = s.marker == 0x3f
+        reply("\u{1b}[\(dec ? "?" : "")\(mode);\(modeState(mode, dec: dec))$y")
+    }
+}

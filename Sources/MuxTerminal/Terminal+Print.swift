@@ -1,0 +1,152 @@
+// Printing: autowrap with the pending-wrap flag, insert mode, character sets, wide characters and
+// grapheme clusters. The ASCII path writes whole runs into a row without per-character checks.
+
+import MuxUnicode
+
+extension Terminal {
+    /// Prints a run of bytes 0x20–0x7E.
+    mutating func printASCIIRun(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard charsets.isPlainASCII && !modes.insert else {
+            for byte in bytes { printGraphic(byte) }
+            return
+        }
+        var index = 0
+        let count = bytes.count
+        let template = cursor.pen.with(content: 0, shape: 0)
+        while index < count {
+            if cursor.pendingWrap && modes.autowrap { wrapToNextLine() }
+            let x = cursor.x
+            let n = min(columns - x, count - index)
+            let y = cursor.y
+            screen.rows[y].splitWideCharacters(at: x..<(x + n))
+            screen.rows[y].cells.withUnsafeMutableBufferPointer { row in
+                var cell = template
+                for k in 0..<n {
+                    cell.content = UInt32(bytes[index + k])
+                    row[x + k] = cell
+                }
+            }
+            index += n
+            if x + n >= columns {
+                cursor.x = columns - 1
+                cursor.pendingWrap = modes.autowrap
+            } else {
+                cursor.x = x + n
+                cursor.pendingWrap = false
+            }
+        }
+        lastPrinted = UInt32(bytes[count - 1])
+    }
+
+    /// Prints one byte 0x20–0x7E through the character set invoked into GL (or a single shift).
+    mutating func printGraphic(_ byte: UInt8) {
+        let slot = charsets.singleShift != 0 ? charsets.singleShift : charsets.gl
+        charsets.singleShift = 0
+        let content = charsets[slot].map(byte)
+        printCell(content: content, width: 1)
+    }
+
+    /// Prints a non-ASCII scalar: it joins the previous cell's cluster or begins a cell.
+    mutating func printScalar(_ scalar: Unicode.Scalar) {
+        charsets.singleShift = 0
+        let width = CharacterWidth.of(scalar)
+        if let (x, y) = previousCell(), screen.rows[y].cells[x].content != 0,
+            width == 0 || !GraphemeBreaker.alwaysStartsCluster(scalar)
+                || GraphemeBreaker.isPrepend(Unicode.Scalar(screen.rows[y].cells[x].content) ?? " ")
+        {
+            let previous = scalars(of: screen.rows[y].cells[x])
+            if GraphemeBreaker.extends(previous, with: scalar) {
+                extendCluster(x: x, y: y, with: previous + [scalar])
+                return
+            }
+        }
+        printCell(content: scalar.value, width: max(width, 1))
+    }
+
+    /// The cell the last character went into, if the cursor is still just after it on its row.
+    func previousCell() -> (Int, Int)? {
+        var x: Int
+        if cursor.pendingWrap {
+            x = cursor.x
+        } else if cursor.x > 0 {
+            x = cursor.x - 1
+        } else {
+            return nil
+        }
+        if screen.rows[cursor.y].cells[x].isSpacer && x > 0 { x -= 1 }
+        return (x, cursor.y)
+    }
+
+    /// Replaces the content of the cell at (x, y) with a cluster, widening it if the cluster now
+    /// takes two cells (VS16, a regional-indicator pair) and there is room.
+    mutating func extendCluster(x: Int, y: Int, with scalars: [Unicode.Scalar]) {
+        if clusters.count >= clusterCollectionThreshold { collectGarbage() }
+        let index = clusters.index(of: scalars) ?? 0
+        guard index != 0 else { return }
+        screen.rows[y].cells[x].content = Cell.clusterFlag | UInt32(index)
+        lastPrinted = Cell.clusterFlag | UInt32(index)
+        let cell = screen.rows[y].cells[x]
+        guard !cell.isWide, CharacterWidth.of(cluster: scalars) == 2, x + 1 < columns,
+            cursor.x == x + 1 && !cursor.pendingWrap
+        else { return }
+        screen.rows[y].splitWideCharacters(at: (x + 1)..<(x + 2))
+        screen.rows[y].cells[x].attributes.set(CellAttributes.wide, true)
+        screen.rows[y].cells[x + 1] = cell.with(content: 0, shape: CellAttributes.spacer)
+        advanceCursor(from: x + 1, by: 1)
+    }
+
+    /// Writes one character of `width` cells at the cursor and moves the cursor past it.
+    mutating func printCell(content: UInt32, width: Int) {
+        if cursor.pendingWrap && modes.autowrap { wrapToNextLine() }
+        if width == 2 && cursor.x == columns - 1 {
+            if modes.autowrap {
+                wrapToNextLine()
+            } else if columns >= 2 {
+                cursor.x = columns - 2  // xterm keeps a wide character whole at the margin
+            } else {
+                return
+            }
+        }
+        let x = cursor.x
+        let y = cursor.y
+        if modes.insert { insertBlankCells(count: width) }
+        let end = min(x + width, columns)
+        screen.rows[y].splitWideCharacters(at: x..<end)
+        let pen = cursor.pen
+        screen.rows[y].cells[x] = pen.with(content: content, shape: width == 2 ? CellAttributes.wide : 0)
+        if width == 2 { screen.rows[y].cells[x + 1] = pen.with(content: 0, shape: CellAttributes.spacer) }
+        lastPrinted = content
+        advanceCursor(from: x, by: width)
+    }
+
+    mutating func advanceCursor(from x: Int, by width: Int) {
+        if x + width >= columns {
+            cursor.x = columns - 1
+            cursor.pendingWrap = modes.autowrap
+        } else {
+            cursor.x = x + width
+            cursor.pendingWrap = false
+        }
+    }
+
+    /// Autowrap: marks the row as continuing, returns the carriage and moves down a line.
+    mutating func wrapToNextLine() {
+        screen.rows[cursor.y].wrapped = true
+        cursor.x = 0
+        cursor.pendingWrap = false
+        index()
+    }
+
+    /// REP: prints the last graphic character `count` more times.
+    mutating func repeatLastCharacter(_ count: Int) {
+        guard lastPrinted != 0 else { return }
+        let content = lastPrinted
+        let width: Int
+        if content & Cell.clusterFlag != 0 {
+            width = CharacterWidth.of(cluster: clusters[Int(content & ~Cell.clusterFlag)])
+        } else {
+            width = max(1, CharacterWidth.of(Unicode.Scalar(content) ?? " "))
+        }
+        for _ in 0..<min(count, columns * rows) { printCell(content: content, width: width) }
+    }
+}

@@ -1,0 +1,96 @@
+// The final state as documents: plain text, text with SGR, and the JSON schema of
+// docs/render-json.md, shared by `mux render` and `mux capture`.
+
+extension Terminal {
+    /// The visible rows, one per line.
+    public func renderText() -> String {
+        visibleLines.map { $0 + "\n" }.joined()
+    }
+
+    /// The visible rows with their look as SGR sequences, each row ending in a reset.
+    public func renderANSI() -> String {
+        var output = ""
+        for row in screen.rows {
+            var current = Cell.blank
+            var currentExtras = CellExtras()
+            let used = row.usedWidth
+            var line = ""
+            for cell in row.cells[0..<used] where !cell.isSpacer {
+                let look = cell.with(content: 0, shape: 0)
+                let cellExtras = extras(of: cell)
+                if look != current || cellExtras.underlineColor != currentExtras.underlineColor {
+                    line += "\u{1b}[\(sgrParameters(look, extras: cellExtras))m"
+                    current = look
+                    currentExtras = cellExtras
+                }
+                line += cell.content == 0 ? " " : String(String.UnicodeScalarView(scalars(of: cell)))
+            }
+            if current != Cell.blank { line += "\u{1b}[0m" }
+            output += line + "\n"
+        }
+        return output
+    }
+
+    /// One JSON document describing the final state (schema: docs/render-json.md).
+    public func renderJSON() -> String {
+        var json = "{"
+        json += "\"cols\":\(columns),\"rows\":\(rows),"
+        json += "\"cursor\":{\"x\":\(cursor.x),\"y\":\(cursor.y),\"visible\":\(modes.cursorVisible),"
+        json += "\"pendingWrap\":\(cursor.pendingWrap)},"
+        json += "\"alternateScreen\":\(usingAlternateScreen),"
+        json += "\"title\":\(jsonString(title)),"
+        json += "\"lines\":[" + visibleLines.map(jsonString).joined(separator: ",") + "],"
+        json += "\"history\":[" + historyLines.map(jsonString).joined(separator: ",") + "],"
+        json += "\"runs\":["
+        json += screen.rows.map { row in
+            "[" + styledRuns(of: row.cells).map(jsonRun).joined(separator: ",") + "]"
+        }.joined(separator: ",")
+        json += "]}"
+        return json
+    }
+
+    private func jsonRun(_ run: StyledRun) -> String {
+        var fields = ["\"from\":\(run.from)", "\"to\":\(run.to)"]
+        func color(_ color: Color) -> String {
+            if let index = color.paletteIndex { return "\(index)" }
+            return jsonString(color.description)
+        }
+        if !run.look.foreground.isDefault { fields.append("\"fg\":\(color(run.look.foreground))") }
+        if !run.look.background.isDefault { fields.append("\"bg\":\(color(run.look.background))") }
+        let attributes = run.look.attributes
+        let flags: [(String, UInt32)] = [
+            ("bold", CellAttributes.bold), ("faint", CellAttributes.faint), ("italic", CellAttributes.italic),
+            ("blink", CellAttributes.blink), ("rapidBlink", CellAttributes.rapidBlink),
+            ("inverse", CellAttributes.inverse), ("invisible", CellAttributes.invisible),
+            ("strikethrough", CellAttributes.strikethrough), ("overline", CellAttributes.overline),
+        ]
+        for (name, flag) in flags where attributes.has(flag) { fields.append("\"\(name)\":true") }
+        if attributes.underline != .none { fields.append("\"underline\":\(attributes.underline.rawValue)") }
+        if !run.extras.underlineColor.isDefault {
+            fields.append("\"underlineColor\":\(color(run.extras.underlineColor))")
+        }
+        if let link = hyperlink(run.extras.hyperlink) {
+            fields.append("\"link\":\(jsonString(link.uri))")
+            if !link.id.isEmpty { fields.append("\"linkId\":\(jsonString(link.id))") }
+        }
+        return "{" + fields.joined(separator: ",") + "}"
+    }
+}
+
+/// `text` as a JSON string literal.
+func jsonString(_ text: String) -> String {
+    var result = "\""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\"": result += "\\\""
+        case "\\": result += "\\\\"
+        case "\n": result += "\\n"
+        case "\r": result += "\\r"
+        case "\t": result += "\\t"
+        case _ where scalar.value < 0x20 || scalar.value == 0x7f:
+            result += "\\u00" + hex2(UInt8(scalar.value))
+        default: result.unicodeScalars.append(scalar)
+        }
+    }
+    return result + "\""
+}

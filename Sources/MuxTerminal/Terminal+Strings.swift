@@ -1,0 +1,187 @@
+// Operating system commands and device control strings: titles (OSC 0/1/2), the working directory
+// (OSC 7), hyperlinks (OSC 8), colours (OSC 4/104, 10/11/12, 110–112), the clipboard (OSC 52,
+// behind a policy), and DECRQSS. Other DCS strings and all APC/PM/SOS strings are consumed.
+
+extension Terminal {
+    public mutating func oscDispatch(_ data: ArraySlice<UInt8>, bellTerminated: Bool) {
+        let terminator = bellTerminated ? "\u{07}" : "\u{1b}\\"
+        let separator = data.firstIndex(of: 0x3b) ?? data.endIndex
+        guard let command = Int(String(decoding: data[data.startIndex..<separator], as: UTF8.self)) else { return }
+        let argument = separator < data.endIndex ? data[(separator + 1)...] : []
+        let text = String(decoding: argument, as: UTF8.self)
+        switch command {
+        case 0:
+            title = text
+            iconName = text
+            effects.titleChanged = true
+        case 1:
+            iconName = text
+            effects.titleChanged = true
+        case 2:
+            title = text
+            effects.titleChanged = true
+        case 4:
+            setPaletteColors(text, terminator: terminator)
+        case 7:
+            workingDirectory = text
+        case 8:
+            setHyperlink(text)
+        case 10, 11, 12:
+            setDynamicColors(from: command, text, terminator: terminator)
+        case 52:
+            setClipboard(text)
+        case 104:
+            if text.isEmpty {
+                paletteOverrides = [:]
+            } else {
+                for item in text.split(separator: ";") {
+                    if let index = UInt8(item) { paletteOverrides[index] = nil }
+                }
+            }
+        case 110, 111, 112:
+            dynamicColors[command - 100] = nil
+        default:
+            break
+        }
+    }
+
+    public mutating func dcsDispatch(_ header: CSISequence, data: ArraySlice<UInt8>) {
+        // DECRQSS: DCS $ q <setting> ST
+        guard header.marker == 0, header.intermediates == Intermediates(0x24), header.final == 0x71 else { return }
+        let setting = String(decoding: data, as: UTF8.self)
+        switch setting {
+        case "m": reply("\u{1b}P1$r\(sgrParameters(cursor.pen, extras: penExtras))m\u{1b}\\")
+        case "r": reply("\u{1b}P1$r\(scrollTop + 1);\(scrollBottom + 1)r\u{1b}\\")
+        case " q": reply("\u{1b}P1$r\(cursorShape.rawValue) q\u{1b}\\")
+        default: reply("\u{1b}P0$r\u{1b}\\")
+        }
+    }
+
+    /// OSC 8: `params;uri`; an empty URI ends the link. `id=` in params ties cells together.
+    private mutating func setHyperlink(_ text: String) {
+        guard let split = text.firstIndex(of: ";") else { return }
+        let parameters = text[..<split]
+        let uri = String(text[text.index(after: split)...])
+        if uri.isEmpty {
+            penExtras.hyperlink = 0
+        } else {
+            var id = ""
+            for item in parameters.split(separator: ":") where item.hasPrefix("id=") {
+                id = String(item.dropFirst(3))
+            }
+            let link = Hyperlink(id: id, uri: uri)
+            if hyperlinks.index(of: link) == nil { collectGarbage() }
+            penExtras.hyperlink = hyperlinks.index(of: link) ?? 0
+        }
+        updatePenExtras()
+    }
+
+    /// OSC 4: pairs of `index;spec`; a spec of `?` asks for the colour.
+    private mutating func setPaletteColors(_ text: String, terminator: String) {
+        let items = text.split(separator: ";", omittingEmptySubsequences: false)
+        var index = 0
+        while index + 1 < items.count {
+            if let slot = UInt8(items[index]) {
+                let spec = items[index + 1]
+                if spec == "?" {
+                    let color = paletteColor(slot)
+                    reply("\u{1b}]4;\(slot);\(xParseColorString(color))\(terminator)")
+                } else if let color = parseColorSpec(spec) {
+                    paletteOverrides[slot] = color
+                }
+            }
+            index += 2
+        }
+    }
+
+    /// OSC 10, 11, 12: each following `;spec` sets (or with `?` asks for) the next colour in turn.
+    private mutating func setDynamicColors(from first: Int, _ text: String, terminator: String) {
+        var which = first
+        for spec in text.split(separator: ";", omittingEmptySubsequences: false) where which <= 12 {
+            if spec == "?" {
+                reply("\u{1b}]\(which);\(xParseColorString(dynamicColor(which)))\(terminator)")
+            } else if let color = parseColorSpec(spec) {
+                dynamicColors[which - 10] = color
+            }
+            which += 1
+        }
+    }
+
+    /// OSC 52: `selections;base64`. Writes become an effect when the policy allows; queries (`?`)
+    /// are never answered, so a program cannot read a client's clipboard.
+    private mutating func setClipboard(_ text: String) {
+        guard let split = text.firstIndex(of: ";") else { return }
+        let data = String(text[text.index(after: split)...])
+        guard data != "?", environment.allowClipboardWrite else { return }
+        effects.clipboardWrites.append(ClipboardWrite(selections: String(text[..<split]), base64: data))
+    }
+
+    /// The colour the program sees for palette entry `index`: its override or xterm's default.
+    func paletteColor(_ index: UInt8) -> (UInt8, UInt8, UInt8) {
+        if let override = paletteOverrides[index], let rgb = override.rgb { return rgb }
+        return Terminal.defaultPalette(index)
+    }
+
+    /// OSC 10 foreground, 11 background, 12 cursor colour.
+    func dynamicColor(_ which: Int) -> (UInt8, UInt8, UInt8) {
+        if let color = dynamicColors[which - 10], let rgb = color.rgb { return rgb }
+        switch which {
+        case 10: return environment.foreground
+        case 11: return environment.background
+        default: return environment.cursorColor
+        }
+    }
+
+    /// xterm's default 256-colour palette.
+    static func defaultPalette(_ index: UInt8) -> (UInt8, UInt8, UInt8) {
+        let base: [(UInt8, UInt8, UInt8)] = [
+            (0, 0, 0), (205, 0, 0), (0, 205, 0), (205, 205, 0), (0, 0, 238), (205, 0, 205), (0, 205, 205),
+            (229, 229, 229), (127, 127, 127), (255, 0, 0), (0, 255, 0), (255, 255, 0), (92, 92, 255),
+            (255, 0, 255), (0, 255, 255), (255, 255, 255),
+        ]
+        if index < 16 { return base[Int(index)] }
+        if index < 232 {
+            let levels: [UInt8] = [0, 95, 135, 175, 215, 255]
+            let i = Int(index) - 16
+            return (levels[i / 36], levels[i / 6 % 6], levels[i % 6])
+        }
+        let gray = UInt8(8 + (Int(index) - 232) * 10)
+        return (gray, gray, gray)
+    }
+}
+
+/// `rgb:rrrr/gggg/bbbb`, the form xterm answers colour queries with.
+func xParseColorString(_ color: (UInt8, UInt8, UInt8)) -> String {
+    "rgb:" + [color.0, color.1, color.2].map { hex2($0) + hex2($0) }.joined(separator: "/")
+}
+
+/// Parses `rgb:r/g/b` (1–4 hex digits each) and `#rgb`, `#rrggbb`, `#rrrrggggbbbb`.
+func parseColorSpec(_ spec: Substring) -> Color? {
+    func scale(_ digits: Substring) -> UInt8? {
+        guard (1...4).contains(digits.count), let value = UInt32(digits, radix: 16) else { return nil }
+        let maximum = (UInt32(1) << (4 * UInt32(digits.count))) - 1
+        return UInt8((value * 255 + maximum / 2) / maximum)
+    }
+    if spec.hasPrefix("rgb:") {
+        let parts = spec.dropFirst(4).split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 3, let r = scale(parts[0]), let g = scale(parts[1]), let b = scale(parts[2]) else {
+            return nil
+        }
+        return .rgb(r, g, b)
+    }
+    if spec.hasPrefix("#") {
+        let digits = spec.dropFirst()
+        guard digits.count % 3 == 0, digits.count >= 3, digits.count <= 12 else { return nil }
+        let width = digits.count / 3
+        var components: [UInt8] = []
+        var start = digits.startIndex
+        for _ in 0..<3 {
+            let end = digits.index(start, offsetBy: width)
+            guard let value = scale(digits[start..<end]) else { return nil }
+            components.append(value)
+            start = end
+        }
+        return .rgb(components[0], components[1], components[2])
+    }
+    return nil
+}
