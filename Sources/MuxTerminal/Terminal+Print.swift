@@ -49,6 +49,7 @@ extension Terminal {
     /// Prints a non-ASCII scalar: it joins the previous cell's cluster or begins a cell.
     mutating func printScalar(_ scalar: Unicode.Scalar) {
         charsets.singleShift = 0
+        if scalar.value < 0xa0 { return }  // C1 controls arrive as scalars in UTF-8; never printed
         let width = CharacterWidth.of(scalar)
         if let (x, y) = previousCell(), screen.rows[y].cells[x].content != 0,
             width == 0 || !GraphemeBreaker.alwaysStartsCluster(scalar)

@@ -80,6 +80,11 @@ public struct Effects: Hashable, Sendable {
 public struct ClipboardWrite: Hashable, Sendable {
     public var selections: String
     public var base64: String
+
+    public init(selections: String, base64: String) {
+        self.selections = selections
+        self.base64 = base64
+    }
 }
 
 /// A terminal: the state a VT parser's actions change.

@@ -121,3 +121,65 @@ func readToEnd(_ fd: Int32) -> [UInt8] {
         #expect(result.stderr.contains("no-such-flag"))
     }
 }
+
+@Suite struct RenderCommandTests {
+    @Test func textFormatPrintsTheVisibleRows() throws {
+        let result = try runMux(["render", "--size", "10x3"], input: Array("hello\r\n\u{1b}[31mworld\u{1b}[0m".utf8))
+        #expect(result.status == 0)
+        #expect(result.stdout == "hello\nworld\n\n")
+    }
+
+    @Test func ansiFormatCarriesAttributes() throws {
+        let result = try runMux(
+            ["render", "--size", "10x1", "--format", "ansi", "-"], input: Array("a\u{1b}[1;31mb".utf8))
+        #expect(result.stdout == "a\u{1b}[0;1;31mb\u{1b}[0m\n")
+    }
+
+    @Test func jsonFormatFollowsTheSchema() throws {
+        let input = "\u{1b}]2;T\u{7}ab\u{1b}[1;38;2;16;32;48mcd\r\n中\u{1b}[4:3;41me"
+        let result = try runMux(["render", "--size", "6x2", "--format", "json"], input: Array(input.utf8))
+        #expect(result.status == 0)
+        let expected = """
+            {"cols":6,"rows":2,"cursor":{"x":3,"y":1,"visible":true,"pendingWrap":false},\
+            "alternateScreen":false,"title":"T","lines":["abcd","中e"],"history":[],\
+            "runs":[[{"from":2,"to":4,"fg":"#102030","bold":true}],\
+            [{"from":0,"to":2,"fg":"#102030","bold":true},\
+            {"from":2,"to":3,"fg":"#102030","bg":1,"bold":true,"underline":3}]]}
+
+            """
+        #expect(result.stdout == expected)
+    }
+
+    @Test func historyAppearsInJSON() throws {
+        let result = try runMux(["render", "--size", "5x1", "--format", "json"], input: Array("1\r\n2\r\n3".utf8))
+        #expect(result.stdout.contains("\"lines\":[\"3\"],\"history\":[\"1\",\"2\"]"))
+    }
+
+    @Test func readsAFile() throws {
+        let file = try TemporaryFile(contents: Array("from a file".utf8))
+        let result = try runMux(["render", "--size", "20x1", file.path])
+        #expect(result.stdout == "from a file\n")
+    }
+
+    @Test func missingFileIsOneLineError() throws {
+        let result = try runMux(["render", "/nonexistent/mux-input"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("cannot read /nonexistent/mux-input"))
+        #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test(arguments: [["--size", "0x5"], ["--size", "banana"], ["--format", "pdf"], ["--scrollback", "-1"]])
+    func badArgumentsAreRefused(arguments: [String]) throws {
+        let result = try runMux(["render"] + arguments, input: [])
+        #expect(result.status != 0)
+        #expect(!result.stderr.isEmpty)
+    }
+
+    @Test func garbageInputNeverCrashes() throws {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<200_000).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let result = try runMux(["render", "--size", "40x10", "--format", "json"], input: bytes)
+        #expect(result.status == 0)
+        #expect(result.stdout.hasPrefix("{\"cols\":40"))
+    }
+}

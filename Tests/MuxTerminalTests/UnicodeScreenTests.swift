@@ -1,0 +1,60 @@
+// Wide characters and grapheme clusters on the grid.
+
+import Testing
+
+@testable import MuxTerminal
+
+@Suite struct UnicodeScreenTests {
+    static let cases: [ScreenCase] = [
+        ScreenCase(name: "wide takes two cells", input: "中a", lines: ["中a"], cursor: (3, 0)),
+        ScreenCase(
+            name: "wide at the last column wraps", input: "012345678中", lines: ["012345678", "中"], cursor: (2, 1)),
+        ScreenCase(name: "wide exactly at the end pends", input: "01234567中", lines: ["01234567中"], cursor: (9, 0)),
+        ScreenCase(name: "overwriting the left half blanks the right", input: "中\rx", lines: ["x"]),
+        ScreenCase(name: "overwriting the right half blanks the left", input: "中⎋[1;2Hx", lines: [" x"]),
+        ScreenCase(name: "narrow over the middle of two wides", input: "中文⎋[1;2Hxy", lines: [" xy"]),
+        ScreenCase(name: "wide with autowrap off at the margin", input: "⎋[?7l012345678中", lines: ["01234567中"]),
+        ScreenCase(name: "combining mark joins its base", input: "e\u{301}x", lines: ["e\u{301}x"], cursor: (2, 0)),
+        ScreenCase(name: "ZWJ family is one wide cell", input: "👨‍👩‍👧‍👦x", lines: ["👨‍👩‍👧‍👦x"], cursor: (3, 0)),
+        ScreenCase(name: "flag is one wide cell", input: "🇫🇷x", lines: ["🇫🇷x"], cursor: (3, 0)),
+        ScreenCase(name: "VS16 widens its base", input: "❤\u{FE0F}x", lines: ["❤\u{FE0F}x"], cursor: (3, 0)),
+        ScreenCase(name: "mark after a wide joins it", input: "中\u{301}", lines: ["中\u{301}"], cursor: (2, 0)),
+        ScreenCase(
+            name: "mark at the margin with a wrap pending joins", input: "012345678e\u{301}",
+            lines: ["012345678e\u{301}"]),
+        ScreenCase(name: "mark with no base takes a cell", input: "\u{301}x", lines: ["\u{301}x"], cursor: (2, 0)),
+        ScreenCase(name: "ICH splits a wide character", input: "中文\r⎋[C⎋[@", lines: ["   文"]),
+        ScreenCase(name: "DCH splits a wide character", input: "a中b\r⎋[2C⎋[P", lines: ["a b"]),
+        ScreenCase(name: "ECH over half a wide", input: "中文⎋[1;2H⎋[X", lines: ["  文"]),
+    ]
+
+    @Test(arguments: cases) func unicode(_ c: ScreenCase) { check(c) }
+
+    @Test func everyWideCellHasItsSpacer() {
+        let emulator = makeTerminal(10, 3, feeding: "中文字符串中文\r\n⎋[3G中⎋[1;4H⎋[2@x")
+        for row in emulator.terminal.screen.rows {
+            for (x, cell) in row.cells.enumerated() {
+                if cell.isWide { #expect(x + 1 < row.cells.count && row.cells[x + 1].isSpacer) }
+                if cell.isSpacer { #expect(x > 0 && row.cells[x - 1].isWide) }
+            }
+        }
+    }
+
+    @Test func manyDistinctClustersStayBounded() {
+        // Each line a new cluster; the table is collected as they scroll away.
+        var emulator = makeTerminal(10, 3, scrollback: 5)
+        for i in 0..<20_000 {
+            let base = Unicode.Scalar(0x4e00 + UInt32(i % 20_000))!
+            emulator.feed(String(base) + "\u{301}\r\n")
+        }
+        assertScreen(
+            emulator,
+            [
+                String(Unicode.Scalar(0x4e00 + 19_998)!) + "\u{301}",
+                String(Unicode.Scalar(0x4e00 + 19_999)!) + "\u{301}",
+            ])
+        #expect(emulator.terminal.historyLines.count == 5)
+        // 20,000 clusters were made; only those still on screen or in history may remain.
+        #expect(emulator.terminal.clusters.count <= 4096 * 2)
+    }
+}
