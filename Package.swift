@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "mux", targets: ["mux"]),
         .library(name: "MuxTerminal", targets: ["MuxTerminal"]),
         .library(name: "MuxProtocol", targets: ["MuxProtocol"]),
+        .library(name: "MuxWorkloads", targets: ["MuxWorkloads"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
@@ -24,6 +25,8 @@ let package = Package(
         .target(name: "MuxUnicode", dependencies: ["CUtf8proc"]),
         // The VT emulator: parser, screen, scrollback, replies. Pure: no I/O.
         .target(name: "MuxTerminal", dependencies: ["MuxUnicode"]),
+        // Deterministic output streams for benchmarks and stress tests.
+        .target(name: "MuxWorkloads"),
         // The wire protocol: frames and messages. Knows nothing of the emulator or server.
         .target(name: "MuxProtocol"),
         // posix_openpt + posix_spawn in C, so nothing but the C library runs in the child.

@@ -122,6 +122,13 @@ public struct Cell: Hashable, Sendable {
     /// Whether the cell looks like the default blank: nothing written and no colour.
     public var isDefaultBlank: Bool { self == .blank }
 
+    /// Whether the cell is empty or printable ASCII, in the default look: what a history line can
+    /// store as one byte.
+    @inline(__always)
+    public var isPlain: Bool {
+        content < 0x7f && foreground.rawValue | background.rawValue | attributes.rawValue == 0
+    }
+
     /// The same look with the given content and shape.
     func with(content: UInt32, shape: UInt32) -> Cell {
         var cell = self

@@ -3,37 +3,76 @@
 /// One row of cells. `wrapped` says the row's text continues on the next row (a soft wrap made by
 /// autowrap, not by a newline), which resize uses to rejoin and re-wrap lines.
 public struct Row: Hashable, Sendable {
-    public var cells: [Cell]
+    public internal(set) var cells: [Cell]
     public var wrapped: Bool
+    /// False only when every cell is plain (ASCII or empty, default look), which lets the history
+    /// store the row as bytes without looking at each cell's look. Whoever writes a cell that is
+    /// not plain sets it; only a whole-row fill clears it.
+    var mayHaveStyle: Bool
 
     public init(columns: Int, filler: Cell = .blank) {
         cells = [Cell](repeating: filler, count: columns)
         wrapped = false
+        mayHaveStyle = !filler.isPlain
     }
 
     public init(cells: [Cell], wrapped: Bool) {
         self.cells = cells
         self.wrapped = wrapped
+        mayHaveStyle = !cells.allSatisfy(\.isPlain)
+    }
+
+    public static func == (a: Row, b: Row) -> Bool { a.wrapped == b.wrapped && a.cells == b.cells }
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(cells)
+        hasher.combine(wrapped)
     }
 
     /// Fills `range` with `cell`, keeping the capacity.
     mutating func fill(_ range: Range<Int>, with cell: Cell) {
         guard !range.isEmpty else { return }
-        cells.withUnsafeMutableBufferPointer { buffer in
-            for x in range { buffer[x] = cell }
+        if range.count == cells.count {
+            mayHaveStyle = !cell.isPlain
+        } else if !cell.isPlain {
+            mayHaveStyle = true
         }
+        cells.withUnsafeMutableBufferPointer { buffer in
+            let start = buffer.baseAddress! + range.lowerBound
+            if cell == .blank {
+                UnsafeMutableRawPointer(start).initializeMemory(
+                    as: UInt8.self, repeating: 0, count: range.count * MemoryLayout<Cell>.stride)
+            } else {
+                start.update(repeating: cell, count: range.count)
+            }
+        }
+    }
+
+    /// Writes one cell.
+    @inline(__always)
+    mutating func set(_ x: Int, _ cell: Cell) {
+        cells[x] = cell
+        if !cell.isPlain { mayHaveStyle = true }
+    }
+
+    /// Replaces the cells; for edits that move cells around (ICH, DCH, resize).
+    mutating func replaceCells(_ body: (inout [Cell]) -> Void) {
+        body(&cells)
+        mayHaveStyle = !cells.allSatisfy(\.isPlain)
     }
 
     /// Blanks the other half of any wide character that `range` cuts, so no cell is left holding
     /// half a character. Call before overwriting or moving the cells in `range`.
+    @inline(__always)
     mutating func splitWideCharacters(at range: Range<Int>) {
         guard !range.isEmpty else { return }
+        let shapes = cells[range.lowerBound].attributes.rawValue | cells[range.upperBound - 1].attributes.rawValue
+        guard shapes & CellAttributes.shapeMask != 0 else { return }
         if cells[range.lowerBound].isSpacer && range.lowerBound > 0 {
-            cells[range.lowerBound - 1] = Cell.erased(by: cells[range.lowerBound - 1])
+            set(range.lowerBound - 1, Cell.erased(by: cells[range.lowerBound - 1]))
         }
         let last = range.upperBound - 1
         if cells[last].isWide && last + 1 < cells.count {
-            cells[last + 1] = Cell.erased(by: cells[last + 1])
+            set(last + 1, Cell.erased(by: cells[last + 1]))
         }
     }
 
@@ -43,9 +82,9 @@ public struct Row: Hashable, Sendable {
         for x in 0..<count {
             let cell = cells[x]
             if cell.isWide && (x + 1 == count || !cells[x + 1].isSpacer) {
-                cells[x] = Cell.erased(by: cell)
+                set(x, Cell.erased(by: cell))
             } else if cell.isSpacer && (x == 0 || !cells[x - 1].isWide) {
-                cells[x] = Cell.erased(by: cell)
+                set(x, Cell.erased(by: cell))
             }
         }
     }

@@ -15,31 +15,56 @@ public struct HistoryLine: Hashable, Sendable {
         assign(row)
     }
 
-    /// Stores `row`, reusing this line's buffers when it can.
+    /// Stores `row`, reusing this line's buffers when it can. Runs for every line that scrolls
+    /// into the history, so the plain case is one pass over the cells and one copy.
     mutating func assign(_ row: Row) {
         wrapped = row.wrapped
-        let used = row.usedWidth
-        var plain = true
-        row.cells.withUnsafeBufferPointer { buffer in
-            for x in 0..<used {
-                let cell = buffer[x]
-                if cell.content >= 0x7f
-                    || cell.foreground.rawValue | cell.background.rawValue | cell.attributes.rawValue != 0
-                {
-                    plain = false
-                    break
+        if !row.mayHaveStyle {
+            assert(row.cells.allSatisfy(\.isPlain), "a row marked plain holds a styled cell")
+            assignPlain(row.cells)
+            return
+        }
+        row.cells.withUnsafeBufferPointer { source in
+            var used = 0
+            let plain = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(source.count, 1)) { bytes in
+                var mixed: UInt32 = 0
+                var x = 0
+                while x < source.count {
+                    let cell = source[x]
+                    let look = cell.foreground.rawValue | cell.background.rawValue | cell.attributes.rawValue
+                    if look | cell.content != 0 { used = x &+ 1 }
+                    // Anything past 0x7E, including 0x7F, needs a cell to say what it is.
+                    mixed |= look | ((cell.content &+ 1) & ~0x7f)
+                    bytes[x] = UInt8(truncatingIfNeeded: cell.content)
+                    x &+= 1
                 }
+                guard mixed == 0 else { return false }
+                text.removeAll(keepingCapacity: text.capacity <= used * 2)
+                text.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[0..<used]))
+                return true
+            }
+            if plain {
+                if !cells.isEmpty { cells = [] }
+            } else {
+                text = []
+                cells = Array(source[0..<used])
             }
         }
-        if plain {
-            cells = []
-            text.removeAll(keepingCapacity: true)
-            row.cells.withUnsafeBufferPointer { buffer in
-                for x in 0..<used { text.append(UInt8(truncatingIfNeeded: buffer[x].content)) }
+    }
+
+    /// Stores cells known to be plain as one byte each.
+    private mutating func assignPlain(_ source: [Cell]) {
+        if !cells.isEmpty { cells = [] }
+        source.withUnsafeBufferPointer { source in
+            var used = source.count
+            while used > 0 && source[used &- 1].content == 0 { used &-= 1 }
+            text.removeAll(keepingCapacity: text.capacity <= used * 2)
+            text.reserveCapacity(used)
+            var x = 0
+            while x < used {
+                text.append(UInt8(truncatingIfNeeded: source[x].content))
+                x &+= 1
             }
-        } else {
-            text = []
-            cells = Array(row.cells[0..<used])
         }
     }
 
@@ -48,9 +73,9 @@ public struct HistoryLine: Hashable, Sendable {
         var row = Row(columns: columns)
         row.wrapped = wrapped
         if cells.isEmpty {
-            for (x, byte) in text.prefix(columns).enumerated() { row.cells[x].content = UInt32(byte) }
+            for (x, byte) in text.prefix(columns).enumerated() { row.set(x, Cell(content: UInt32(byte))) }
         } else {
-            for (x, cell) in cells.prefix(columns).enumerated() { row.cells[x] = cell }
+            for (x, cell) in cells.prefix(columns).enumerated() { row.set(x, cell) }
             row.repairWideCharacters()
         }
         return row

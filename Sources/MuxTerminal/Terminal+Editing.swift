@@ -162,11 +162,9 @@ extension Terminal {
         let filler = Cell.erased(by: cursor.pen)
         let keepsHistory = scrollTop == 0 && !usingAlternateScreen
         for _ in 0..<n {
-            var row = screen.rows.remove(at: scrollTop)
-            if keepsHistory { scrollback.push(row) }
-            row.fill(0..<columns, with: filler)
-            row.wrapped = false
-            screen.rows.insert(row, at: scrollBottom)
+            if keepsHistory { scrollback.push(screen.rows[scrollTop]) }
+            screen.rows.rotateUp(scrollTop...scrollBottom)
+            clearRow(scrollBottom, with: filler)
         }
     }
 
@@ -176,10 +174,8 @@ extension Terminal {
         let n = min(count, height)
         let filler = Cell.erased(by: cursor.pen)
         for _ in 0..<n {
-            var row = screen.rows.remove(at: scrollBottom)
-            row.fill(0..<columns, with: filler)
-            row.wrapped = false
-            screen.rows.insert(row, at: scrollTop)
+            screen.rows.rotateDown(scrollTop...scrollBottom)
+            clearRow(scrollTop, with: filler)
         }
         if n > 0 && scrollTop > 0 { screen.rows[scrollTop - 1].wrapped = false }
     }
@@ -203,8 +199,10 @@ extension Terminal {
         let filler = Cell.erased(by: cursor.pen)
         let y = cursor.y
         screen.rows[y].splitWideCharacters(at: x..<(x + 1))
-        screen.rows[y].cells.removeLast(n)
-        screen.rows[y].cells.insert(contentsOf: repeatElement(filler, count: n), at: x)
+        screen.rows[y].replaceCells { cells in
+            cells.removeLast(n)
+            cells.insert(contentsOf: repeatElement(filler, count: n), at: x)
+        }
         screen.rows[y].repairWideCharacters()
         cursor.pendingWrap = false
     }
@@ -216,8 +214,10 @@ extension Terminal {
         let filler = Cell.erased(by: cursor.pen)
         let y = cursor.y
         screen.rows[y].splitWideCharacters(at: x..<(x + n))
-        screen.rows[y].cells.removeSubrange(x..<(x + n))
-        screen.rows[y].cells.append(contentsOf: repeatElement(filler, count: n))
+        screen.rows[y].replaceCells { cells in
+            cells.removeSubrange(x..<(x + n))
+            cells.append(contentsOf: repeatElement(filler, count: n))
+        }
         screen.rows[y].repairWideCharacters()
         screen.rows[y].wrapped = false
         cursor.pendingWrap = false
@@ -250,10 +250,8 @@ extension Terminal {
         let n = min(count, height)
         let filler = Cell.erased(by: cursor.pen)
         for _ in 0..<n {
-            var row = screen.rows.remove(at: cursor.y)
-            row.fill(0..<columns, with: filler)
-            row.wrapped = false
-            screen.rows.insert(row, at: scrollBottom)
+            screen.rows.rotateUp(cursor.y...scrollBottom)
+            clearRow(scrollBottom, with: filler)
         }
         cursor.x = 0
         cursor.pendingWrap = false
@@ -301,9 +299,12 @@ extension Terminal {
         cursor.pendingWrap = false
     }
 
-    private mutating func clearRow(_ y: Int, with filler: Cell) {
-        screen.rows[y].fill(0..<columns, with: filler)
-        screen.rows[y].wrapped = false
+    mutating func clearRow(_ y: Int, with filler: Cell) {
+        let columns = columns
+        modifyRow(y) { row in
+            row.fill(0..<columns, with: filler)
+            row.wrapped = false
+        }
     }
 
     /// DECALN: fills the screen with E, resets the margins and homes the cursor.
@@ -311,9 +312,7 @@ extension Terminal {
         scrollTop = 0
         scrollBottom = rows - 1
         modes.origin = false
-        for y in 0..<rows {
-            screen.rows[y] = Row(columns: columns, filler: Cell(content: 0x45))
-        }
+        for y in 0..<rows { clearRow(y, with: Cell(content: 0x45)) }
         cursor.x = 0
         cursor.y = 0
         cursor.pendingWrap = false

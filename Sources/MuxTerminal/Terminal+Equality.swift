@@ -28,7 +28,7 @@ extension Terminal: Equatable {
             hyperlink: hyperlink(extras.hyperlink))
     }
 
-    func resolve(_ rows: [Row]) -> [[ResolvedCell]] {
+    func resolve(_ rows: ScreenRows) -> [[ResolvedCell]] {
         rows.map { row in row.cells.map(resolve) + [wrappedMarker(row.wrapped)] }
     }
 

@@ -4,7 +4,8 @@
 import MuxUnicode
 
 extension Terminal {
-    /// Prints a run of bytes 0x20–0x7E.
+    /// Prints a run of bytes 0x20–0x7E. The hot path: one row access per row written, and a
+    /// plain store per character.
     mutating func printASCIIRun(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard charsets.isPlainASCII && !modes.insert else {
             for byte in bytes { printGraphic(byte) }
@@ -16,26 +17,42 @@ extension Terminal {
         while index < count {
             if cursor.pendingWrap && modes.autowrap { wrapToNextLine() }
             let x = cursor.x
-            let n = min(columns - x, count - index)
-            let y = cursor.y
-            screen.rows[y].splitWideCharacters(at: x..<(x + n))
-            screen.rows[y].cells.withUnsafeMutableBufferPointer { row in
-                var cell = template
-                for k in 0..<n {
-                    cell.content = UInt32(bytes[index + k])
-                    row[x + k] = cell
+            let n = min(columns &- x, count &- index)
+            modifyRow(cursor.y) { row in
+                row.splitWideCharacters(at: x..<(x &+ n))
+                if !template.isPlain { row.mayHaveStyle = true }
+                row.cells.withUnsafeMutableBufferPointer { cells in
+                    var target = cells.baseAddress! + x
+                    var source = bytes.baseAddress! + index
+                    let end = source + n
+                    var cell = template
+                    while source < end {
+                        cell.content = UInt32(source.pointee)
+                        target.pointee = cell
+                        source += 1
+                        target += 1
+                    }
                 }
             }
-            index += n
-            if x + n >= columns {
-                cursor.x = columns - 1
+            index &+= n
+            if x &+ n >= columns {
+                cursor.x = columns &- 1
                 cursor.pendingWrap = modes.autowrap
             } else {
-                cursor.x = x + n
+                cursor.x = x &+ n
                 cursor.pendingWrap = false
             }
         }
         lastPrinted = UInt32(bytes[count - 1])
+    }
+
+    /// Runs `body` on row `y` of the screen being shown, with a single access to it.
+    @inline(__always)
+    mutating func modifyRow<R>(_ y: Int, _ body: (inout Row) -> R) -> R {
+        if usingAlternateScreen {
+            return body(&alternate.rows[y])
+        }
+        return body(&primary.rows[y])
     }
 
     /// Prints one byte 0x20–0x7E through the character set invoked into GL (or a single shift).
@@ -84,15 +101,16 @@ extension Terminal {
         if clusters.count >= clusterCollectionThreshold { collectGarbage() }
         let index = clusters.index(of: scalars) ?? 0
         guard index != 0 else { return }
-        screen.rows[y].cells[x].content = Cell.clusterFlag | UInt32(index)
-        lastPrinted = Cell.clusterFlag | UInt32(index)
-        let cell = screen.rows[y].cells[x]
+        var cell = screen.rows[y].cells[x]
+        cell.content = Cell.clusterFlag | UInt32(index)
+        screen.rows[y].set(x, cell)
+        lastPrinted = cell.content
         guard !cell.isWide, CharacterWidth.of(cluster: scalars) == 2, x + 1 < columns,
             cursor.x == x + 1 && !cursor.pendingWrap
         else { return }
         screen.rows[y].splitWideCharacters(at: (x + 1)..<(x + 2))
-        screen.rows[y].cells[x].attributes.set(CellAttributes.wide, true)
-        screen.rows[y].cells[x + 1] = cell.with(content: 0, shape: CellAttributes.spacer)
+        screen.rows[y].set(x, cell.with(content: cell.content, shape: CellAttributes.wide))
+        screen.rows[y].set(x + 1, cell.with(content: 0, shape: CellAttributes.spacer))
         advanceCursor(from: x + 1, by: 1)
     }
 
@@ -114,8 +132,8 @@ extension Terminal {
         let end = min(x + width, columns)
         screen.rows[y].splitWideCharacters(at: x..<end)
         let pen = cursor.pen
-        screen.rows[y].cells[x] = pen.with(content: content, shape: width == 2 ? CellAttributes.wide : 0)
-        if width == 2 { screen.rows[y].cells[x + 1] = pen.with(content: 0, shape: CellAttributes.spacer) }
+        screen.rows[y].set(x, pen.with(content: content, shape: width == 2 ? CellAttributes.wide : 0))
+        if width == 2 { screen.rows[y].set(x + 1, pen.with(content: 0, shape: CellAttributes.spacer)) }
         lastPrinted = content
         advanceCursor(from: x, by: width)
     }

@@ -17,8 +17,9 @@ extension Terminal {
             cursor = primaryCursor
         }
 
-        alternate.rows = alternate.rows.prefix(newRows).map { resizedRow($0, columns: newColumns) }
-        while alternate.rows.count < newRows { alternate.rows.append(Row(columns: newColumns)) }
+        var alternateRows = alternate.rows.prefix(newRows).map { resizedRow($0, columns: newColumns) }
+        while alternateRows.count < newRows { alternateRows.append(Row(columns: newColumns)) }
+        alternate.rows = ScreenRows(alternateRows)
         if usingAlternateScreen { cursor = clamped(cursor, columns: newColumns, rows: newRows) }
         alternate.savedCursor.cursor = clamped(alternate.savedCursor.cursor, columns: newColumns, rows: newRows)
         if !usingAlternateScreen {
@@ -47,10 +48,10 @@ extension Terminal {
     private func resizedRow(_ row: Row, columns newColumns: Int) -> Row {
         var result = row
         if newColumns < row.cells.count {
-            result.cells.removeLast(row.cells.count - newColumns)
+            result.replaceCells { $0.removeLast(row.cells.count - newColumns) }
             result.wrapped = false
         } else {
-            result.cells += repeatElement(Cell.blank, count: newColumns - row.cells.count)
+            result.replaceCells { $0 += repeatElement(Cell.blank, count: newColumns - row.cells.count) }
         }
         result.repairWideCharacters()
         return result
@@ -106,7 +107,7 @@ extension Terminal {
                 if end < line.count && end > start && line[end - 1].isWide { end -= 1 }
                 if end == start { end = min(start + newColumns, line.count) }  // one column: split
                 var row = Row(columns: newColumns)
-                for x in start..<end { row.cells[x - start] = line[x] }
+                for x in start..<end { row.set(x - start, line[x]) }
                 row.wrapped = end < line.count
                 if lineIndex == cursorLineIndex && cursorOffset >= start
                     && (cursorOffset < end || end == line.count)
@@ -129,7 +130,7 @@ extension Terminal {
         scrollback.replace(with: rewrapped[0..<top].map { HistoryLine($0) })
         var screenRows = Array(rewrapped[top..<min(top + newRows, rewrapped.count)])
         while screenRows.count < newRows { screenRows.append(Row(columns: newColumns)) }
-        primary.rows = screenRows
+        primary.rows = ScreenRows(screenRows)
         cursor.y = newCursorRow - top
         cursor.x = newCursorX
         cursor.pendingWrap = newPendingWrap

@@ -26,11 +26,11 @@ public struct SavedCursor: Hashable, Sendable {
 
 /// One of the two screens.
 public struct Screen: Hashable, Sendable {
-    public var rows: [Row]
+    public var rows: ScreenRows
     public var savedCursor = SavedCursor()
 
     init(columns: Int, rows: Int) {
-        self.rows = [Row](repeating: Row(columns: columns), count: rows)
+        self.rows = ScreenRows([Row](repeating: Row(columns: columns), count: rows))
     }
 }
 

@@ -1,0 +1,71 @@
+// The rows of a screen as a ring: scrolling the whole screen (the common case, once per line of
+// output) moves a start index instead of every row. Partial regions shift rows by swapping.
+
+/// A screen's rows, indexed 0 (top) to count - 1 (bottom).
+public struct ScreenRows: RandomAccessCollection, MutableCollection, Hashable, Sendable {
+    private var storage: [Row]
+    private var start = 0
+
+    init(_ rows: [Row]) {
+        storage = rows
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { storage.count }
+
+    @inline(__always)
+    private func physical(_ index: Int) -> Int {
+        let i = start + index
+        return i >= storage.count ? i - storage.count : i
+    }
+
+    public subscript(index: Int) -> Row {
+        get { storage[physical(index)] }
+        _modify { yield &storage[physical(index)] }
+    }
+
+    /// Moves the top row of `range` to its bottom, shifting the rows between up by one.
+    mutating func rotateUp(_ range: ClosedRange<Int>) {
+        if range.lowerBound == 0 && range.upperBound == storage.count - 1 {
+            start = physical(1)
+            return
+        }
+        shift(range, by: 1)
+    }
+
+    /// Moves the bottom row of `range` to its top, shifting the rows between down by one.
+    mutating func rotateDown(_ range: ClosedRange<Int>) {
+        if range.lowerBound == 0 && range.upperBound == storage.count - 1 {
+            start = physical(storage.count - 1)
+            return
+        }
+        shift(range, by: -1)
+    }
+
+    /// Rotates the rows of `range` by one: +1 moves each up (the top one to the bottom), -1 down.
+    private mutating func shift(_ range: ClosedRange<Int>, by step: Int) {
+        let start = self.start
+        storage.withUnsafeMutableBufferPointer { rows in
+            let count = rows.count
+            func at(_ index: Int) -> Int {
+                let i = start + index
+                return i >= count ? i - count : i
+            }
+            let first = step > 0 ? range.lowerBound : range.upperBound
+            let last = step > 0 ? range.upperBound : range.lowerBound
+            let moving = (rows.baseAddress! + at(first)).move()
+            var index = first
+            while index != last {
+                (rows.baseAddress! + at(index)).initialize(to: (rows.baseAddress! + at(index + step)).move())
+                index += step
+            }
+            (rows.baseAddress! + at(last)).initialize(to: moving)
+        }
+    }
+
+    public static func == (a: Self, b: Self) -> Bool { a.elementsEqual(b) }
+
+    public func hash(into hasher: inout Hasher) {
+        for row in self { hasher.combine(row) }
+    }
+}
