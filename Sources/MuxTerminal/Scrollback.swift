@@ -47,7 +47,8 @@ public struct HistoryLine: Hashable, Sendable {
                 if !cells.isEmpty { cells = [] }
             } else {
                 text = []
-                cells = Array(source[0..<used])
+                cells.removeAll(keepingCapacity: cells.capacity <= used * 2)
+                cells.append(contentsOf: source[0..<used])
             }
         }
     }

@@ -46,6 +46,12 @@ extension Terminal {
         lastPrinted = UInt32(bytes[count - 1])
     }
 
+    /// The cell at column `x`, row `y` of the screen being shown (without copying the screen).
+    @inline(__always)
+    func cell(_ x: Int, _ y: Int) -> Cell {
+        usingAlternateScreen ? alternate.rows[y].cells[x] : primary.rows[y].cells[x]
+    }
+
     /// Runs `body` on row `y` of the screen being shown, with a single access to it.
     @inline(__always)
     mutating func modifyRow<R>(_ y: Int, _ body: (inout Row) -> R) -> R {
@@ -67,18 +73,28 @@ extension Terminal {
     mutating func printScalar(_ scalar: Unicode.Scalar) {
         charsets.singleShift = 0
         if scalar.value < 0xa0 { return }  // C1 controls arrive as scalars in UTF-8; never printed
-        let width = CharacterWidth.of(scalar)
-        if let (x, y) = previousCell(), screen.rows[y].cells[x].content != 0,
-            width == 0 || !GraphemeBreaker.alwaysStartsCluster(scalar)
-                || GraphemeBreaker.isPrepend(Unicode.Scalar(screen.rows[y].cells[x].content) ?? " ")
-        {
-            let previous = scalars(of: screen.rows[y].cells[x])
-            if GraphemeBreaker.extends(previous, with: scalar) {
-                extendCluster(x: x, y: y, with: previous + [scalar])
-                return
+        let properties = ScalarProperties(scalar)
+        if let (x, y) = previousCell() {
+            let previous = cell(x, y)
+            if previous.content != 0 {
+                let joins: Bool
+                var scalars: [Unicode.Scalar] = []
+                if previous.isCluster {
+                    // A cluster of several scalars: its state needs the full, stateful check.
+                    scalars = self.scalars(of: previous)
+                    joins = GraphemeBreaker.extends(scalars, with: scalar)
+                } else {
+                    let first = Unicode.Scalar(previous.content) ?? " "
+                    joins = ScalarProperties.joins(ScalarProperties(first).breakClass, properties.breakClass)
+                    if joins { scalars = [first] }
+                }
+                if joins {
+                    extendCluster(x: x, y: y, with: scalars + [scalar])
+                    return
+                }
             }
         }
-        printCell(content: scalar.value, width: max(width, 1))
+        printCell(content: scalar.value, width: max(properties.width, 1))
     }
 
     /// The cell the last character went into, if the cursor is still just after it on its row.
@@ -91,7 +107,7 @@ extension Terminal {
         } else {
             return nil
         }
-        if screen.rows[cursor.y].cells[x].isSpacer && x > 0 { x -= 1 }
+        if cell(x, cursor.y).isSpacer && x > 0 { x -= 1 }
         return (x, cursor.y)
     }
 
@@ -101,7 +117,7 @@ extension Terminal {
         if clusters.count >= clusterCollectionThreshold { collectGarbage() }
         let index = clusters.index(of: scalars) ?? 0
         guard index != 0 else { return }
-        var cell = screen.rows[y].cells[x]
+        var cell = cell(x, y)
         cell.content = Cell.clusterFlag | UInt32(index)
         screen.rows[y].set(x, cell)
         lastPrinted = cell.content
@@ -127,13 +143,14 @@ extension Terminal {
             }
         }
         let x = cursor.x
-        let y = cursor.y
         if modes.insert { insertBlankCells(count: width) }
         let end = min(x + width, columns)
-        screen.rows[y].splitWideCharacters(at: x..<end)
         let pen = cursor.pen
-        screen.rows[y].set(x, pen.with(content: content, shape: width == 2 ? CellAttributes.wide : 0))
-        if width == 2 { screen.rows[y].set(x + 1, pen.with(content: 0, shape: CellAttributes.spacer)) }
+        modifyRow(cursor.y) { row in
+            row.splitWideCharacters(at: x..<end)
+            row.set(x, pen.with(content: content, shape: width == 2 ? CellAttributes.wide : 0))
+            if width == 2 { row.set(x + 1, pen.with(content: 0, shape: CellAttributes.spacer)) }
+        }
         lastPrinted = content
         advanceCursor(from: x, by: width)
     }

@@ -148,7 +148,14 @@ public struct Terminal: Sendable {
 
     /// The screen being shown.
     public internal(set) var screen: Screen {
-        _read { yield usingAlternateScreen ? alternate : primary }
+        _read {
+            // Two yields rather than a ternary: a ternary would copy the screen on every read.
+            if usingAlternateScreen {
+                yield alternate
+            } else {
+                yield primary
+            }
+        }
         _modify {
             if usingAlternateScreen {
                 yield &alternate

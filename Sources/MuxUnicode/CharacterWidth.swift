@@ -17,16 +17,7 @@ public enum CharacterWidth {
 
     @usableFromInline
     static func nonASCII(_ value: UInt32) -> Int {
-        if value < 0x20 || (value >= 0x7f && value < 0xa0) { return 0 }
-        // Symbols and Pictographs Extended-A: every assigned code point is an emoji with emoji
-        // presentation, and Unicode 16 added several (U+1FA89, U+1FA8F, ...) unknown to utf8proc 2.8.
-        if value >= 0x1fa70 && value <= 0x1faff { return 2 }
-        let width = Int(utf8proc_charwidth(Int32(bitPattern: value)))
-        if width == 0 { return 0 }
-        switch utf8proc_category(Int32(bitPattern: value)) {
-        case UTF8PROC_CATEGORY_MN, UTF8PROC_CATEGORY_ME: return 0
-        default: return width
-        }
+        ScalarProperties(Unicode.Scalar(value) ?? "\u{FFFD}").width
     }
 
     /// The width of a grapheme cluster given as its scalars (the first begins the cell).

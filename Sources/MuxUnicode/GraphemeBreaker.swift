@@ -27,19 +27,6 @@ public struct GraphemeBreaker: Sendable {
         previous = nil
     }
 
-    /// Whether `next` begins a new cluster after any scalar that is not a Prepend (the common case
-    /// for letters and ideographs), which lets the emulator skip the full check.
-    public static func alwaysStartsCluster(_ next: Unicode.Scalar) -> Bool {
-        utf8proc_get_property(Int32(bitPattern: next.value)).pointee.boundclass
-            == UTF8PROC_BOUNDCLASS_OTHER.rawValue
-    }
-
-    /// Whether `scalar` is a Prepend character, after which even an ordinary scalar joins.
-    public static func isPrepend(_ scalar: Unicode.Scalar) -> Bool {
-        utf8proc_get_property(Int32(bitPattern: scalar.value)).pointee.boundclass
-            == UTF8PROC_BOUNDCLASS_PREPEND.rawValue
-    }
-
     /// Whether `next` would extend the cluster made of `cluster`'s scalars.
     public static func extends<S: Sequence<Unicode.Scalar>>(_ cluster: S, with next: Unicode.Scalar) -> Bool {
         var breaker = GraphemeBreaker()

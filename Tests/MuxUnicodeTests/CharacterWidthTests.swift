@@ -45,3 +45,23 @@ private func width(_ text: String) -> Int {
         #expect(!GraphemeBreaker.extends(["\u{1F1EB}", "\u{1F1F7}"], with: "\u{1F1E9}"))
     }
 }
+
+@Suite struct ScalarPropertiesTests {
+    /// Scalars from every break class, so that each pair of classes is tried.
+    static let samples: [Unicode.Scalar] = [
+        "a", "中", "é", "\u{301}", "\u{200D}", "\u{FE0F}", "\u{0903}", "\u{0600}", "\u{1F1EB}", "\u{1F1F7}",
+        "\u{1100}", "\u{1161}", "\u{11A8}", "\u{AC00}", "\u{AC01}", "😀", "\u{1F3FD}", "\u{A9}", "\u{7}", "\u{AD}",
+        "\u{E0020}", "\u{1FA89}", "\u{0E33}", "ｱ",
+    ]
+
+    @Test func fastJoinAgreesWithTheStatefulBreaker() {
+        for first in Self.samples {
+            for second in Self.samples {
+                let fast = ScalarProperties.joins(
+                    ScalarProperties(first).breakClass, ScalarProperties(second).breakClass)
+                let full = GraphemeBreaker.extends([first], with: second)
+                #expect(fast == full, "U+\(String(first.value, radix: 16)) U+\(String(second.value, radix: 16))")
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+// What the emulator needs to know of a scalar to place it: its width and its grapheme-break class.
+// Scalars of the Basic Multilingual Plane are looked up in a table built once from utf8proc (64 KiB),
+// because this runs for every non-ASCII character printed; the rest ask utf8proc each time.
+
+import CUtf8proc
+
+/// A scalar's cell width and grapheme-cluster break class.
+public struct ScalarProperties: Sendable {
+    /// UAX #29 grapheme-break classes, as far as the emulator distinguishes them.
+    public enum BreakClass: UInt8, Sendable {
+        case other, control, extend, zwj, spacingMark, prepend, regionalIndicator
+        case hangulL, hangulV, hangulT, hangulLV, hangulLVT, extendedPictographic
+    }
+
+    /// The cells the scalar takes when it begins a cell: 0, 1 or 2 (see `CharacterWidth`).
+    public let width: Int
+    public let breakClass: BreakClass
+
+    public init(_ scalar: Unicode.Scalar) {
+        let value = scalar.value
+        let packed = value < 0x10000 ? bmpTable[Int(value)] : Self.pack(value)
+        width = Int(packed & 0b11)
+        breakClass = BreakClass(rawValue: packed >> 2) ?? .other
+    }
+
+    /// Whether `next` continues the cluster begun by the single scalar `previous` (UAX #29 rules
+    /// GB6–GB9b and GB12 for a one-scalar cluster; longer clusters need `GraphemeBreaker`).
+    public static func joins(_ previous: BreakClass, _ next: BreakClass) -> Bool {
+        switch (previous, next) {
+        case (.control, _), (_, .control): return false
+        case (_, .extend), (_, .zwj), (_, .spacingMark): return true
+        case (.prepend, _): return true
+        case (.hangulL, .hangulL), (.hangulL, .hangulV), (.hangulL, .hangulLV), (.hangulL, .hangulLVT): return true
+        case (.hangulLV, .hangulV), (.hangulLV, .hangulT), (.hangulV, .hangulV), (.hangulV, .hangulT): return true
+        case (.hangulLVT, .hangulT), (.hangulT, .hangulT): return true
+        case (.regionalIndicator, .regionalIndicator): return true
+        default: return false
+        }
+    }
+
+    /// Width in bits 0–1, break class above.
+    static func pack(_ value: UInt32) -> UInt8 {
+        let property = utf8proc_get_property(Int32(bitPattern: value)).pointee
+        let width: UInt8
+        if value < 0x20 || (value >= 0x7f && value < 0xa0) {
+            width = 0
+        } else if value >= 0x1fa70 && value <= 0x1faff {
+            // Symbols and Pictographs Extended-A: every assigned code point is an emoji with emoji
+            // presentation, and Unicode 16 added several (U+1FA89, ...) unknown to utf8proc 2.8.
+            width = 2
+        } else if property.category == UTF8PROC_CATEGORY_MN.rawValue
+            || property.category == UTF8PROC_CATEGORY_ME.rawValue
+        {
+            width = 0
+        } else {
+            width = UInt8(property.charwidth)
+        }
+        let breakClass: BreakClass
+        switch Int32(property.boundclass) {
+        case Int32(UTF8PROC_BOUNDCLASS_CR.rawValue), Int32(UTF8PROC_BOUNDCLASS_LF.rawValue),
+            Int32(UTF8PROC_BOUNDCLASS_CONTROL.rawValue):
+            breakClass = .control
+        case Int32(UTF8PROC_BOUNDCLASS_EXTEND.rawValue): breakClass = .extend
+        case Int32(UTF8PROC_BOUNDCLASS_ZWJ.rawValue): breakClass = .zwj
+        case Int32(UTF8PROC_BOUNDCLASS_SPACINGMARK.rawValue): breakClass = .spacingMark
+        case Int32(UTF8PROC_BOUNDCLASS_PREPEND.rawValue): breakClass = .prepend
+        case Int32(UTF8PROC_BOUNDCLASS_REGIONAL_INDICATOR.rawValue): breakClass = .regionalIndicator
+        case Int32(UTF8PROC_BOUNDCLASS_L.rawValue): breakClass = .hangulL
+        case Int32(UTF8PROC_BOUNDCLASS_V.rawValue): breakClass = .hangulV
+        case Int32(UTF8PROC_BOUNDCLASS_T.rawValue): breakClass = .hangulT
+        case Int32(UTF8PROC_BOUNDCLASS_LV.rawValue): breakClass = .hangulLV
+        case Int32(UTF8PROC_BOUNDCLASS_LVT.rawValue): breakClass = .hangulLVT
+        case Int32(UTF8PROC_BOUNDCLASS_EXTENDED_PICTOGRAPHIC.rawValue): breakClass = .extendedPictographic
+        default: breakClass = .other
+        }
+        return width | breakClass.rawValue << 2
+    }
+}
+
+/// Packed properties of every BMP scalar (surrogates read as unassigned).
+private let bmpTable: [UInt8] = (0..<0x10000).map { ScalarProperties.pack(UInt32($0)) }
