@@ -2,7 +2,7 @@
 
 extension Terminal: VTParserHandler {
     public mutating func printASCII(_ bytes: UnsafeBufferPointer<UInt8>) { printASCIIRun(bytes) }
-    public mutating func print(_ scalar: Unicode.Scalar) { printScalar(scalar) }
+    public mutating func print(_ scalars: UnsafeBufferPointer<Unicode.Scalar>) { printScalars(scalars) }
     public mutating func execute(_ control: UInt8) { executeControl(control) }
     public mutating func csiDispatch(_ sequence: CSISequence) { controlSequence(sequence) }
     public mutating func escDispatch(intermediates: Intermediates, final: UInt8) {

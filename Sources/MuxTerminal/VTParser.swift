@@ -51,9 +51,75 @@ public struct VTParser: Sendable {
                 while index < count && bytes[index] &- 0x20 < 0x5f { index += 1 }
                 if index > start { handler.printASCII(UnsafeBufferPointer(rebasing: bytes[start..<index])) }
                 if index == count { break }
+                if bytes[index] >= 0xc2 {
+                    let end = Self.decodeRun(bytes, from: index, into: &handler)
+                    if end > index {
+                        index = end
+                        continue
+                    }
+                }
             }
             advance(bytes[index], into: &handler)
             index += 1
+        }
+    }
+
+    /// Decodes the longest run of complete, valid UTF-8 and printable ASCII starting at `start`
+    /// and hands it on in batches; returns where it stopped (at a control, an invalid or an
+    /// incomplete sequence, which the byte-at-a-time machine then handles).
+    @usableFromInline
+    static func decodeRun<H: VTParserHandler>(
+        _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, into handler: inout H
+    ) -> Int {
+        let capacity = 512
+        return withUnsafeTemporaryAllocation(of: Unicode.Scalar.self, capacity: capacity) { buffer in
+            var index = start
+            var count = 0
+            let end = bytes.count
+            decoding: while index < end {
+                let lead = bytes[index]
+                var value: UInt32
+                var length: Int
+                switch lead {
+                case 0x20..<0x7f:
+                    value = UInt32(lead)
+                    length = 1
+                case 0xc2...0xdf:
+                    guard index + 1 < end, bytes[index + 1] & 0xc0 == 0x80 else { break decoding }
+                    value = UInt32(lead & 0x1f) << 6 | UInt32(bytes[index + 1] & 0x3f)
+                    length = 2
+                case 0xe0...0xef:
+                    guard index + 2 < end, bytes[index + 1] & 0xc0 == 0x80, bytes[index + 2] & 0xc0 == 0x80 else {
+                        break decoding
+                    }
+                    value =
+                        UInt32(lead & 0x0f) << 12 | UInt32(bytes[index + 1] & 0x3f) << 6
+                        | UInt32(bytes[index + 2] & 0x3f)
+                    // Overlong forms and surrogates are invalid.
+                    guard value >= 0x800, value & 0xf800 != 0xd800 else { break decoding }
+                    length = 3
+                case 0xf0...0xf4:
+                    guard index + 3 < end, bytes[index + 1] & 0xc0 == 0x80, bytes[index + 2] & 0xc0 == 0x80,
+                        bytes[index + 3] & 0xc0 == 0x80
+                    else { break decoding }
+                    value =
+                        UInt32(lead & 0x07) << 18 | UInt32(bytes[index + 1] & 0x3f) << 12
+                        | UInt32(bytes[index + 2] & 0x3f) << 6 | UInt32(bytes[index + 3] & 0x3f)
+                    guard value >= 0x10000, value <= 0x10ffff else { break decoding }
+                    length = 4
+                default:
+                    break decoding
+                }
+                buffer[count] = Unicode.Scalar(value).unsafelyUnwrapped
+                count += 1
+                index += length
+                if count == capacity {
+                    handler.print(UnsafeBufferPointer(rebasing: buffer[0..<count]))
+                    count = 0
+                }
+            }
+            if count > 0 { handler.print(UnsafeBufferPointer(rebasing: buffer[0..<count])) }
+            return index
         }
     }
 

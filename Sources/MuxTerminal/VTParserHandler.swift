@@ -5,8 +5,8 @@
 public protocol VTParserHandler {
     /// A run of printable ASCII (0x20–0x7E); the common case, passed without decoding.
     mutating func printASCII(_ bytes: UnsafeBufferPointer<UInt8>)
-    /// One decoded non-ASCII scalar (invalid UTF-8 arrives as U+FFFD).
-    mutating func print(_ scalar: Unicode.Scalar)
+    /// A run of decoded scalars, printable ASCII among them (invalid UTF-8 arrives as U+FFFD).
+    mutating func print(_ scalars: UnsafeBufferPointer<Unicode.Scalar>)
     /// A C0 control to execute (BEL, BS, HT, LF, VT, FF, CR, SO, SI, ...).
     mutating func execute(_ control: UInt8)
     /// A complete control sequence: `CSI [marker] params [intermediates] final`.
@@ -18,6 +18,15 @@ public protocol VTParserHandler {
     mutating func oscDispatch(_ data: ArraySlice<UInt8>, bellTerminated: Bool)
     /// A complete device control string: its header as a CSISequence and its data.
     mutating func dcsDispatch(_ header: CSISequence, data: ArraySlice<UInt8>)
+}
+
+extension VTParserHandler {
+    /// Hands on one scalar as a run of one.
+    @inline(__always)
+    mutating func print(_ scalar: Unicode.Scalar) {
+        var scalar = scalar
+        withUnsafePointer(to: &scalar) { print(UnsafeBufferPointer(start: $0, count: 1)) }
+    }
 }
 
 /// Up to two intermediate bytes (0x20–0x2F), packed; more make the sequence invalid and ignored.

@@ -16,7 +16,9 @@ struct Recorder: VTParserHandler {
     }
 
     mutating func printASCII(_ bytes: UnsafeBufferPointer<UInt8>) { text += String(decoding: bytes, as: UTF8.self) }
-    mutating func print(_ scalar: Unicode.Scalar) { text.unicodeScalars.append(scalar) }
+    mutating func print(_ scalars: UnsafeBufferPointer<Unicode.Scalar>) {
+        text.unicodeScalars.append(contentsOf: scalars)
+    }
     mutating func execute(_ control: UInt8) {
         flushText()
         actions.append("execute \(control)")
