@@ -24,32 +24,13 @@ public struct HistoryLine: Hashable, Sendable {
             assignPlain(row.cells)
             return
         }
+        // A row that may hold styled cells keeps its cells, up to the last that is not blank.
+        text = []
         row.cells.withUnsafeBufferPointer { source in
-            var used = 0
-            let plain = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(source.count, 1)) { bytes in
-                var mixed: UInt32 = 0
-                var x = 0
-                while x < source.count {
-                    let cell = source[x]
-                    let look = cell.foreground.rawValue | cell.background.rawValue | cell.attributes.rawValue
-                    if look | cell.content != 0 { used = x &+ 1 }
-                    // Anything past 0x7E, including 0x7F, needs a cell to say what it is.
-                    mixed |= look | ((cell.content &+ 1) & ~0x7f)
-                    bytes[x] = UInt8(truncatingIfNeeded: cell.content)
-                    x &+= 1
-                }
-                guard mixed == 0 else { return false }
-                text.removeAll(keepingCapacity: text.capacity <= used * 2)
-                text.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[0..<used]))
-                return true
-            }
-            if plain {
-                if !cells.isEmpty { cells = [] }
-            } else {
-                text = []
-                cells.removeAll(keepingCapacity: cells.capacity <= used * 2)
-                cells.append(contentsOf: source[0..<used])
-            }
+            var used = source.count
+            while used > 0 && source[used &- 1].isDefaultBlank { used &-= 1 }
+            cells.removeAll(keepingCapacity: cells.capacity <= used * 2)
+            cells.append(contentsOf: UnsafeBufferPointer(rebasing: source[0..<used]))
         }
     }
 

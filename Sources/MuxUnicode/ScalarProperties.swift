@@ -16,15 +16,17 @@ public struct ScalarProperties: Sendable {
     public let width: Int
     public let breakClass: BreakClass
 
+    @inlinable
     public init(_ scalar: Unicode.Scalar) {
         let value = scalar.value
-        let packed = value < 0x10000 ? bmpTable[Int(value)] : Self.pack(value)
+        let packed = value < 0x10000 ? bmpTable.withUnsafeBufferPointer { $0[Int(value)] } : Self.pack(value)
         width = Int(packed & 0b11)
         breakClass = BreakClass(rawValue: packed >> 2) ?? .other
     }
 
     /// Whether `next` continues the cluster begun by the single scalar `previous` (UAX #29 rules
     /// GB6–GB9b and GB12 for a one-scalar cluster; longer clusters need `GraphemeBreaker`).
+    @inlinable
     public static func joins(_ previous: BreakClass, _ next: BreakClass) -> Bool {
         switch (previous, next) {
         case (.control, _), (_, .control): return false
@@ -39,6 +41,7 @@ public struct ScalarProperties: Sendable {
     }
 
     /// Width in bits 0–1, break class above.
+    @usableFromInline
     static func pack(_ value: UInt32) -> UInt8 {
         let property = utf8proc_get_property(Int32(bitPattern: value)).pointee
         let width: UInt8
@@ -78,4 +81,5 @@ public struct ScalarProperties: Sendable {
 }
 
 /// Packed properties of every BMP scalar (surrogates read as unassigned).
-private let bmpTable: [UInt8] = (0..<0x10000).map { ScalarProperties.pack(UInt32($0)) }
+@usableFromInline
+let bmpTable: [UInt8] = (0..<0x10000).map { ScalarProperties.pack(UInt32($0)) }
