@@ -110,7 +110,8 @@ extension Terminal {
         setCursorPosition(row: row, column: cursor.x + 1)
     }
 
-    /// HT / CHT: to the `count`th next tab stop, or the last column.
+    /// HT / CHT: to the `count`th next tab stop, or the last column. Like xterm, a pending wrap
+    /// survives: a tab at the margin leaves the next character to wrap.
     mutating func horizontalTab(count: Int) {
         var x = cursor.x
         for _ in 0..<count {
@@ -121,8 +122,8 @@ extension Terminal {
                 break
             }
         }
+        if x != cursor.x { cursor.pendingWrap = false }
         cursor.x = x
-        cursor.pendingWrap = false
     }
 
     /// CBT: to the `count`th previous tab stop, or the first column.

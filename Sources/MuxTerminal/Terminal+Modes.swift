@@ -61,7 +61,9 @@ extension Terminal {
             if on {
                 if !usingAlternateScreen { saveCursor() }
                 enterAlternateScreen(clear: true)
-            } else if usingAlternateScreen {
+            } else {
+                // As in xterm, the cursor is restored even when the alternate screen was not up
+                // (dialog relies on it when it exits).
                 leaveAlternateScreen(clear: false)
                 restoreCursor()
             }

@@ -25,6 +25,8 @@ import Testing
             name: "tab stops every 8", columns: 20, input: "a\tb\tc", lines: ["a       b       c"], cursor: (17, 0)),
         ScreenCase(name: "tab stops at the last column", input: "a\t\t\tb", lines: ["a        b"]),
         ScreenCase(
+            name: "tab keeps a pending wrap", input: "0123456789\tX", lines: ["0123456789", "X"], cursor: (1, 1)),
+        ScreenCase(
             name: "HTS and TBC", columns: 20, input: "⎋[3g  ⎋H\r\tx\r⎋[2C⎋[g\r\ty", lines: ["  x                y"]),
         ScreenCase(name: "CHT and CBT", columns: 30, input: "⎋[2Ia⎋[2Zb", lines: ["        b       a"]),
         ScreenCase(name: "REP", input: "a⎋[3b", lines: ["aaaa"], cursor: (4, 0)),

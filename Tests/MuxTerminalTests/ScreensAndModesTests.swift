@@ -13,6 +13,12 @@ import Testing
         assertCursor(emulator, x: 3, y: 1)
     }
 
+    @Test func resetting1049OnThePrimaryStillRestoresTheCursor() {
+        // What dialog writes when it exits: xterm restores the cursor saved by the last ?1049h.
+        let emulator = makeTerminal(20, 12, feeding: "⎋[5;5H⎋[?1049h⎋[?1049l⎋[10;10H⎋[?1049l")
+        assertCursor(emulator, x: 4, y: 4)
+    }
+
     @Test func mode1049ClearsTheAlternateOnEntry() {
         let emulator = makeTerminal(10, 3, feeding: "⎋[?1049hold⎋[?1049l⎋[?1049h")
         assertScreen(emulator, [])
