@@ -42,7 +42,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "MuxUnicodeTests", dependencies: ["MuxUnicode"]),
-        .testTarget(name: "MuxTerminalTests", dependencies: ["MuxTerminal"], exclude: ["Golden"]),
+        .testTarget(name: "MuxTerminalTests", dependencies: ["MuxTerminal", "MuxWorkloads"], exclude: ["Golden"]),
         .testTarget(name: "MuxPTYTests", dependencies: ["MuxPTY"]),
         .testTarget(name: "MuxCLITests", dependencies: ["mux", "CPTYShim"]),
     ],

@@ -202,6 +202,7 @@ extension Terminal {
 
     /// Writes one character of `width` cells at the cursor and moves the cursor past it.
     mutating func printCell(content: UInt32, width: Int) {
+        if width > columns { return }  // a wide character cannot be shown in one column
         if cursor.pendingWrap && modes.autowrap { wrapToNextLine() }
         if width == 2 && cursor.x == columns - 1 {
             if modes.autowrap {

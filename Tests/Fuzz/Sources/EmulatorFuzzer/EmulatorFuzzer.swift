@@ -1,0 +1,36 @@
+// libFuzzer entry point: any bytes, at a size chosen by the input, fed in pieces and with a resize
+// in the middle; every invariant of Terminal.invariantViolations() must hold afterwards, and
+// feeding the same bytes whole must give the same state as feeding them in pieces.
+
+import MuxTerminal
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    guard size >= 4 else { return 0 }
+    let columns = Int(data[0] % 100) + 1
+    let rows = Int(data[1] % 40) + 1
+    let split = size > 4 ? 4 + Int(data[2]) % (size - 4) : 4
+    let resizeTo = (Int(data[3] % 120) + 1, Int(data[3] / 3 % 50) + 1)
+    let bytes = UnsafeBufferPointer(start: data + 4, count: size - 4)
+
+    var pieces = Emulator(columns: columns, rows: rows, scrollbackLimit: 64)
+    pieces.feed(UnsafeBufferPointer(rebasing: bytes[0..<(split - 4)]))
+    pieces.feed(UnsafeBufferPointer(rebasing: bytes[(split - 4)...]))
+    var whole = Emulator(columns: columns, rows: rows, scrollbackLimit: 64)
+    whole.feed(bytes)
+    let differences = pieces.terminal.differences(from: whole.terminal)
+    if !differences.isEmpty { fatalError("split at \(split - 4) changed the state: \(differences)") }
+    check(pieces.terminal, "after feeding")
+
+    pieces.resize(columns: resizeTo.0, rows: resizeTo.1)
+    check(pieces.terminal, "after resizing to \(resizeTo)")
+    pieces.feed(bytes)
+    check(pieces.terminal, "after feeding again")
+    _ = pieces.takeEffects()
+    return 0
+}
+
+private func check(_ terminal: Terminal, _ moment: String) {
+    let violations = terminal.invariantViolations()
+    if !violations.isEmpty { fatalError("\(moment): \(violations)") }
+}
