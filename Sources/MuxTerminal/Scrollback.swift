@@ -29,7 +29,8 @@ public struct HistoryLine: Hashable, Sendable {
         row.cells.withUnsafeBufferPointer { source in
             var used = source.count
             while used > 0 && source[used &- 1].isDefaultBlank { used &-= 1 }
-            cells.removeAll(keepingCapacity: cells.capacity <= used * 2)
+            cells.removeAll(keepingCapacity: true)
+            cells.reserveCapacity(source.count)
             cells.append(contentsOf: UnsafeBufferPointer(rebasing: source[0..<used]))
         }
     }
@@ -40,8 +41,8 @@ public struct HistoryLine: Hashable, Sendable {
         source.withUnsafeBufferPointer { source in
             var used = source.count
             while used > 0 && source[used &- 1].content == 0 { used &-= 1 }
-            text.removeAll(keepingCapacity: text.capacity <= used * 2)
-            text.reserveCapacity(used)
+            text.removeAll(keepingCapacity: true)
+            text.reserveCapacity(source.count)  // the row width: a slot then never regrows
             var x = 0
             while x < used {
                 text.append(UInt8(truncatingIfNeeded: source[x].content))

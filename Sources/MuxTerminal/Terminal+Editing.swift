@@ -163,7 +163,7 @@ extension Terminal {
         let filler = Cell.erased(by: cursor.pen)
         let keepsHistory = scrollTop == 0 && !usingAlternateScreen
         for _ in 0..<n {
-            if keepsHistory { scrollback.push(screen.rows[scrollTop]) }
+            if keepsHistory { scrollback.push(primary.rows[scrollTop]) }
             screen.rows.rotateUp(scrollTop...scrollBottom)
             clearRow(scrollBottom, with: filler)
         }

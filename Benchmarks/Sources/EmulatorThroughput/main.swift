@@ -16,14 +16,16 @@ func now() -> Double {
 var megabytes = 64
 var runs = 5
 var only: Workload?
+var warm = false
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
     switch argument {
     case "--size": megabytes = Int(arguments.popFirst() ?? "") ?? megabytes
     case "--runs": runs = Int(arguments.popFirst() ?? "") ?? runs
     case "--workload": only = Workload(rawValue: arguments.popFirst() ?? "")
+    case "--warm": warm = true
     default:
-        print("usage: EmulatorThroughput [--size MB] [--runs N] [--workload NAME]")
+        print("usage: EmulatorThroughput [--size MB] [--runs N] [--workload NAME] [--warm]")
         exit(2)
     }
 }
@@ -32,8 +34,10 @@ print("workload       MB/s (best)  MB/s (median)  bytes")
 for workload in Workload.allCases where only == nil || only == workload {
     let input = workload.generate(size: megabytes << 20)
     var rates: [Double] = []
+    var emulator = Emulator(columns: 80, rows: 24, scrollbackLimit: 10_000)
     for _ in 0..<runs {
-        var emulator = Emulator(columns: 80, rows: 24, scrollbackLimit: 10_000)
+        // --warm keeps one emulator (history full, buffers recycled) across runs.
+        if !warm { emulator = Emulator(columns: 80, rows: 24, scrollbackLimit: 10_000) }
         let start = now()
         input.withUnsafeBufferPointer { all in
             // 64 KiB at a time, as reads from a PTY arrive.
