@@ -35,7 +35,8 @@ public struct HistoryLine: Hashable, Sendable {
         }
     }
 
-    /// Stores cells known to be plain as one byte each.
+    /// Stores cells known to be plain as one byte each: gathered into a stack buffer, then copied
+    /// into this slot's buffer, which keeps its capacity from line to line.
     private mutating func assignPlain(_ source: [Cell]) {
         if !cells.isEmpty { cells = [] }
         source.withUnsafeBufferPointer { source in
@@ -43,10 +44,13 @@ public struct HistoryLine: Hashable, Sendable {
             while used > 0 && source[used &- 1].content == 0 { used &-= 1 }
             text.removeAll(keepingCapacity: true)
             text.reserveCapacity(source.count)  // the row width: a slot then never regrows
-            var x = 0
-            while x < used {
-                text.append(UInt8(truncatingIfNeeded: source[x].content))
-                x &+= 1
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(used, 1)) { bytes in
+                var x = 0
+                while x < used {
+                    bytes[x] = UInt8(truncatingIfNeeded: source[x].content)
+                    x &+= 1
+                }
+                text.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[0..<used]))
             }
         }
     }
