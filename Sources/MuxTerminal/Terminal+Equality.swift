@@ -54,7 +54,7 @@ extension Terminal: Equatable {
     }
 
     /// Every observable fact that differs between `self` and `other`, by name: empty when equal.
-    public func differences(from other: Terminal) -> [String] {
+    public func differences(from other: Terminal, includingHistory: Bool = true) -> [String] {
         var found: [String] = []
         func check<T: Equatable>(_ name: String, _ a: T, _ b: T) {
             if a != b { found.append("\(name): \(a) != \(b)") }
@@ -77,18 +77,33 @@ extension Terminal: Equatable {
         check("dynamic colours", dynamicColors, other.dynamicColors)
         check("primary saved cursor", resolve(primary.savedCursor), other.resolve(other.primary.savedCursor))
         check("alternate saved cursor", resolve(alternate.savedCursor), other.resolve(other.alternate.savedCursor))
-        let (a, b) = (resolve(primary.rows), other.resolve(other.primary.rows))
+        found += rowDifferences("primary row", resolve(primary.rows), other.resolve(other.primary.rows))
+        found += rowDifferences("alternate row", resolve(alternate.rows), other.resolve(other.alternate.rows))
+        if includingHistory {
+            let (mine, theirs) = (resolvedHistory, other.resolvedHistory)
+            if mine.count != theirs.count { found.append("history: \(mine.count) lines != \(theirs.count)") }
+            found += rowDifferences("history line", mine, theirs)
+        }
+        return found
+    }
+
+    /// Where two lists of resolved rows differ: the first differing column of each row (the last
+    /// element of a resolved row is its soft-wrap marker).
+    private func rowDifferences(_ name: String, _ a: [[ResolvedCell]], _ b: [[ResolvedCell]]) -> [String] {
+        var found: [String] = []
         for y in 0..<min(a.count, b.count) where a[y] != b[y] {
-            found.append(
-                "primary row \(y): \(text(of: primary.rows[y].cells)) | \(other.text(of: other.primary.rows[y].cells))")
+            let (left, right) = (a[y], b[y])
+            if left.count != right.count {
+                found.append("\(name) \(y): \(left.count - 1) cells != \(right.count - 1)")
+                continue
+            }
+            let x = left.indices.first { left[$0] != right[$0] }!
+            if x == left.count - 1 {
+                found.append("\(name) \(y): soft wrap \(left[x].attributes == 1) != \(right[x].attributes == 1)")
+            } else {
+                found.append("\(name) \(y) column \(x): \(left[x]) != \(right[x])")
+            }
         }
-        let (c, d) = (resolve(alternate.rows), other.resolve(other.alternate.rows))
-        for y in 0..<min(c.count, d.count) where c[y] != d[y] {
-            found.append(
-                "alternate row \(y): \(text(of: alternate.rows[y].cells)) | \(other.text(of: other.alternate.rows[y].cells))"
-            )
-        }
-        check("history", resolvedHistory, other.resolvedHistory)
         return found
     }
 

@@ -5,6 +5,9 @@
 /// A generator of random but plausible output, one piece at a time.
 public struct RandomStream: Sendable {
     private var random: SplitMix64
+    /// Whether REP (`CSI n b`) and single shifts (SS2, SS3) may appear: they act on state no
+    /// snapshot can set, the last character printed and a pending shift (docs/snapshot.md).
+    public var includesRepeatAndSingleShifts = true
 
     public init(seed: UInt64) {
         random = SplitMix64(seed: seed)
@@ -33,7 +36,11 @@ public struct RandomStream: Sendable {
                 "\(e)[\(pick(["0", "1", "3", "4:3", "7", "9", "22", "31", "42", "38;5;\(number(256))", "48;2;\(number(256));\(number(256));\(number(256))", "58:2::1:2:3", "53"]))m"
         case 9: return "\(e)[\(number(30) + 1);\(number(90) + 1)H"
         case 10: return "\(e)[\(number(5))\(pick(["A", "B", "C", "D", "E", "F", "G", "d", "a", "e", "`", "I", "Z"]))"
-        case 11: return "\(e)[\(number(4))\(pick(["J", "K", "X", "@", "P", "L", "M", "S", "T", "b"]))"
+        case 11:
+            let finals =
+                includesRepeatAndSingleShifts
+                ? ["J", "K", "X", "@", "P", "L", "M", "S", "T", "b"] : ["J", "K", "X", "@", "P", "L", "M", "S", "T"]
+            return "\(e)[\(number(4))\(pick(finals))"
         case 12: return "\(e)[\(number(12) + 1);\(number(30) + 1)r"
         case 13:
             return
@@ -41,7 +48,9 @@ public struct RandomStream: Sendable {
         case 14: return "\(e)[\(pick(["4", "20"]))\(pick(["h", "l"]))"
         case 15:
             return pick(["\(e)7", "\(e)8", "\(e)[s", "\(e)[u", "\(e)D", "\(e)M", "\(e)E", "\(e)H", "\(e)[g", "\(e)[3g"])
-        case 16: return pick(["\(e)(0", "\(e)(B", "\(e))0", "\u{e}", "\u{f}", "\(e)(A", "\(e)N", "lqqk"])
+        case 16:
+            let shifts = includesRepeatAndSingleShifts ? ["\(e)N"] : []
+            return pick(["\(e)(0", "\(e)(B", "\(e))0", "\u{e}", "\u{f}", "\(e)(A", "\(e)*0", "lqqk"] + shifts)
         case 17: return "\(e)]\(pick(["0", "2"]));title \(number(100))\(pick(["\u{7}", "\(e)\\"]))"
         case 18: return "\(e)]8;\(pick(["", "id=a"]));\(pick(["http://a", ""]))\u{7}"
         case 19: return "\(e)[\(number(4)) q"

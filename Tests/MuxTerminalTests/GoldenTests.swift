@@ -7,12 +7,12 @@ import MuxTerminal
 import Testing
 
 /// The directory holding the golden cases, found from this file's path.
-private let goldenDirectory: String = {
+let goldenDirectory: String = {
     let file = #filePath
     return String(file[..<file.lastIndex(of: "/")!]) + "/Golden"
 }()
 
-private func readFile(_ path: String) -> [UInt8]? {
+func readFile(_ path: String) -> [UInt8]? {
     let fd = open(path, O_RDONLY)
     guard fd >= 0 else { return nil }
     defer { close(fd) }
@@ -26,7 +26,7 @@ private func readFile(_ path: String) -> [UInt8]? {
     return result
 }
 
-private func goldenCases() -> [String] {
+func goldenCases() -> [String] {
     guard let directory = opendir(goldenDirectory) else { return [] }
     defer { closedir(directory) }
     var names: [String] = []

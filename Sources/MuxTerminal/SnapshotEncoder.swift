@@ -1,0 +1,64 @@
+// Writes terminal state as escape sequences: the pieces the snapshot is made of (docs/snapshot.md).
+// It tracks the look and link it last emitted, so that unchanged attributes are not re-emitted.
+
+/// An output buffer of escape sequences with the pen it has set.
+struct SnapshotEncoder {
+    var bytes: [UInt8] = []
+    /// The look (colours and SGR flags, no content or shape) and extras last set; nil: unknown.
+    private var look: Cell?
+    private var lookExtras = CellExtras()
+    private var link: Hyperlink?
+    /// Whether `link` is what the terminal has (false after something that may have changed it).
+    private var linkKnown = false
+
+    init(capacity: Int) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    mutating func write(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func csi(_ body: String) { write("\u{1b}[" + body) }
+
+    mutating func write(scalars: [Unicode.Scalar]) {
+        for scalar in scalars {
+            if scalar.value < 0x80 {
+                bytes.append(UInt8(scalar.value))
+            } else {
+                bytes.append(contentsOf: Array(String(scalar).utf8))
+            }
+        }
+    }
+
+    /// Sets the SGR state to `cell`'s look and `extras`' underline colour, if it is not already.
+    mutating func setLook(_ cell: Cell, extras: CellExtras) {
+        var wanted = cell.with(content: 0, shape: 0)
+        wanted.attributes.extrasIndex = 0
+        let underline = CellExtras(underlineColor: extras.underlineColor)
+        if let look, look == wanted, lookExtras == underline { return }
+        csi(sgrParameters(wanted, extras: underline) + "m")
+        look = wanted
+        lookExtras = underline
+    }
+
+    /// Sets the OSC 8 hyperlink, if it is not already.
+    mutating func setLink(_ wanted: Hyperlink?) {
+        if linkKnown && wanted == link { return }
+        linkKnown = true
+        if let wanted {
+            let parameters = wanted.id.isEmpty ? "" : "id=\(wanted.id)"
+            write("\u{1b}]8;\(parameters);\(wanted.uri)\u{1b}\\")
+        } else {
+            write("\u{1b}]8;;\u{1b}\\")
+        }
+        link = wanted
+    }
+
+    /// Forgets the pen, after something that may have changed it (DECRC, a reset).
+    mutating func forgetPen() {
+        look = nil
+        linkKnown = false
+    }
+}
