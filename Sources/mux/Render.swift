@@ -12,12 +12,15 @@ struct Render: ParsableCommand {
             Reads FILE (or standard input when FILE is - or absent) as the output of a program, \
             feeds it to mux's emulator and prints the state it leaves: `text` prints the visible \
             rows, `ansi` the rows with their colours and attributes as SGR, `json` one document \
-            described in docs/render-json.md. Record a program with `script -q -c PROGRAM FILE`.
+            described in docs/render-json.md, `snapshot` the escape sequences that bring a terminal \
+            of the same size to that exact state (docs/snapshot.md): `mux render --format snapshot \
+            FILE` in a terminal of the right size shows what the program left. Record a program \
+            with `script -q -c PROGRAM FILE`.
             """
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case text, ansi, json
+        case text, ansi, json, snapshot
     }
 
     @Option(help: ArgumentHelp("The terminal's size.", valueName: "COLSxROWS"))
@@ -29,11 +32,15 @@ struct Render: ParsableCommand {
     @Option(help: "What to print.")
     var format: Format = .text
 
+    @Option(help: "With --format snapshot: lines of history to emit before the screen.")
+    var history: Int = 0
+
     @Argument(help: "The file to read; - or nothing for standard input.")
     var file: String?
 
     func validate() throws {
         guard scrollback >= 0 else { throw ValidationError("--scrollback must be 0 or more") }
+        guard history >= 0 else { throw ValidationError("--history must be 0 or more") }
     }
 
     func run() throws {
@@ -45,6 +52,7 @@ struct Render: ParsableCommand {
         case .text: writeOut(terminal.renderText())
         case .ansi: writeOut(terminal.renderANSI())
         case .json: writeOut(terminal.renderJSON() + "\n")
+        case .snapshot: writeOut(String(decoding: terminal.snapshot(history: history), as: UTF8.self))
         }
     }
 }
