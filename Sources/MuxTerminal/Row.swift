@@ -22,6 +22,13 @@ public struct Row: Hashable, Sendable {
         mayHaveStyle = !cells.allSatisfy(\.isPlain)
     }
 
+    /// A row of cells known to be plain (a plain history line given back).
+    init(plainCells: [Cell]) {
+        cells = plainCells
+        wrapped = false
+        mayHaveStyle = false
+    }
+
     public static func == (a: Row, b: Row) -> Bool { a.wrapped == b.wrapped && a.cells == b.cells }
     public func hash(into hasher: inout Hasher) {
         hasher.combine(cells)

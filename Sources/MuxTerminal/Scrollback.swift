@@ -57,14 +57,24 @@ public struct HistoryLine: Hashable, Sendable {
 
     /// The line's cells, padded with blanks (or cut) to `columns`.
     public func row(columns: Int) -> Row {
-        var row = Row(columns: columns)
-        row.wrapped = wrapped
+        var row: Row
         if cells.isEmpty {
-            for (x, byte) in text.prefix(columns).enumerated() { row.set(x, Cell(content: UInt32(byte))) }
+            let cells = [Cell](unsafeUninitializedCapacity: columns) { buffer, count in
+                let stored = min(text.count, columns)
+                text.withUnsafeBufferPointer { text in
+                    for x in 0..<stored { buffer[x] = Cell(content: UInt32(text[x])) }
+                }
+                for x in stored..<columns { buffer[x] = .blank }
+                count = columns
+            }
+            row = Row(plainCells: cells)
         } else {
-            for (x, cell) in cells.prefix(columns).enumerated() { row.set(x, cell) }
+            var padded = Array(cells.prefix(columns))
+            if padded.count < columns { padded += repeatElement(Cell.blank, count: columns - padded.count) }
+            row = Row(cells: padded, wrapped: false)
             row.repairWideCharacters()
         }
+        row.wrapped = wrapped
         return row
     }
 

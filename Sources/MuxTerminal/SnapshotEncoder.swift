@@ -23,12 +23,27 @@ struct SnapshotEncoder {
     mutating func csi(_ body: String) { write("\u{1b}[" + body) }
 
     mutating func write(scalars: [Unicode.Scalar]) {
-        for scalar in scalars {
-            if scalar.value < 0x80 {
-                bytes.append(UInt8(scalar.value))
-            } else {
-                bytes.append(contentsOf: Array(String(scalar).utf8))
-            }
+        for scalar in scalars { write(scalar: scalar.value) }
+    }
+
+    /// Appends one scalar as UTF-8.
+    @inline(__always)
+    mutating func write(scalar value: UInt32) {
+        switch value {
+        case 0..<0x80:
+            bytes.append(UInt8(value))
+        case 0x80..<0x800:
+            bytes.append(UInt8(0xc0 | value >> 6))
+            bytes.append(UInt8(0x80 | value & 0x3f))
+        case 0x800..<0x10000:
+            bytes.append(UInt8(0xe0 | value >> 12))
+            bytes.append(UInt8(0x80 | value >> 6 & 0x3f))
+            bytes.append(UInt8(0x80 | value & 0x3f))
+        default:
+            bytes.append(UInt8(0xf0 | value >> 18))
+            bytes.append(UInt8(0x80 | value >> 12 & 0x3f))
+            bytes.append(UInt8(0x80 | value >> 6 & 0x3f))
+            bytes.append(UInt8(0x80 | value & 0x3f))
         }
     }
 
@@ -38,7 +53,10 @@ struct SnapshotEncoder {
         wanted.attributes.extrasIndex = 0
         let underline = CellExtras(underlineColor: extras.underlineColor)
         if let look, look == wanted, lookExtras == underline { return }
-        csi(sgrParameters(wanted, extras: underline) + "m")
+        bytes.append(0x1b)
+        bytes.append(0x5b)
+        appendSGRParameters(wanted, extras: underline, to: &bytes)
+        bytes.append(0x6d)
         look = wanted
         lookExtras = underline
     }

@@ -25,16 +25,18 @@ extension Terminal {
     /// - Parameter history: how many of the newest history lines to emit first, so that the
     ///   viewer's own scrollback holds them (in order, with their look).
     public func snapshot(history: Int = 0) -> [UInt8] {
-        var out = SnapshotEncoder(capacity: columns * rows * 2 + 256)
+        let historyCount = min(max(history, 0), scrollback.count)
+        // Room for every cell and some SGR, so the buffer rarely grows while encoding.
+        var out = SnapshotEncoder(capacity: columns * (rows * 2 + historyCount) * 2 + 1024)
         out.write(Terminal.snapshotPrelude)
 
         // 1. History, then the primary screen, printed top to bottom so the history scrolls off.
-        let historyCount = min(max(history, 0), scrollback.count)
-        var lines: [Row] = (scrollback.count - historyCount..<scrollback.count).map {
-            scrollback[$0].row(columns: columns)
+        // History lines become rows one at a time, so no copy of the whole history is made.
+        let firstLine = scrollback.count - historyCount
+        emitRows(count: historyCount + rows, visibleFrom: historyCount, into: &out) { index in
+            index < historyCount
+                ? scrollback[firstLine + index].row(columns: columns) : primary.rows[index - historyCount]
         }
-        lines += primary.rows
-        emitRows(lines, visibleFrom: historyCount, into: &out)
 
         // 2. The alternate screen, with the primary's saved cursor set by 1049 on the way in; or,
         //    when the primary is shown, the alternate's content and saved cursor where they matter.
@@ -42,14 +44,14 @@ extension Terminal {
             emitCursorState(primary.savedCursor, on: primary, into: &out)
             out.csi("?1049h")
             clearForRows(into: &out)
-            emitRows(Array(alternate.rows), visibleFrom: 0, into: &out)
+            emitRows(count: rows, visibleFrom: 0, into: &out) { alternate.rows[$0] }
             emitCursorState(alternate.savedCursor, on: alternate, into: &out)
             out.write("\u{1b}7")
         } else {
             if alternateMatters {
                 out.csi("?47h")
                 clearForRows(into: &out)
-                emitRows(Array(alternate.rows), visibleFrom: 0, into: &out)
+                emitRows(count: rows, visibleFrom: 0, into: &out) { alternate.rows[$0] }
                 emitCursorState(alternate.savedCursor, on: alternate, into: &out)
                 out.write("\u{1b}7")
                 out.csi("?47l")
@@ -92,26 +94,31 @@ extension Terminal {
 
     /// Prints `rows` from the cursor at the top-left of a cleared screen, one after another; the
     /// first `visibleFrom` scroll on into the viewer's history.
-    private func emitRows(_ rows: [Row], visibleFrom: Int, into out: inout SnapshotEncoder) {
+    private func emitRows(
+        count: Int, visibleFrom: Int, into out: inout SnapshotEncoder, row rowAt: (Int) -> Row
+    ) {
         var tail: Tail = []
-        for (index, row) in rows.enumerated() {
-            let continuing = index > 0 && rows[index - 1].wrapped
+        var previousWrapped = false
+        var next = rowAt(0)
+        for index in 0..<count {
+            let row = next
+            if index + 1 < count { next = rowAt(index + 1) }
             // A row that scrolls in takes the background of the pen at that moment; it is only
             // known to be blank if the pen had the default background.
             let scrolledIn = index >= self.rows
-            let nextStartsWide = index + 1 < rows.count && rows[index + 1].cells[0].isWide
+            let nextStartsWide = index + 1 < count && next.cells[0].isWide
             tail = emitRow(
-                row, continuing: continuing, previousTail: tail, scrolledIn: scrolledIn, nextStartsWide: nextStartsWide,
-                into: &out)
-            if index < rows.count - 1 && !row.wrapped {
+                row, continuing: previousWrapped, previousTail: tail, scrolledIn: scrolledIn,
+                nextStartsWide: nextStartsWide, into: &out)
+            previousWrapped = row.wrapped
+            if index < count - 1 && !row.wrapped {
                 out.setLink(nil)
                 out.setLook(Cell.blank, extras: CellExtras())
                 out.write("\r\n")
             }
         }
-        let screenRows = Array(rows.suffix(self.rows))
-        if let last = screenRows.last, last.wrapped {
-            wrapBottomRow(screenRows, into: &out)
+        if previousWrapped {
+            wrapBottomRow((count - self.rows..<count).map(rowAt), into: &out)
         }
         if !tail.isEmpty {
             out.csi("\(self.rows);1H")
@@ -264,10 +271,14 @@ extension Terminal {
     }
 
     private func emitCell(_ cell: Cell, into out: inout SnapshotEncoder) {
-        let cellExtras = extras(of: cell)
-        out.setLink(hyperlink(cellExtras.hyperlink))
+        let cellExtras = cell.attributes.extrasIndex == 0 ? CellExtras() : extras(of: cell)
+        out.setLink(cellExtras.hyperlink == 0 ? nil : hyperlink(cellExtras.hyperlink))
         out.setLook(cell, extras: cellExtras)
-        out.write(scalars: scalars(of: cell))
+        if cell.isCluster {
+            out.write(scalars: scalars(of: cell))
+        } else {
+            out.write(scalar: cell.content)
+        }
     }
 
     /// Erases a tail of spaces to its backgrounds: on the row above (then back to column

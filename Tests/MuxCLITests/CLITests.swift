@@ -187,7 +187,8 @@ func readToEnd(_ fd: Int32) -> [UInt8] {
 @Suite struct RenderSnapshotTests {
     @Test func snapshotFormatRebuildsTheScreen() throws {
         let input = "one\r\ntwo\r\n\u{1b}[1;31mthree\u{1b}[0m\r\nfour"
-        let snapshot = try runMux(["render", "--size", "12x2", "--format", "snapshot", "--history", "2"], input: Array(input.utf8))
+        let snapshot = try runMux(
+            ["render", "--size", "12x2", "--format", "snapshot", "--history", "2"], input: Array(input.utf8))
         #expect(snapshot.status == 0)
         // Rendering the snapshot bytes gives the same screen and the history asked for.
         let again = try runMux(["render", "--size", "12x2", "--format", "json"], input: Array(snapshot.stdout.utf8))

@@ -69,3 +69,41 @@ let after = heapInUse()
 print(
     "scrollback: \(emulator.terminal.scrollback.count) lines of 80 columns hold \(after - before) bytes of heap (\(String(format: "%.2f", Double(after - before) / 1_048_576)) MiB); accounted: \(emulator.terminal.scrollback.retainedBytes) bytes"
 )
+
+// Snapshot encoding: a busy screen of coloured text, and the same with 10,000 lines of history.
+func medianMicroseconds(runs: Int, _ body: () -> Void) -> Double {
+    var times: [Double] = []
+    for _ in 0..<runs {
+        let start = now()
+        body()
+        times.append((now() - start) * 1e6)
+    }
+    times.sort()
+    return times[times.count / 2]
+}
+
+for (columns, rows) in [(80, 24), (200, 60)] {
+    var busy = Emulator(columns: columns, rows: rows, scrollbackLimit: 10_000)
+    busy.feed(Workload.sgr.generate(size: columns * rows * 40))
+    let terminal = busy.terminal
+    var size = 0
+    let screenOnly = medianMicroseconds(runs: 200) { size = terminal.snapshot(history: 0).count }
+    print("snapshot \(columns)x\(rows), screen only: \(String(format: "%.0f", screenOnly)) µs, \(size) bytes")
+    let history = terminal.scrollback.count
+    let withHistory = medianMicroseconds(runs: 10) { size = terminal.snapshot(history: history).count }
+    print(
+        "snapshot \(columns)x\(rows) with \(history) lines of history: \(String(format: "%.1f", withHistory / 1000)) ms, \(size) bytes"
+    )
+}
+
+// The target case: 80x24 with a full 10,000-line history, of plain and of coloured text.
+for workload in [Workload.plain, .sgr] {
+    var full = Emulator(columns: 80, rows: 24, scrollbackLimit: 10_000)
+    while full.terminal.scrollback.count < 10_000 { full.feed(workload.generate(size: 1 << 20)) }
+    let terminal = full.terminal
+    var size = 0
+    let time = medianMicroseconds(runs: 10) { size = terminal.snapshot(history: 10_000).count }
+    print(
+        "snapshot 80x24 with 10000 lines of \(workload.rawValue) history: \(String(format: "%.1f", time / 1000)) ms, \(size) bytes"
+    )
+}
