@@ -202,6 +202,7 @@ extension Terminal {
         if row.wrapped { used = cells.count }  // the row must end pending at its last column
         var x = 0
         var tail: Tail = []
+        let plain = !row.mayHaveStyle
         var rowMayBeDirty = false
         var mustErase = false  // the first run covers the space printed to make the wrap
         if continuing {
@@ -227,6 +228,16 @@ extension Terminal {
                 continue
             }
             if cell.content != 0 {
+                if plain {
+                    // Plain text in the default look: the bytes themselves.
+                    var end = x
+                    while end < cells.count && cells[end].content != 0 { end += 1 }
+                    out.setLink(nil)
+                    out.setLook(Cell.blank, extras: CellExtras())
+                    out.bytes.append(contentsOf: cells[x..<end].lazy.map { UInt8(truncatingIfNeeded: $0.content) })
+                    x = end
+                    continue
+                }
                 emitCell(cell, into: &out)
                 x += cell.isWide ? 2 : 1
                 continue
