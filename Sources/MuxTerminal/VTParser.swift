@@ -41,7 +41,6 @@ public struct VTParser: Sendable {
     public var isInGround: Bool { state == .ground && utf8Remaining == 0 }
 
     /// Parses `bytes`, handing every complete action to `handler`.
-    @inlinable
     public mutating func feed<H: VTParserHandler>(_ bytes: UnsafeBufferPointer<UInt8>, into handler: inout H) {
         var index = 0
         let count = bytes.count
@@ -59,9 +58,35 @@ public struct VTParser: Sendable {
                     }
                 }
             }
+            if state == .csiParameter || state == .csiEntry {
+                // Parameters are most of a control sequence's bytes (SGR colours above all).
+                index = scanParameters(bytes, from: index)
+                if index == count { break }
+            }
             advance(bytes[index], into: &handler)
             index += 1
         }
+    }
+
+    /// Consumes the digits, `;` and `:` of a control sequence's parameters from `start`; returns
+    /// the index of the first other byte.
+    @usableFromInline
+    mutating func scanParameters(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var index = start
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte &- 0x30 < 10 {
+                parameter = min(parameter &* 10 &+ UInt32(byte &- 0x30), 65535)
+                parameterStarted = true
+            } else if byte == 0x3b || byte == 0x3a {
+                parameterByte(byte)
+            } else {
+                break
+            }
+            state = .csiParameter
+            index += 1
+        }
+        return index
     }
 
     /// Decodes the longest run of complete, valid UTF-8 and printable ASCII starting at `start`
