@@ -10,6 +10,14 @@ func sgrParameters(_ cell: Cell, extras: CellExtras) -> String {
     return String(decoding: bytes, as: UTF8.self)
 }
 
+private let sgrLeadingFlags: [(UInt32, Int)] = [
+    (CellAttributes.bold, 1), (CellAttributes.faint, 2), (CellAttributes.italic, 3),
+]
+private let sgrTrailingFlags: [(UInt32, Int)] = [
+    (CellAttributes.blink, 5), (CellAttributes.rapidBlink, 6), (CellAttributes.inverse, 7),
+    (CellAttributes.invisible, 8), (CellAttributes.strikethrough, 9), (CellAttributes.overline, 53),
+]
+
 /// Appends the SGR parameters of `sgrParameters(_:extras:)` as bytes (the snapshot's hot path).
 func appendSGRParameters(_ cell: Cell, extras: CellExtras, to out: inout [UInt8]) {
     func number(_ value: Int) {
@@ -33,19 +41,19 @@ func appendSGRParameters(_ cell: Cell, extras: CellExtras, to out: inout [UInt8]
         } else if let (r, g, b) = color.rgb {
             separator()
             number(extended)
-            out.append(contentsOf: [0x3b, 0x32])  // ;2
-            for component in [r, g, b] {
-                separator()
-                number(Int(component))
-            }
+            out.append(0x3b)
+            out.append(0x32)  // ;2
+            separator()
+            number(Int(r))
+            separator()
+            number(Int(g))
+            separator()
+            number(Int(b))
         }
     }
     out.append(0x30)  // 0
     let attributes = cell.attributes
-    let flags: [(UInt32, Int)] = [
-        (CellAttributes.bold, 1), (CellAttributes.faint, 2), (CellAttributes.italic, 3),
-    ]
-    for (flag, code) in flags where attributes.has(flag) {
+    for (flag, code) in sgrLeadingFlags where attributes.has(flag) {
         separator()
         number(code)
     }
@@ -59,11 +67,7 @@ func appendSGRParameters(_ cell: Cell, extras: CellExtras, to out: inout [UInt8]
         out.append(contentsOf: [0x34, 0x3a])  // 4:
         number(Int(style.rawValue))
     }
-    let more: [(UInt32, Int)] = [
-        (CellAttributes.blink, 5), (CellAttributes.rapidBlink, 6), (CellAttributes.inverse, 7),
-        (CellAttributes.invisible, 8), (CellAttributes.strikethrough, 9), (CellAttributes.overline, 53),
-    ]
-    for (flag, code) in more where attributes.has(flag) {
+    for (flag, code) in sgrTrailingFlags where attributes.has(flag) {
         separator()
         number(code)
     }

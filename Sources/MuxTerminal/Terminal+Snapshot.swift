@@ -238,8 +238,22 @@ extension Terminal {
                     x = end
                     continue
                 }
+                // A run of cells with one look: the look is set once, then only text follows.
                 emitCell(cell, into: &out)
                 x += cell.isWide ? 2 : 1
+                let look = cell.attributes.rawValue & ~CellAttributes.shapeMask
+                while x < cells.count {
+                    let next = cells[x]
+                    guard next.content != 0, next.foreground == cell.foreground, next.background == cell.background,
+                        next.attributes.rawValue & ~CellAttributes.shapeMask == look
+                    else { break }
+                    if next.isCluster {
+                        out.write(scalars: scalars(of: next))
+                    } else {
+                        out.write(scalar: next.content)
+                    }
+                    x += next.isWide ? 2 : 1
+                }
                 continue
             }
             // A run of empty cells with one background.
