@@ -44,6 +44,7 @@ let package = Package(
         .testTarget(name: "MuxUnicodeTests", dependencies: ["MuxUnicode"]),
         .testTarget(name: "MuxTerminalTests", dependencies: ["MuxTerminal", "MuxWorkloads"], exclude: ["Golden"]),
         .testTarget(name: "MuxPTYTests", dependencies: ["MuxPTY"]),
+        .testTarget(name: "MuxProtocolTests", dependencies: ["MuxProtocol"]),
         .testTarget(name: "MuxCLITests", dependencies: ["mux", "CPTYShim"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,146 @@
+// The wire format: golden bytes for every message, decoding in any chunking, and bad input.
+
+import MuxProtocol
+import Testing
+
+/// Hex with spaces, for golden frames that read like the spec.
+private func hex(_ text: String) -> [UInt8] {
+    text.split(separator: " ").map { UInt8($0, radix: 16)! }
+}
+
+@Suite struct FrameTests {
+    static let golden: [(Message, String)] = [
+        (
+            .hello(version: 1, role: .control, clientID: "a", columns: 80, rows: 24, term: "xt"),
+            "00 00 00 14 00 01 00 01 01 00 00 00 01 61 00 50 00 18 00 00 00 02 78 74"
+        ),
+        (
+            .attach(session: "w", asHolder: true, historyLines: 1000, since: nil),
+            "00 00 00 15 00 02 00 00 00 01 77 01 00 00 03 e8 00 00 00 00 00 00 00 00 00"
+        ),
+        (
+            .attach(session: "w", asHolder: false, historyLines: 0, since: 258),
+            "00 00 00 15 00 02 00 00 00 01 77 00 00 00 00 00 01 00 00 00 00 00 00 01 02"
+        ),
+        (.input([0x03]), "00 00 00 07 00 03 00 00 00 01 03"),
+        (.resize(columns: 132, rows: 43), "00 00 00 06 00 04 00 84 00 2b"),
+        (.detach, "00 00 00 02 00 05"),
+        (.list, "00 00 00 02 00 06"),
+        (.welcome(version: 1, clientID: "c1", serverPID: 7), "00 00 00 0e 80 01 00 01 00 00 00 02 63 31 00 00 00 07"),
+        (.error(.leaseRequired, "no"), "00 00 00 0a 80 02 00 07 00 00 00 02 6e 6f"),
+        (
+            .attached(session: "w", columns: 80, rows: 24, holdsLease: true),
+            "00 00 00 0c 80 03 00 00 00 01 77 00 50 00 18 01"
+        ),
+        (
+            .snapshot(offset: 5, final: true, bytes: [0x1b]),
+            "00 00 00 10 80 04 00 00 00 00 00 00 00 05 01 00 00 00 01 1b"
+        ),
+        (
+            .output(offset: 0x0102_0304_0506_0708, bytes: [0x41, 0x42]),
+            "00 00 00 10 80 05 01 02 03 04 05 06 07 08 00 00 00 02 41 42"
+        ),
+        (.lease(holder: "", holdsLease: false), "00 00 00 07 80 06 00 00 00 00 00"),
+        (.exited(status: -1), "00 00 00 06 80 07 ff ff ff ff"),
+        (
+            .sessions([
+                SessionSummary(
+                    name: "w", command: "sh", columns: 80, rows: 24, state: .running, exitStatus: 0, clients: 2,
+                    holder: "")
+            ]),
+            "00 00 00 1e 80 08 00 01 00 00 00 01 77 00 00 00 02 73 68 00 50 00 18 01 00 00 00 00 00 02 00 00 00 00"
+        ),
+    ]
+
+    @Test(arguments: golden.indices) func goldenBytes(index: Int) throws {
+        let (message, bytes) = Self.golden[index]
+        #expect(message.frame().encoded() == hex(bytes))
+        var decoder = FrameDecoder()
+        decoder.append(hex(bytes))
+        let frame = try #require(try decoder.next())
+        #expect(try Message(frame) == message)
+        #expect(try decoder.next() == nil)
+    }
+
+    @Test func decodesOneByteAtATimeAndManyAtOnce() throws {
+        let messages = Self.golden.map(\.0)
+        let stream = messages.flatMap { $0.frame().encoded() }
+        var decoder = FrameDecoder()
+        var decoded: [Message] = []
+        for byte in stream {
+            decoder.append([byte])
+            while let frame = try decoder.next() { decoded.append(try Message(frame)) }
+        }
+        #expect(decoded == messages)
+
+        var whole = FrameDecoder()
+        whole.append(stream)
+        var all: [Message] = []
+        while let frame = try whole.next() { all.append(try Message(frame)) }
+        #expect(all == messages)
+        #expect(whole.pendingByteCount == 0)
+    }
+
+    @Test func oversizedFrameIsRefusedBeforeBuffering() {
+        var decoder = FrameDecoder()
+        decoder.append(hex("00 20 00 00 00 05"))  // 2 MiB announced
+        #expect(throws: FrameError.tooLarge(0x0020_0000)) { try decoder.next() }
+        #expect(FrameError.tooLarge(0).code == .frameTooLarge)
+    }
+
+    @Test func lengthWithoutRoomForTheTypeIsBad() {
+        var decoder = FrameDecoder()
+        decoder.append(hex("00 00 00 01 00"))
+        #expect(throws: FrameError.badLength(1)) { try decoder.next() }
+        #expect(FrameError.badLength(1).code == .badFrame)
+    }
+
+    @Test func truncatedFrameWaitsAndReportsWhatIsPending() throws {
+        var decoder = FrameDecoder()
+        decoder.append(hex("00 00 00 07 00 03 00 00"))
+        #expect(try decoder.next() == nil)
+        #expect(decoder.pendingByteCount == 8)
+    }
+
+    @Test func unknownTypeIsUnknownMessage() throws {
+        #expect(throws: Message.DecodingError.unknownType(0x7777)) { try Message(Frame(type: 0x7777, payload: [])) }
+        #expect(Message.DecodingError.unknownType(1).code == .unknownMessage)
+    }
+
+    @Test(arguments: [
+        Frame(type: 0x0003, payload: hex("00 00 00 05 41")),  // data shorter than its count
+        Frame(type: 0x0004, payload: hex("00 50 00 18 00")),  // a byte left over
+        Frame(type: 0x0001, payload: hex("00 01 09 00 00 00 00 00 50 00 18 00 00 00 00")),  // role 9
+        Frame(type: 0x0002, payload: hex("00 00 00 01 ff 01 00 00 00 00 00 00 00 00 00 00 00 00 00")),  // not UTF-8
+        Frame(type: 0x8002, payload: hex("00 63 00 00 00 00")),  // error code 99
+        Frame(type: 0x0002, payload: hex("00 00 00 01 77 02 00 00 00 00 00 00 00 00 00 00 00 00 00")),  // bool 2
+    ])
+    func malformedPayloadsAreBadFrames(frame: Frame) {
+        do {
+            _ = try Message(frame)
+            Issue.record("decoded a malformed payload")
+        } catch {
+            #expect(error.code == .badFrame)
+        }
+    }
+
+    @Test func errorCodesAreStable() {
+        // The numbers travel on the wire: changing one breaks every deployed client.
+        #expect(ErrorCode.allCases.map(\.rawValue) == Array(1...14))
+        #expect(
+            ErrorCode.allCases.map(\.description) == [
+                "PROTOCOL_VERSION", "BAD_FRAME", "FRAME_TOO_LARGE", "UNKNOWN_MESSAGE", "HANDSHAKE_REQUIRED",
+                "ROLE_FORBIDDEN", "LEASE_REQUIRED", "SESSION_NOT_FOUND", "SESSION_EXISTS", "SESSION_EXITED",
+                "SPAWN_FAILED", "INVALID_ARGUMENT", "PERMISSION_DENIED", "SHUTTING_DOWN",
+            ])
+    }
+
+    @Test func socketLocationPrecedence() {
+        #expect(SocketLocation.resolve(explicit: "/x.sock", environment: ["MUX_SOCKET": "/y"], uid: 5) == "/x.sock")
+        #expect(SocketLocation.resolve(explicit: nil, environment: ["MUX_SOCKET": "/y"], uid: 5) == "/y")
+        #expect(
+            SocketLocation.resolve(explicit: nil, environment: ["XDG_RUNTIME_DIR": "/run/user/5"], uid: 5)
+                == "/run/user/5/mux/default.sock")
+        #expect(SocketLocation.resolve(explicit: nil, environment: [:], uid: 5) == "/tmp/mux-5/default.sock")
+    }
+}
