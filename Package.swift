@@ -45,6 +45,7 @@ let package = Package(
         .testTarget(name: "MuxTerminalTests", dependencies: ["MuxTerminal", "MuxWorkloads"], exclude: ["Golden"]),
         .testTarget(name: "MuxPTYTests", dependencies: ["MuxPTY"]),
         .testTarget(name: "MuxProtocolTests", dependencies: ["MuxProtocol"]),
+        .testTarget(name: "MuxServerTests", dependencies: ["MuxServer"]),
         .testTarget(name: "MuxCLITests", dependencies: ["mux", "CPTYShim"]),
     ],
     swiftLanguageModes: [.v6]

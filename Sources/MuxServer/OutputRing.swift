@@ -1,0 +1,54 @@
+// A session's recent output as a bounded ring of bytes addressed by 64-bit stream offsets that
+// only grow (MISSION.md, "The core contract"). A reconnecting client that has everything up to
+// offset M gets the bytes after M from here, or a snapshot when M has left the ring.
+
+/// The last `capacity` bytes of a session's output, with their stream offsets.
+public struct OutputRing: Sendable {
+    public let capacity: Int
+    private var storage: [UInt8]
+    /// The offset of the next byte to be appended: the total written so far.
+    public private(set) var endOffset: UInt64 = 0
+
+    public init(capacity: Int) {
+        precondition(capacity > 0)
+        self.capacity = capacity
+        storage = [UInt8](repeating: 0, count: capacity)
+    }
+
+    /// The offset of the oldest byte still held.
+    public var startOffset: UInt64 { endOffset - UInt64(min(UInt64(capacity), endOffset)) }
+
+    /// Appends output; returns the offset of its first byte.
+    @discardableResult
+    public mutating func append(_ bytes: some Collection<UInt8>) -> UInt64 {
+        let first = endOffset
+        // Only the last `capacity` bytes can survive; the ones before are skipped, not written.
+        let kept = bytes.suffix(capacity)
+        var position = Int((endOffset + UInt64(bytes.count - kept.count)) % UInt64(capacity))
+        storage.withUnsafeMutableBufferPointer { ring in
+            for byte in kept {
+                ring[position] = byte
+                position += 1
+                if position == capacity { position = 0 }
+            }
+        }
+        endOffset += UInt64(bytes.count)
+        return first
+    }
+
+    /// The bytes from `offset` to the end, or nil when some of them have left the ring (the
+    /// caller then sends a snapshot). An offset past the end is nil too.
+    public func bytes(from offset: UInt64) -> [UInt8]? {
+        guard offset >= startOffset, offset <= endOffset else { return nil }
+        let count = Int(endOffset - offset)
+        var result: [UInt8] = []
+        result.reserveCapacity(count)
+        var position = Int(offset % UInt64(capacity))
+        for _ in 0..<count {
+            result.append(storage[position])
+            position += 1
+            if position == capacity { position = 0 }
+        }
+        return result
+    }
+}
