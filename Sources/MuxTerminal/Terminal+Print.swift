@@ -73,7 +73,7 @@ extension Terminal {
     /// placed, the following ones that need nothing special (no join, no wrap, no wide character
     /// cut, no insert mode or character set) are written straight into the row.
     mutating func printScalars(_ scalars: UnsafeBufferPointer<Unicode.Scalar>) {
-        var index = 0
+        var index = printSimpleScalars(scalars, from: 0)
         while index < scalars.count {
             let scalar = scalars[index]
             if scalar.value < 0x80 {
@@ -89,49 +89,63 @@ extension Terminal {
     /// Writes scalars from `start` on into the cursor's row while each is the simple case;
     /// returns the index of the first it left for `printScalar`.
     private mutating func printSimpleScalars(_ scalars: UnsafeBufferPointer<Unicode.Scalar>, from start: Int) -> Int {
-        guard !cursor.pendingWrap, !modes.insert, charsets.isPlainASCII, cursor.x > 0 else { return start }
-        var previousX = cursor.x - 1
-        if cell(previousX, cursor.y).isSpacer { previousX -= 1 }
-        let previous = cell(previousX, cursor.y)
-        guard !previous.isCluster else { return start }
-        var previousClass =
-            previous.content == 0
-            ? ScalarProperties.BreakClass.control
-            : ScalarProperties(Unicode.Scalar(previous.content) ?? " ").breakClass
+        guard !cursor.pendingWrap, !modes.insert, charsets.isPlainASCII else { return start }
+        // What the next scalar must not join: the cell before the cursor. After a cluster only
+        // an ordinary scalar (break class Other) is certain to begin a new cell.
+        var previousClass = ScalarProperties.BreakClass.control
+        var previousIsCluster = false
+        if cursor.x > 0 {
+            var previousX = cursor.x - 1
+            if cell(previousX, cursor.y).isSpacer && previousX > 0 { previousX -= 1 }
+            let previous = cell(previousX, cursor.y)
+            if previous.isCluster {
+                previousIsCluster = true
+            } else if previous.content != 0 {
+                previousClass = ScalarProperties(Unicode.Scalar(previous.content) ?? " ").breakClass
+            }
+        }
         let template = cursor.pen.with(content: 0, shape: 0)
         let columns = columns
         var x = cursor.x
         var index = start
         var last: UInt32 = 0
-        modifyRow(cursor.y) { row in
-            row.cells.withUnsafeMutableBufferPointer { cells in
-                while index < scalars.count {
-                    let value = scalars[index].value
-                    let width: Int
-                    let breakClass: ScalarProperties.BreakClass
-                    if value < 0x80 {
-                        width = 1
-                        breakClass = .other
-                    } else {
-                        guard value >= 0xa0 else { break }
-                        let properties = ScalarProperties(scalars[index])
-                        width = properties.width
-                        breakClass = properties.breakClass
-                        guard width > 0 else { break }
+        ScalarProperties.withLookup { lookup in
+            modifyRow(cursor.y) { row in
+                row.cells.withUnsafeMutableBufferPointer { cells in
+                    while index < scalars.count {
+                        let value = scalars[index].value
+                        let width: Int
+                        let breakClass: ScalarProperties.BreakClass
+                        if value < 0x80 {
+                            width = 1
+                            breakClass = .other
+                        } else {
+                            guard value >= 0xa0 else { break }
+                            let properties = lookup(value)
+                            width = properties.width
+                            breakClass = properties.breakClass
+                            guard width > 0 else { break }
+                        }
+                        if previousIsCluster {
+                            guard breakClass == .other else { break }
+                        } else {
+                            guard !ScalarProperties.joins(previousClass, breakClass) else { break }
+                        }
+                        guard x + width <= columns else { break }
+                        let shapes = cells[x].attributes.rawValue | (width == 2 ? cells[x + 1].attributes.rawValue : 0)
+                        guard shapes & CellAttributes.shapeMask == 0 else { break }
+                        cells[x] = template.with(content: value, shape: width == 2 ? CellAttributes.wide : 0)
+                        if width == 2 { cells[x + 1] = template.with(content: 0, shape: CellAttributes.spacer) }
+                        x += width
+                        index += 1
+                        previousClass = breakClass
+                        previousIsCluster = false
+                        last = value
+                        if x == columns { break }
                     }
-                    guard !ScalarProperties.joins(previousClass, breakClass), x + width <= columns else { break }
-                    let shapes = cells[x].attributes.rawValue | (width == 2 ? cells[x + 1].attributes.rawValue : 0)
-                    guard shapes & CellAttributes.shapeMask == 0 else { break }
-                    cells[x] = template.with(content: value, shape: width == 2 ? CellAttributes.wide : 0)
-                    if width == 2 { cells[x + 1] = template.with(content: 0, shape: CellAttributes.spacer) }
-                    x += width
-                    index += 1
-                    previousClass = breakClass
-                    last = value
-                    if x == columns { break }
                 }
+                if index > start { row.mayHaveStyle = true }
             }
-            if index > start { row.mayHaveStyle = true }
         }
         guard index > start else { return start }
         lastPrinted = last

@@ -19,9 +19,22 @@ public struct ScalarProperties: Sendable {
     @inlinable
     public init(_ scalar: Unicode.Scalar) {
         let value = scalar.value
-        let packed = value < 0x10000 ? bmpTable.withUnsafeBufferPointer { $0[Int(value)] } : Self.pack(value)
+        self.init(packed: value < 0x10000 ? bmpTable.withUnsafeBufferPointer { $0[Int(value)] } : Self.pack(value))
+    }
+
+    @inlinable
+    init(packed: UInt8) {
         width = Int(packed & 0b11)
         breakClass = BreakClass(rawValue: packed >> 2) ?? .other
+    }
+
+    /// Runs `body` with a lookup that reads the table without going through the global each time
+    /// (for loops over many scalars).
+    @inlinable
+    public static func withLookup<R>(_ body: ((UInt32) -> ScalarProperties) -> R) -> R {
+        bmpTable.withUnsafeBufferPointer { table in
+            body { value in ScalarProperties(packed: value < 0x10000 ? table[Int(value)] : pack(value)) }
+        }
     }
 
     /// Whether `next` continues the cluster begun by the single scalar `previous` (UAX #29 rules

@@ -17,6 +17,7 @@ var megabytes = 64
 var runs = 5
 var only: Workload?
 var warm = false
+var measureSnapshots = true
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
     switch argument {
@@ -24,8 +25,9 @@ while let argument = arguments.popFirst() {
     case "--runs": runs = Int(arguments.popFirst() ?? "") ?? runs
     case "--workload": only = Workload(rawValue: arguments.popFirst() ?? "")
     case "--warm": warm = true
+    case "--no-snapshots": measureSnapshots = false
     default:
-        print("usage: EmulatorThroughput [--size MB] [--runs N] [--workload NAME] [--warm]")
+        print("usage: EmulatorThroughput [--size MB] [--runs N] [--workload NAME] [--warm] [--no-snapshots]")
         exit(2)
     }
 }
@@ -82,7 +84,7 @@ func medianMicroseconds(runs: Int, _ body: () -> Void) -> Double {
     return times[times.count / 2]
 }
 
-for (columns, rows) in [(80, 24), (200, 60)] {
+for (columns, rows) in [(80, 24), (200, 60)] where measureSnapshots {
     var busy = Emulator(columns: columns, rows: rows, scrollbackLimit: 10_000)
     busy.feed(Workload.sgr.generate(size: columns * rows * 40))
     let terminal = busy.terminal
@@ -97,7 +99,7 @@ for (columns, rows) in [(80, 24), (200, 60)] {
 }
 
 // The target case: 80x24 with a full 10,000-line history, of plain and of coloured text.
-for workload in [Workload.plain, .sgr] {
+for workload in [Workload.plain, .sgr] where measureSnapshots {
     var full = Emulator(columns: 80, rows: 24, scrollbackLimit: 10_000)
     while full.terminal.scrollback.count < 10_000 { full.feed(workload.generate(size: 1 << 20)) }
     let terminal = full.terminal
