@@ -2,6 +2,8 @@
 // after the prelude, one left in any state) to this terminal's exact state. The order of the
 // steps matters and is explained in docs/snapshot.md; change both together.
 
+import MuxUnicode
+
 extension Terminal {
     /// The prelude: brings a terminal left in any state by an earlier program to a known one
     /// without a full reset (RIS would clear the viewer's own scrollback).
@@ -106,7 +108,11 @@ extension Terminal {
             // A row that scrolls in takes the background of the pen at that moment; it is only
             // known to be blank if the pen had the default background.
             let scrolledIn = index >= self.rows
-            let nextStartsWide = index + 1 < count && next.cells[0].isWide
+            // A wide first cell wraps by itself only if its first scalar is wide on its own (a flag
+            // or a VS16 sequence starts narrow and widens after).
+            let nextStartsWide =
+                index + 1 < count && next.cells[0].isWide
+                && (!next.cells[0].isCluster || CharacterWidth.of(scalars(of: next.cells[0])[0]) == 2)
             tail = emitRow(
                 row, continuing: previousWrapped, previousTail: tail, scrolledIn: scrolledIn,
                 nextStartsWide: nextStartsWide, into: &out)
@@ -219,7 +225,15 @@ extension Terminal {
                 out.write(" \u{8}")
                 mustErase = true
             }
-            if !previousTail.isEmpty { patch(previousTail, returningTo: x, into: &out) }
+            if !previousTail.isEmpty {
+                patch(previousTail, returningTo: x, into: &out)
+                if x >= cells.count {
+                    // The first cell filled the row (one column, or a wide character in two):
+                    // print it again so its wrap is pending once more.
+                    out.csi("1G")
+                    emitCell(first, into: &out)
+                }
+            }
         }
         while x < cells.count {
             let cell = cells[x]

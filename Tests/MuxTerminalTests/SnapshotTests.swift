@@ -43,11 +43,15 @@ func documentedLimit(_ terminal: Terminal) -> String? {
             return "a pending wrap over an empty last cell is restored with a space there"
         }
     }
+    if terminal.modes.origin && (terminal.cursor.y < terminal.scrollTop || terminal.cursor.y > terminal.scrollBottom) {
+        return "origin mode with the cursor outside the scroll region is restored with the cursor in the region"
+    }
     if terminal.rows < 3 {
         let wrapsWithBlankEnd =
             (0..<terminal.scrollback.count).contains { index in
                 let line = terminal.scrollback[index]
-                return line.wrapped && line.storedCells.count < terminal.columns
+                let cells = line.storedCells
+                return line.wrapped && (cells.count < terminal.columns || cells.last?.content == 0)
             } || terminal.screen.rows.contains { $0.wrapped }
         if wrapsWithBlankEnd {
             return "fewer than three rows: soft wraps of blank-ended or bottom rows are not restored"
