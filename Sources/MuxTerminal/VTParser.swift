@@ -360,24 +360,36 @@ public struct VTParser: Sendable {
                 finishParameters(final: byte)
                 handler.csiDispatch(sequence)
             }
-        case _ where state == .csiIgnore:
-            break
+        default:
+            if state != .csiIgnore {
+                headerByte(
+                    byte, entry: .csiEntry, parameter: .csiParameter, intermediate: .csiIntermediate, ignore: .csiIgnore
+                )
+            }
+        }
+    }
+
+    /// A byte 0x20–0x3F of a CSI or DCS header: an intermediate, a parameter, or a private marker
+    /// (valid only first). A parameter after an intermediate, or a late marker, spoils the
+    /// sequence: it moves to `ignore`.
+    mutating func headerByte(_ byte: UInt8, entry: State, parameter: State, intermediate: State, ignore: State) {
+        switch byte {
         case 0x20..<0x30:
             if !sequence.intermediates.append(byte) { intermediatesOverflowed = true }
-            state = .csiIntermediate
+            state = intermediate
         case 0x30..<0x3c:
-            if state == .csiIntermediate {
-                state = .csiIgnore
+            if state == intermediate {
+                state = ignore
             } else {
                 parameterByte(byte)
-                state = .csiParameter
+                state = parameter
             }
-        default:  // 0x3C–0x3F: a private marker is only valid first
-            if state == .csiEntry {
+        default:
+            if state == entry {
                 sequence.marker = byte
-                state = .csiParameter
+                state = parameter
             } else {
-                state = .csiIgnore
+                state = ignore
             }
         }
     }
@@ -396,23 +408,9 @@ public struct VTParser: Sendable {
                 beginString()
                 state = .dcsPassthrough
             }
-        case 0x20..<0x30:
-            if !sequence.intermediates.append(byte) { intermediatesOverflowed = true }
-            state = .dcsIntermediate
-        case 0x30..<0x3c:
-            if state == .dcsIntermediate {
-                state = .dcsIgnore
-            } else {
-                parameterByte(byte)
-                state = .dcsParameter
-            }
         default:
-            if state == .dcsEntry {
-                sequence.marker = byte
-                state = .dcsParameter
-            } else {
-                state = .dcsIgnore
-            }
+            headerByte(
+                byte, entry: .dcsEntry, parameter: .dcsParameter, intermediate: .dcsIntermediate, ignore: .dcsIgnore)
         }
     }
 
