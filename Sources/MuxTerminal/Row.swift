@@ -9,17 +9,22 @@ public struct Row: Hashable, Sendable {
     /// store the row as bytes without looking at each cell's look. Whoever writes a cell that is
     /// not plain sets it; only a whole-row fill clears it.
     var mayHaveStyle: Bool
+    /// Every cell from this column on is the default blank (an upper bound kept by every write),
+    /// so finding a row's used width does not scan its empty end.
+    var extent: Int
 
     public init(columns: Int, filler: Cell = .blank) {
         cells = [Cell](repeating: filler, count: columns)
         wrapped = false
         mayHaveStyle = !filler.isPlain
+        extent = filler.isDefaultBlank ? 0 : columns
     }
 
     public init(cells: [Cell], wrapped: Bool) {
         self.cells = cells
         self.wrapped = wrapped
         mayHaveStyle = !cells.allSatisfy(\.isPlain)
+        extent = cells.count
     }
 
     /// A row of cells known to be plain (a plain history line given back).
@@ -27,6 +32,7 @@ public struct Row: Hashable, Sendable {
         cells = plainCells
         wrapped = false
         mayHaveStyle = false
+        extent = plainCells.count
     }
 
     public static func == (a: Row, b: Row) -> Bool { a.wrapped == b.wrapped && a.cells == b.cells }
@@ -40,8 +46,10 @@ public struct Row: Hashable, Sendable {
         guard !range.isEmpty else { return }
         if range.count == cells.count {
             mayHaveStyle = !cell.isPlain
-        } else if !cell.isPlain {
-            mayHaveStyle = true
+            extent = cell.isDefaultBlank ? 0 : cells.count
+        } else {
+            if !cell.isPlain { mayHaveStyle = true }
+            if !cell.isDefaultBlank { extent = max(extent, range.upperBound) }
         }
         cells.withUnsafeMutableBufferPointer { buffer in
             let start = buffer.baseAddress! + range.lowerBound
@@ -59,12 +67,14 @@ public struct Row: Hashable, Sendable {
     mutating func set(_ x: Int, _ cell: Cell) {
         cells[x] = cell
         if !cell.isPlain { mayHaveStyle = true }
+        if x >= extent && !cell.isDefaultBlank { extent = x + 1 }
     }
 
     /// Replaces the cells; for edits that move cells around (ICH, DCH, resize).
     mutating func replaceCells(_ body: (inout [Cell]) -> Void) {
         body(&cells)
         mayHaveStyle = !cells.allSatisfy(\.isPlain)
+        extent = cells.count
     }
 
     /// Blanks the other half of any wide character that `range` cuts, so no cell is left holding
@@ -98,7 +108,7 @@ public struct Row: Hashable, Sendable {
 
     /// The number of cells up to and including the last one that is not the default blank.
     var usedWidth: Int {
-        var end = cells.count
+        var end = min(extent, cells.count)
         while end > 0 && cells[end - 1].isDefaultBlank { end -= 1 }
         return end
     }

@@ -21,13 +21,13 @@ public struct HistoryLine: Hashable, Sendable {
         wrapped = row.wrapped
         if !row.mayHaveStyle {
             assert(row.cells.allSatisfy(\.isPlain), "a row marked plain holds a styled cell")
-            assignPlain(row.cells)
+            assignPlain(row.cells, extent: row.extent)
             return
         }
         // A row that may hold styled cells keeps its cells, up to the last that is not blank.
         text = []
         row.cells.withUnsafeBufferPointer { source in
-            var used = source.count
+            var used = min(row.extent, source.count)
             while used > 0 && source[used &- 1].isDefaultBlank { used &-= 1 }
             cells.removeAll(keepingCapacity: true)
             cells.reserveCapacity(source.count)
@@ -37,10 +37,10 @@ public struct HistoryLine: Hashable, Sendable {
 
     /// Stores cells known to be plain as one byte each: gathered into a stack buffer, then copied
     /// into this slot's buffer, which keeps its capacity from line to line.
-    private mutating func assignPlain(_ source: [Cell]) {
+    private mutating func assignPlain(_ source: [Cell], extent: Int) {
         if !cells.isEmpty { cells = [] }
         source.withUnsafeBufferPointer { source in
-            var used = source.count
+            var used = min(extent, source.count)
             while used > 0 && source[used &- 1].content == 0 { used &-= 1 }
             text.removeAll(keepingCapacity: true)
             text.reserveCapacity(source.count)  // the row width: a slot then never regrows

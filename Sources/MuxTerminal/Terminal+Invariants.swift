@@ -27,6 +27,9 @@ extension Terminal {
                     continue
                 }
                 found += wideCharacterViolations(row.cells, where: "\(name) row \(y)")
+                if row.cells[min(row.extent, row.cells.count)...].contains(where: { !$0.isDefaultBlank }) {
+                    found.append("\(name) row \(y) holds a cell past its extent \(row.extent)")
+                }
                 if !row.mayHaveStyle && !row.cells.allSatisfy(\.isPlain) {
                     found.append("\(name) row \(y) is marked plain but holds a styled cell")
                 }

@@ -21,6 +21,7 @@ extension Terminal {
             modifyRow(cursor.y) { row in
                 row.splitWideCharacters(at: x..<(x &+ n))
                 if !template.isPlain { row.mayHaveStyle = true }
+                if x &+ n > row.extent { row.extent = x &+ n }
                 row.cells.withUnsafeMutableBufferPointer { cells in
                     var target = cells.baseAddress! + x
                     var source = bytes.baseAddress! + index
@@ -144,7 +145,10 @@ extension Terminal {
                         if x == columns { break }
                     }
                 }
-                if index > start { row.mayHaveStyle = true }
+                if index > start {
+                    row.mayHaveStyle = true
+                    if x > row.extent { row.extent = x }
+                }
             }
         }
         guard index > start else { return start }
