@@ -211,11 +211,15 @@ extension Terminal {
         let plain = !row.mayHaveStyle
         var rowMayBeDirty = false
         var mustErase = false  // the first run covers the space printed to make the wrap
+        // Cells that printing would join to the cell on their left (a mark standing alone after
+        // a letter, made by moving the cursor): they are printed first, while their left
+        // neighbour is still empty, and skipped when the row is printed.
+        let joiners = plain ? [] : joiningCells(cells)
         if continuing {
-            // The wrap happens on the first character printed; an empty first cell is made by
-            // printing a space and erasing it once there.
+            // The wrap happens on the first character printed; an empty first cell (or one that
+            // would join the last cell of the row above) is begun with a space and BS instead.
             let first = cells[0]
-            if first.content != 0 {
+            if first.content != 0 && !startsWithJoiner(first) && joiners.isEmpty {
                 emitCell(first, into: &out)
                 x = first.isWide ? 2 : 1
                 rowMayBeDirty = scrolledIn && !first.background.isDefault
@@ -223,7 +227,7 @@ extension Terminal {
                 out.setLink(nil)
                 out.setLook(Cell.blank, extras: CellExtras())
                 out.write(" \u{8}")
-                mustErase = true
+                mustErase = first.content == 0
             }
             if !previousTail.isEmpty {
                 patch(previousTail, returningTo: x, into: &out)
@@ -235,10 +239,23 @@ extension Terminal {
                 }
             }
         }
+        if !joiners.isEmpty {
+            for column in joiners {
+                out.csi("\(column + 1)G")
+                emitCell(cells[column], into: &out)
+            }
+            out.csi("\(x + 1)G")
+        }
         while x < cells.count {
             let cell = cells[x]
             if cell.isSpacer {
                 x += 1
+                continue
+            }
+            if cell.content != 0 && joiners.contains(x) {
+                let width = cell.isWide ? 2 : 1
+                out.csi(width == 1 ? "C" : "2C")
+                x += width
                 continue
             }
             if cell.content != 0 {
@@ -259,7 +276,7 @@ extension Terminal {
                 while x < cells.count {
                     let next = cells[x]
                     guard next.content != 0, next.foreground == cell.foreground, next.background == cell.background,
-                        next.attributes.rawValue & ~CellAttributes.shapeMask == look
+                        next.attributes.rawValue & ~CellAttributes.shapeMask == look, !joiners.contains(x)
                     else { break }
                     if next.isCluster {
                         out.write(scalars: scalars(of: next))
@@ -307,6 +324,41 @@ extension Terminal {
             mustErase = false
         }
         return tail
+    }
+
+    /// Columns (past the first) whose cell printing would join to the cell on its left.
+    private func joiningCells(_ cells: [Cell]) -> [Int] {
+        var found: [Int] = []
+        var left = 0
+        for x in 1..<max(cells.count, 1) {
+            let cell = cells[x]
+            if cell.isSpacer { continue }
+            defer { left = x }
+            let before = cells[left]
+            guard cell.content != 0, before.content != 0,
+                cell.content >= 0x300 || cell.isCluster || before.content >= 0x300 || before.isCluster
+            else { continue }
+            guard let first = scalars(of: cell).first else { continue }
+            let joins: Bool
+            if before.isCluster {
+                joins = GraphemeBreaker.extends(scalars(of: before), with: first)
+            } else {
+                joins = ScalarProperties.joins(
+                    ScalarProperties(Unicode.Scalar(before.content) ?? " ").breakClass,
+                    ScalarProperties(first).breakClass)
+            }
+            if joins { found.append(x) }
+        }
+        return found
+    }
+
+    /// Whether a cell's first scalar joins whatever precedes it (a mark, a joiner, a second half).
+    private func startsWithJoiner(_ cell: Cell) -> Bool {
+        guard let first = scalars(of: cell).first, first.value >= 0x300 else { return false }
+        switch ScalarProperties(first).breakClass {
+        case .extend, .zwj, .spacingMark, .hangulV, .hangulT, .regionalIndicator: return true
+        default: return false
+        }
     }
 
     private func emitCell(_ cell: Cell, into out: inout SnapshotEncoder) {

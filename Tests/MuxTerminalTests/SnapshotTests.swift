@@ -3,6 +3,7 @@
 
 import Glibc
 import MuxTerminal
+import MuxUnicode
 import MuxWorkloads
 import Testing
 
@@ -43,6 +44,20 @@ func documentedLimit(_ terminal: Terminal) -> String? {
             return "a pending wrap over an empty last cell is restored with a space there"
         }
     }
+    if terminal.cursor.pendingWrap && !terminal.modes.autowrap {
+        return "a pending wrap with autowrap off is not restored"
+    }
+    if terminal.columns == 1 {
+        return "a terminal one column wide"
+    }
+    let allCells =
+        terminal.primary.rows.flatMap(\.cells) + terminal.alternate.rows.flatMap(\.cells)
+        + (0..<terminal.scrollback.count).flatMap { terminal.scrollback[$0].storedCells }
+    if allCells.contains(where: {
+        $0.isCluster && !$0.isWide && CharacterWidth.of(cluster: terminal.scalars(of: $0)) == 2
+    }) {
+        return "a flag or VS16 sequence left narrow where printing it again would widen it"
+    }
     if terminal.modes.origin && (terminal.cursor.y < terminal.scrollTop || terminal.cursor.y > terminal.scrollBottom) {
         return "origin mode with the cursor outside the scroll region is restored with the cursor in the region"
     }
@@ -52,7 +67,7 @@ func documentedLimit(_ terminal: Terminal) -> String? {
                 let line = terminal.scrollback[index]
                 let cells = line.storedCells
                 return line.wrapped && (cells.count < terminal.columns || cells.last?.content == 0)
-            } || terminal.screen.rows.contains { $0.wrapped }
+            } || terminal.primary.rows.contains { $0.wrapped } || terminal.alternate.rows.contains { $0.wrapped }
         if wrapsWithBlankEnd {
             return "fewer than three rows: soft wraps of blank-ended or bottom rows are not restored"
         }
