@@ -42,7 +42,11 @@ let package = Package(
             ]
         ),
         .testTarget(name: "MuxUnicodeTests", dependencies: ["MuxUnicode"]),
-        .testTarget(name: "MuxTerminalTests", dependencies: ["MuxTerminal", "MuxUnicode", "MuxWorkloads"], exclude: ["Golden"]),
+        .testTarget(
+            name: "MuxTerminalTests",
+            dependencies: ["MuxTerminal", "MuxUnicode", "MuxWorkloads"],
+            exclude: ["Golden"]
+        ),
         .testTarget(name: "MuxPTYTests", dependencies: ["MuxPTY"]),
         .testTarget(name: "MuxProtocolTests", dependencies: ["MuxProtocol"]),
         .testTarget(name: "MuxServerTests", dependencies: ["MuxServer"]),
