@@ -73,19 +73,23 @@ public struct VTParser: Sendable {
     @usableFromInline
     mutating func scanParameters(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         var index = start
+        var value = parameter
         while index < bytes.count {
             let byte = bytes[index]
             if byte &- 0x30 < 10 {
-                parameter = min(parameter &* 10 &+ UInt32(byte &- 0x30), 65535)
+                value = min(value &* 10 &+ UInt32(byte &- 0x30), 65535)
                 parameterStarted = true
             } else if byte == 0x3b || byte == 0x3a {
+                parameter = value
                 parameterByte(byte)
+                value = 0
             } else {
                 break
             }
-            state = .csiParameter
             index += 1
         }
+        parameter = value
+        if index > start { state = .csiParameter }
         return index
     }
 
