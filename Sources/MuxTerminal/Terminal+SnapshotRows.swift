@@ -65,7 +65,21 @@ extension Terminal {
         out.write("\u{1b}M")
         out.csi("r")
         // Row 2 (index 1) was blanked; print it again, rejoining it to its neighbours' wraps.
+        // If row 1's last cell is a mark standing alone, printing it again would join it to its
+        // neighbour: that neighbour is erased first and printed again once the wrap is made.
+        var restoreNeighbour: Int?
         if rows[0].wrapped {
+            let top = rows[0].cells
+            let last = top.count - (top.count >= 2 && top[top.count - 1].isSpacer ? 2 : 1)
+            if last > 0, joiningCells(top).contains(last) {
+                var neighbour = last - 1
+                if top[neighbour].isSpacer && neighbour > 0 { neighbour -= 1 }
+                out.csi("1;\(neighbour + 1)H")
+                out.setLink(nil)
+                out.setLook(Cell.blank, extras: CellExtras())
+                out.csi(top[neighbour].isWide ? "2X" : "X")
+                restoreNeighbour = neighbour
+            }
             reprintLastCell(of: rows[0], row: 0, into: &out)
         } else {
             out.csi("2;1H")
@@ -87,6 +101,10 @@ extension Terminal {
             }
         } else if !tail.isEmpty {
             patch(tail, returningTo: nil, into: &out)
+        }
+        if let neighbour = restoreNeighbour {
+            out.csi("1;\(neighbour + 1)H")
+            emitCell(rows[0].cells[neighbour], into: &out)
         }
         if rows[0].wrapped, !rows[0].cells[rows[0].cells.count - 1].isSpacer,
             rows[0].cells[rows[0].cells.count - 1].content == 0

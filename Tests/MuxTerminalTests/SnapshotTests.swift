@@ -58,14 +58,6 @@ func documentedLimit(_ terminal: Terminal) -> String? {
     }) {
         return "a flag or VS16 sequence left narrow where printing it again would widen it"
     }
-    for screen in [terminal.primary, terminal.alternate] where screen.rows[screen.rows.count - 1].wrapped {
-        let top = screen.rows[0].cells
-        if let last = top.last, !last.isSpacer, let first = terminal.scalars(of: last).first,
-            first.value >= 0x300, ScalarProperties(first).breakClass != .other
-        {
-            return "a mark standing alone at the end of the top row while the bottom row is soft-wrapped"
-        }
-    }
     if terminal.modes.origin && (terminal.cursor.y < terminal.scrollTop || terminal.cursor.y > terminal.scrollBottom) {
         return "origin mode with the cursor outside the scroll region is restored with the cursor in the region"
     }
