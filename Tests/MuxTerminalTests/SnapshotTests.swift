@@ -85,10 +85,11 @@ func documentedLimit(_ terminal: Terminal) -> String? {
     }
 
     /// How many random states to try: 300 by default, more with MUX_SNAPSHOT_SEEDS (the long run
-    /// in docs/snapshot.md uses 100000).
+    /// in docs/snapshot.md uses 100000), starting at MUX_SNAPSHOT_FIRST_SEED (default 0).
     static var seeds: Range<Int> {
         let count = getenv("MUX_SNAPSHOT_SEEDS").flatMap { Int(String(cString: $0)) } ?? 300
-        return 0..<count
+        let first = getenv("MUX_SNAPSHOT_FIRST_SEED").flatMap { Int(String(cString: $0)) } ?? 0
+        return first..<(first + count)
     }
 
     @Test(arguments: goldenCases()) func goldenCaseRoundTrips(name: String) throws {
