@@ -2,8 +2,6 @@
 // after the prelude, one left in any state) to this terminal's exact state. The order of the
 // steps matters and is explained in docs/snapshot.md; change both together.
 
-import MuxUnicode
-
 extension Terminal {
     /// The prelude: brings a terminal left in any state by an earlier program to a known one
     /// without a full reset (RIS would clear the viewer's own scrollback).
@@ -35,7 +33,7 @@ extension Terminal {
         // 1. History, then the primary screen, printed top to bottom so the history scrolls off.
         // History lines become rows one at a time, so no copy of the whole history is made.
         let firstLine = scrollback.count - historyCount
-        emitRows(count: historyCount + rows, visibleFrom: historyCount, into: &out) { index in
+        emitRows(count: historyCount + rows, into: &out) { index in
             index < historyCount
                 ? scrollback[firstLine + index].row(columns: columns) : primary.rows[index - historyCount]
         }
@@ -46,14 +44,14 @@ extension Terminal {
             emitCursorState(primary.savedCursor, on: primary, into: &out)
             out.csi("?1049h")
             clearForRows(into: &out)
-            emitRows(count: rows, visibleFrom: 0, into: &out) { alternate.rows[$0] }
+            emitRows(count: rows, into: &out) { alternate.rows[$0] }
             emitCursorState(alternate.savedCursor, on: alternate, into: &out)
             out.write("\u{1b}7")
         } else {
             if alternateMatters {
                 out.csi("?47h")
                 clearForRows(into: &out)
-                emitRows(count: rows, visibleFrom: 0, into: &out) { alternate.rows[$0] }
+                emitRows(count: rows, into: &out) { alternate.rows[$0] }
                 emitCursorState(alternate.savedCursor, on: alternate, into: &out)
                 out.write("\u{1b}7")
                 out.csi("?47l")

@@ -11,10 +11,10 @@ extension Terminal {
     /// erased to their background once the next row has begun.
     typealias Tail = [(x: Int, count: Int, background: Color)]
 
-    /// Prints `rows` from the cursor at the top-left of a cleared screen, one after another; the
-    /// first `visibleFrom` scroll on into the viewer's history.
+    /// Prints `count` rows (`rowAt(0)` first) from the top-left of a cleared screen, one after
+    /// another; those beyond the screen's height scroll the first ones into the viewer's history.
     func emitRows(
-        count: Int, visibleFrom: Int, into out: inout SnapshotEncoder, row rowAt: (Int) -> Row
+        count: Int, into out: inout SnapshotEncoder, row rowAt: (Int) -> Row
     ) {
         var tail: Tail = []
         var previousWrapped = false
