@@ -14,8 +14,8 @@ struct Render: ParsableCommand {
             rows, `ansi` the rows with their colours and attributes as SGR, `json` one document \
             described in docs/render-json.md, `snapshot` the escape sequences that bring a terminal \
             of the same size to that exact state (docs/snapshot.md): `mux render --format snapshot \
-            FILE` in a terminal of the right size shows what the program left. Record a program \
-            with `script -q -c PROGRAM FILE`.
+            FILE` in a terminal of the right size shows what the program left. To capture what a \
+            program writes: `script -q -c PROGRAM /dev/null | mux render`.
             """
     )
 
