@@ -9,8 +9,6 @@ public struct HistoryLine: Hashable, Sendable {
     var cells: [Cell] = []
     public var wrapped = false
 
-    init() {}
-
     init(_ row: Row) {
         assign(row)
     }
@@ -117,13 +115,6 @@ public struct Scrollback: Sendable {
         }
     }
 
-    /// Removes and returns the newest line (the screen takes it back when it grows taller).
-    mutating func popNewest() -> HistoryLine? {
-        guard !lines.isEmpty else { return nil }
-        normalize()
-        return lines.removeLast()
-    }
-
     /// Calls `body` on every stored cell (plain lines hold no table references and are skipped).
     mutating func forEachCell(_ body: (inout Cell) -> Void) {
         for index in lines.indices where !lines[index].cells.isEmpty {
@@ -142,12 +133,6 @@ public struct Scrollback: Sendable {
         start = 0
     }
 
-    mutating func setLimit(_ newLimit: Int) {
-        normalize()
-        limit = max(0, newLimit)
-        if lines.count > limit { lines.removeFirst(lines.count - limit) }
-    }
-
     /// All lines, oldest first.
     public var allLines: [HistoryLine] {
         var result: [HistoryLine] = []
@@ -159,12 +144,5 @@ public struct Scrollback: Sendable {
     /// Bytes of heap memory the history holds (slots plus line buffers).
     public var retainedBytes: Int {
         lines.capacity * MemoryLayout<HistoryLine>.stride + lines.reduce(0) { $0 + $1.heapBytes }
-    }
-
-    private mutating func normalize() {
-        if start != 0 {
-            lines = Array(lines[start...] + lines[..<start])
-            start = 0
-        }
     }
 }
