@@ -12,7 +12,9 @@ let package = Package(
         .library(name: "MuxWorkloads", targets: ["MuxWorkloads"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         // libutf8proc from the system (apt: libutf8proc-dev). No pkgConfig: its .pc file adds a
@@ -32,8 +34,19 @@ let package = Package(
         // posix_openpt + posix_spawn in C, so nothing but the C library runs in the child.
         .target(name: "CPTYShim"),
         .target(name: "MuxPTY", dependencies: ["CPTYShim"]),
-        .target(name: "MuxServer", dependencies: ["MuxTerminal", "MuxProtocol", "MuxPTY"]),
-        .target(name: "MuxClient", dependencies: ["MuxProtocol"]),
+        // The server: sessions, connections, the lease, fan-out. NIO event loop; see docs/server.md.
+        // It uses the client's socket probe to tell a live server from a stale socket.
+        .target(
+            name: "MuxServer",
+            dependencies: [
+                "MuxTerminal", "MuxProtocol", "MuxPTY", "MuxClient", "CPTYShim",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The client side: a blocking socket, starting the server, the attached terminal.
+        .target(name: "MuxClient", dependencies: ["MuxProtocol", "MuxTerminal", "CPTYShim"]),
         .executableTarget(
             name: "mux",
             dependencies: [
@@ -50,7 +63,7 @@ let package = Package(
         .testTarget(name: "MuxPTYTests", dependencies: ["MuxPTY"]),
         .testTarget(name: "MuxProtocolTests", dependencies: ["MuxProtocol"]),
         .testTarget(name: "MuxServerTests", dependencies: ["MuxServer"]),
-        .testTarget(name: "MuxCLITests", dependencies: ["mux", "CPTYShim"]),
+        .testTarget(name: "MuxCLITests", dependencies: ["mux", "CPTYShim", "MuxPTY", "MuxTerminal", "MuxProtocol", "MuxClient"]),
     ],
     swiftLanguageModes: [.v6]
 )

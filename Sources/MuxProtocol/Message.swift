@@ -1,4 +1,5 @@
-// The messages of protocol version 1 (docs/protocol.md, where the table of types lives).
+// The messages of protocol version 1 (docs/protocol.md, where the table of types lives). Their
+// bytes are in Message+Wire.swift.
 
 /// What a client is allowed to do.
 public enum Role: UInt8, Sendable, CaseIterable {
@@ -24,10 +25,12 @@ public struct SessionSummary: Equatable, Sendable {
     public var clients: UInt16
     /// The lease holder's client id; empty when nobody holds it.
     public var holder: String
+    /// When the session was created, in seconds since 1970.
+    public var created: UInt64
 
     public init(
         name: String, command: String, columns: UInt16, rows: UInt16, state: State, exitStatus: Int32,
-        clients: UInt16, holder: String
+        clients: UInt16, holder: String, created: UInt64
     ) {
         self.name = name
         self.command = command
@@ -37,6 +40,92 @@ public struct SessionSummary: Equatable, Sendable {
         self.exitStatus = exitStatus
         self.clients = clients
         self.holder = holder
+        self.created = created
+    }
+}
+
+/// What CREATE asks for.
+public struct CreateRequest: Equatable, Sendable {
+    /// Empty: the server picks the next free number.
+    public var name: String
+    /// Empty: the client's `$SHELL`, else `/bin/sh`.
+    public var command: [String]
+    /// Empty: the client's working directory is not known; the server's is used.
+    public var workingDirectory: String
+    /// `NAME=value` entries added to (or replacing in) the session's environment.
+    public var environment: [String]
+    public var columns: UInt16
+    public var rows: UInt16
+    /// Keep the session listed after its program exits, until `mux kill`.
+    public var keep: Bool
+
+    public init(
+        name: String, command: [String], workingDirectory: String, environment: [String], columns: UInt16,
+        rows: UInt16, keep: Bool
+    ) {
+        self.name = name
+        self.command = command
+        self.workingDirectory = workingDirectory
+        self.environment = environment
+        self.columns = columns
+        self.rows = rows
+        self.keep = keep
+    }
+}
+
+/// One piece of what SEND types: literal text, or a key by name (`Enter`, `C-c`, `Up`, `F5`).
+public enum SendItem: Equatable, Sendable {
+    case text(String)
+    case key(String)
+}
+
+/// The formats CAPTURE can return, as `mux render` prints them.
+public enum CaptureFormat: UInt8, Sendable, CaseIterable {
+    case text = 0
+    case ansi, json
+}
+
+/// One connection as STATUS describes it.
+public struct ClientStatus: Equatable, Sendable {
+    public var clientID: String
+    public var role: Role
+    /// The attached session; empty when not attached.
+    public var session: String
+    public var holdsLease: Bool
+    public var lossless: Bool
+    /// Output accepted for this client and not yet written to its socket.
+    public var queuedBytes: UInt64
+    /// Times its queue was dropped for a fresh snapshot.
+    public var resyncs: UInt64
+
+    public init(
+        clientID: String, role: Role, session: String, holdsLease: Bool, lossless: Bool, queuedBytes: UInt64,
+        resyncs: UInt64
+    ) {
+        self.clientID = clientID
+        self.role = role
+        self.session = session
+        self.holdsLease = holdsLease
+        self.lossless = lossless
+        self.queuedBytes = queuedBytes
+        self.resyncs = resyncs
+    }
+}
+
+/// The server as STATUS describes it.
+public struct ServerStatus: Equatable, Sendable {
+    public var pid: UInt32
+    public var socket: String
+    public var started: UInt64
+    public var sessions: UInt16
+    public var clients: [ClientStatus]
+
+    public init(pid: UInt32, socket: String, started: UInt64, sessions: UInt16, clients: [ClientStatus]) {
+        self.pid = pid
+        self.socket = socket
+        self.started = started
+        self.sessions = sessions
+        self.clients = clients
     }
 }
 
@@ -44,11 +133,23 @@ public struct SessionSummary: Equatable, Sendable {
 public enum Message: Equatable, Sendable {
     // client → server
     case hello(version: UInt16, role: Role, clientID: String, columns: UInt16, rows: UInt16, term: String)
-    case attach(session: String, asHolder: Bool, historyLines: UInt32, since: UInt64?)
+    case attach(session: String, asHolder: Bool, historyLines: UInt32, since: UInt64?, lossless: Bool)
     case input([UInt8])
     case resize(columns: UInt16, rows: UInt16)
     case detach
     case list
+    case create(CreateRequest)
+    case kill(session: String, signal: Int32)
+    case resizeSession(session: String, columns: UInt16, rows: UInt16, force: Bool)
+    case send(session: String, items: [SendItem], force: Bool)
+    case capture(session: String, format: CaptureFormat, historyLines: UInt32)
+    case leaseTake(session: String, clientID: String)
+    case leaseRelease(session: String, clientID: String)
+    case leaseStatus(session: String)
+    case status
+    case shutdown
+    /// An attached client asks for a fresh snapshot (after drawing over its screen).
+    case refresh
     // server → client
     case welcome(version: UInt16, clientID: String, serverPID: UInt32)
     case error(ErrorCode, String)
@@ -58,6 +159,15 @@ public enum Message: Equatable, Sendable {
     case lease(holder: String, holdsLease: Bool)
     case exited(status: Int32)
     case sessions([SessionSummary])
+    case created(session: String)
+    /// A request without an answer of its own succeeded.
+    case done
+    case captured(String)
+    /// The holder first, then the clients waiting for the lease to come back, nearest first.
+    case leaseState(session: String, holders: [String])
+    case serverStatus(ServerStatus)
+    /// The session was resized (by the lease moving, `mux resize`, or the holder's terminal).
+    case resized(columns: UInt16, rows: UInt16)
 
     /// The frame type of each message.
     public var type: UInt16 {
@@ -68,6 +178,17 @@ public enum Message: Equatable, Sendable {
         case .resize: 0x0004
         case .detach: 0x0005
         case .list: 0x0006
+        case .create: 0x0007
+        case .kill: 0x0008
+        case .resizeSession: 0x0009
+        case .send: 0x000a
+        case .capture: 0x000b
+        case .leaseTake: 0x000c
+        case .leaseRelease: 0x000d
+        case .leaseStatus: 0x000e
+        case .status: 0x000f
+        case .shutdown: 0x0010
+        case .refresh: 0x0011
         case .welcome: 0x8001
         case .error: 0x8002
         case .attached: 0x8003
@@ -76,149 +197,12 @@ public enum Message: Equatable, Sendable {
         case .lease: 0x8006
         case .exited: 0x8007
         case .sessions: 0x8008
-        }
-    }
-
-    /// The message as a frame.
-    public func frame() -> Frame {
-        var w = WireWriter()
-        switch self {
-        case .hello(let version, let role, let clientID, let columns, let rows, let term):
-            w.u16(version)
-            w.u8(role.rawValue)
-            w.string(clientID)
-            w.u16(columns)
-            w.u16(rows)
-            w.string(term)
-        case .attach(let session, let asHolder, let historyLines, let since):
-            w.string(session)
-            w.bool(asHolder)
-            w.u32(historyLines)
-            w.bool(since != nil)
-            w.u64(since ?? 0)
-        case .input(let bytes):
-            w.data(bytes)
-        case .resize(let columns, let rows):
-            w.u16(columns)
-            w.u16(rows)
-        case .detach, .list:
-            break
-        case .welcome(let version, let clientID, let serverPID):
-            w.u16(version)
-            w.string(clientID)
-            w.u32(serverPID)
-        case .error(let code, let text):
-            w.u16(code.rawValue)
-            w.string(text)
-        case .attached(let session, let columns, let rows, let holdsLease):
-            w.string(session)
-            w.u16(columns)
-            w.u16(rows)
-            w.bool(holdsLease)
-        case .snapshot(let offset, let final, let bytes):
-            w.u64(offset)
-            w.bool(final)
-            w.data(bytes)
-        case .output(let offset, let bytes):
-            w.u64(offset)
-            w.data(bytes)
-        case .lease(let holder, let holdsLease):
-            w.string(holder)
-            w.bool(holdsLease)
-        case .exited(let status):
-            w.i32(status)
-        case .sessions(let list):
-            w.u16(UInt16(list.count))
-            for s in list {
-                w.string(s.name)
-                w.string(s.command)
-                w.u16(s.columns)
-                w.u16(s.rows)
-                w.u8(s.state.rawValue)
-                w.i32(s.exitStatus)
-                w.u16(s.clients)
-                w.string(s.holder)
-            }
-        }
-        return Frame(type: type, payload: w.bytes)
-    }
-
-    /// Why a frame is not a message.
-    public enum DecodingError: Error, Equatable, Sendable {
-        case unknownType(UInt16)
-        case malformed(UInt16, String)
-
-        public var code: ErrorCode {
-            switch self {
-            case .unknownType: .unknownMessage
-            case .malformed: .badFrame
-            }
-        }
-    }
-
-    /// Reads the message a frame carries.
-    public init(_ frame: Frame) throws(DecodingError) {
-        var r = WireReader(frame.payload)
-        do {
-            switch frame.type {
-            case 0x0001:
-                let version = try r.u16()
-                guard let role = Role(rawValue: try r.u8()) else { throw MalformedPayload(reason: "unknown role") }
-                self = .hello(
-                    version: version, role: role, clientID: try r.string(), columns: try r.u16(), rows: try r.u16(),
-                    term: try r.string())
-            case 0x0002:
-                let session = try r.string()
-                let asHolder = try r.bool()
-                let history = try r.u32()
-                let hasSince = try r.bool()
-                let since = try r.u64()
-                self = .attach(
-                    session: session, asHolder: asHolder, historyLines: history, since: hasSince ? since : nil)
-            case 0x0003: self = .input(try r.data())
-            case 0x0004: self = .resize(columns: try r.u16(), rows: try r.u16())
-            case 0x0005: self = .detach
-            case 0x0006: self = .list
-            case 0x8001: self = .welcome(version: try r.u16(), clientID: try r.string(), serverPID: try r.u32())
-            case 0x8002:
-                let raw = try r.u16()
-                guard let code = ErrorCode(rawValue: raw) else {
-                    throw MalformedPayload(reason: "unknown error code \(raw)")
-                }
-                self = .error(code, try r.string())
-            case 0x8003:
-                self = .attached(
-                    session: try r.string(), columns: try r.u16(), rows: try r.u16(), holdsLease: try r.bool())
-            case 0x8004: self = .snapshot(offset: try r.u64(), final: try r.bool(), bytes: try r.data())
-            case 0x8005: self = .output(offset: try r.u64(), bytes: try r.data())
-            case 0x8006: self = .lease(holder: try r.string(), holdsLease: try r.bool())
-            case 0x8007: self = .exited(status: try r.i32())
-            case 0x8008:
-                var list: [SessionSummary] = []
-                for _ in 0..<(try r.u16()) {
-                    let name = try r.string()
-                    let command = try r.string()
-                    let columns = try r.u16()
-                    let rows = try r.u16()
-                    guard let state = SessionSummary.State(rawValue: try r.u8()) else {
-                        throw MalformedPayload(reason: "unknown session state")
-                    }
-                    list.append(
-                        SessionSummary(
-                            name: name, command: command, columns: columns, rows: rows, state: state,
-                            exitStatus: try r.i32(), clients: try r.u16(), holder: try r.string()))
-                }
-                self = .sessions(list)
-            default:
-                throw DecodingError.unknownType(frame.type)
-            }
-            try r.finish()
-        } catch let error as DecodingError {
-            throw error
-        } catch let error as MalformedPayload {
-            throw .malformed(frame.type, error.reason)
-        } catch {
-            throw .malformed(frame.type, "\(error)")
+        case .created: 0x8009
+        case .done: 0x800a
+        case .captured: 0x800b
+        case .leaseState: 0x800c
+        case .serverStatus: 0x800d
+        case .resized: 0x800e
         }
     }
 }

@@ -22,6 +22,10 @@ public struct WireWriter: Sendable {
         bytes.append(contentsOf: value)
     }
     public mutating func string(_ value: String) { data(Array(value.utf8)) }
+    public mutating func strings(_ values: [String]) {
+        u16(UInt16(values.count))
+        for value in values { string(value) }
+    }
 }
 
 /// A payload that does not parse as its message type says.
@@ -71,6 +75,12 @@ public struct WireReader: Sendable {
             throw MalformedPayload(reason: "a string is not UTF-8")
         }
         return text
+    }
+
+    public mutating func strings() throws(MalformedPayload) -> [String] {
+        var values: [String] = []
+        for _ in 0..<(try u16()) { values.append(try string()) }
+        return values
     }
 
     /// Throws unless every byte was read: trailing bytes mean a different message than claimed.

@@ -4,6 +4,12 @@
 public struct Emulator: Sendable {
     public private(set) var terminal: Terminal
     private var parser = VTParser()
+    /// The start of a sequence that was still unfinished at the end of the last `feedForwarding`:
+    /// parsed, but not yet handed on.
+    private var heldBack: [UInt8] = []
+    /// `heldBack` grew past `maximumHeldBack` and was handed on; its sequence can no longer be cut.
+    private var heldBackForwarded = false
+    static let maximumHeldBack = 1 << 16
 
     public init(columns: Int = 80, rows: Int = 24, scrollbackLimit: Int = 10_000) {
         terminal = Terminal(columns: columns, rows: rows, scrollbackLimit: scrollbackLimit)
@@ -12,6 +18,64 @@ public struct Emulator: Sendable {
     /// Parses `bytes` and applies them. Any split of a stream into calls gives the same state.
     public mutating func feed(_ bytes: UnsafeBufferPointer<UInt8>) {
         parser.feed(bytes, into: &terminal)
+        if !terminal.answeredQueries.isEmpty { terminal.answeredQueries.removeAll() }
+    }
+
+    /// Parses `bytes` like `feed` and appends to `forward` what a viewer's terminal should get:
+    /// the same bytes without the queries this emulator answered (a viewer's terminal must not
+    /// answer them a second time), and without the start of a sequence still unfinished at the
+    /// end, which is held back until it completes (so that it can be cut if it is a query). When
+    /// `isInGround`, everything parsed has been handed on or cut. Held-back bytes over 64 KiB (an
+    /// endless string) are handed on as they are.
+    public mutating func feedForwarding(_ bytes: UnsafeBufferPointer<UInt8>, into forward: inout [UInt8]) {
+        parser.feed(bytes, into: &terminal)
+        let cuts = terminal.answeredQueries
+        if cuts.isEmpty && heldBack.isEmpty && parser.isInGround {
+            forward.append(contentsOf: bytes)
+            return
+        }
+        terminal.answeredQueries.removeAll(keepingCapacity: true)
+        // One coordinate for the held-back bytes followed by the new ones; a span starting at -1
+        // began in the held-back bytes, which always start at that sequence's ESC.
+        let carried = heldBack.count
+        var combined = heldBack
+        combined.append(contentsOf: bytes)
+        heldBack.removeAll(keepingCapacity: true)
+        var holdFrom = combined.count
+        if !parser.isInGround {
+            if parser.state != .ground {
+                if parser.escapeIndex >= 0 {
+                    holdFrom = carried + parser.escapeIndex
+                } else if !heldBackForwarded {
+                    holdFrom = 0
+                }
+            } else {
+                // Half a UTF-8 character: hold back from its lead byte (at most 3 bytes back).
+                var index = combined.count - 1
+                while index > 0 && index >= combined.count - 3 && combined[index] & 0xc0 == 0x80 { index -= 1 }
+                holdFrom = index
+            }
+            if combined.count - holdFrom > Self.maximumHeldBack {
+                holdFrom = combined.count
+                heldBackForwarded = true
+            }
+        }
+        var from = 0
+        for cut in cuts {
+            let start = cut.lowerBound < 0 ? 0 : carried + cut.lowerBound
+            if cut.lowerBound < 0 && heldBackForwarded { continue }
+            forward.append(contentsOf: combined[from..<start])
+            from = carried + cut.upperBound
+        }
+        if holdFrom >= from {
+            forward.append(contentsOf: combined[from..<holdFrom])
+            heldBack.append(contentsOf: combined[holdFrom...])
+        }
+        if parser.isInGround { heldBackForwarded = false }
+    }
+
+    public mutating func feedForwarding(_ bytes: [UInt8], into forward: inout [UInt8]) {
+        bytes.withUnsafeBufferPointer { feedForwarding($0, into: &forward) }
     }
 
     public mutating func feed(_ bytes: [UInt8]) {

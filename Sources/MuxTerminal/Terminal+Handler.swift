@@ -8,4 +8,9 @@ extension Terminal: VTParserHandler {
     public mutating func escDispatch(intermediates: Intermediates, final: UInt8) {
         escapeSequence(intermediates: intermediates, final: final)
     }
+    public mutating func sequenceEnded(from start: Int, to end: Int) {
+        guard repliedInSequence else { return }
+        repliedInSequence = false
+        answeredQueries.append(start..<end)
+    }
 }

@@ -31,8 +31,9 @@ extension Terminal {
         return output
     }
 
-    /// One JSON document describing the final state (schema: docs/render-json.md).
-    public func renderJSON() -> String {
+    /// One JSON document describing the final state (schema: docs/render-json.md), with at most
+    /// the last `history` lines of scrollback (all of them when nil).
+    public func renderJSON(history: Int? = nil) -> String {
         var json = "{"
         json += "\"cols\":\(columns),\"rows\":\(rows),"
         json += "\"cursor\":{\"x\":\(cursor.x),\"y\":\(cursor.y),\"visible\":\(modes.cursorVisible),"
@@ -40,7 +41,7 @@ extension Terminal {
         json += "\"alternateScreen\":\(usingAlternateScreen),"
         json += "\"title\":\(jsonString(title)),"
         json += "\"lines\":[" + visibleLines.map(jsonString).joined(separator: ",") + "],"
-        json += "\"history\":[" + historyLines.map(jsonString).joined(separator: ",") + "],"
+        json += "\"history\":[" + historyLines.suffix(history ?? Int.max).map(jsonString).joined(separator: ",") + "],"
         json += "\"runs\":["
         json += screen.rows.map { row in
             "[" + styledRuns(of: row.cells).map(jsonRun).joined(separator: ",") + "]"

@@ -121,6 +121,7 @@ extension Terminal {
     /// Queues bytes to write back to the program.
     mutating func reply(_ text: String) {
         effects.replies.append(contentsOf: text.utf8)
+        repliedInSequence = true
     }
 
     public static let version = "0.1.0"

@@ -129,6 +129,10 @@ public struct Terminal: Sendable {
 
     public var environment = TerminalEnvironment()
     public internal(set) var effects = Effects()
+    /// The spans (in the current feed's bytes) of the sequences answered with a reply since the
+    /// owner last looked; see `Emulator.feedForwarding`.
+    var answeredQueries: [Range<Int>] = []
+    var repliedInSequence = false
 
     /// A terminal of `columns` x `rows` keeping at most `scrollbackLimit` lines of history.
     public init(columns: Int = 80, rows: Int = 24, scrollbackLimit: Int = 10_000) {

@@ -34,6 +34,11 @@ public struct VTParser: Sendable {
     var string: [UInt8] = []
     var stringOverflowed = false
     var stringSawEscape = false
+    // Where, in the bytes of the current `feed`, the byte being handled and the ESC that began the
+    // current sequence are (-1: the sequence began in an earlier feed). Reported to the handler
+    // when a control sequence or string ends, so an owner can cut it out of what it forwards.
+    var position = 0
+    var escapeIndex = -1
 
     public init() {}
 
@@ -44,6 +49,7 @@ public struct VTParser: Sendable {
     public mutating func feed<H: VTParserHandler>(_ bytes: UnsafeBufferPointer<UInt8>, into handler: inout H) {
         var index = 0
         let count = bytes.count
+        escapeIndex = -1
         while index < count {
             if isInGround {
                 let start = index
@@ -63,6 +69,7 @@ public struct VTParser: Sendable {
                 index = scanParameters(bytes, from: index)
                 if index == count { break }
             }
+            position = index
             advance(bytes[index], into: &handler)
             index += 1
         }
@@ -170,6 +177,7 @@ public struct VTParser: Sendable {
                 return
             }
             enterEscape()
+            escapeIndex = position - 1  // the ESC that ended the string began this sequence
             escape(byte, into: &handler)
             return
         }
@@ -262,6 +270,7 @@ public struct VTParser: Sendable {
     // MARK: escape sequences
 
     mutating func enterEscape() {
+        escapeIndex = position
         state = .escape
         sequence.reset()
         intermediatesOverflowed = false
@@ -292,6 +301,7 @@ public struct VTParser: Sendable {
         case 0x30..<0x7f:
             state = .ground
             handler.escDispatch(intermediates: sequence.intermediates, final: byte)
+            handler.sequenceEnded(from: escapeIndex, to: position + 1)
         default:
             break
         }
@@ -307,6 +317,7 @@ public struct VTParser: Sendable {
             state = .ground
             if !intermediatesOverflowed {
                 handler.escDispatch(intermediates: sequence.intermediates, final: byte)
+                handler.sequenceEnded(from: escapeIndex, to: position + 1)
             }
         default:
             break
@@ -363,6 +374,7 @@ public struct VTParser: Sendable {
             if !ignored {
                 finishParameters(final: byte)
                 handler.csiDispatch(sequence)
+                handler.sequenceEnded(from: escapeIndex, to: position + 1)
             }
         default:
             if state != .csiIgnore {
@@ -439,7 +451,8 @@ public struct VTParser: Sendable {
         switch finished {
         case .oscString: handler.oscDispatch(string[...], bellTerminated: bellTerminated)
         case .dcsPassthrough: handler.dcsDispatch(sequence, data: string[...])
-        default: break
+        default: return
         }
+        handler.sequenceEnded(from: escapeIndex, to: position + 1)
     }
 }

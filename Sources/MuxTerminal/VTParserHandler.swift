@@ -18,9 +18,17 @@ public protocol VTParserHandler {
     mutating func oscDispatch(_ data: ArraySlice<UInt8>, bellTerminated: Bool)
     /// A complete device control string: its header as a CSISequence and its data.
     mutating func dcsDispatch(_ header: CSISequence, data: ArraySlice<UInt8>)
+    /// See the extension's default, which does nothing.
+    mutating func sequenceEnded(from start: Int, to end: Int)
 }
 
 extension VTParserHandler {
+    /// A control sequence, OSC or DCS string just dispatched spans `start..<end` of the bytes
+    /// passed to the current `feed` (`start` is -1 when it began in an earlier feed). The default
+    /// ignores it; `QueryFilter` uses it to cut answered queries out of forwarded output.
+    @inline(__always)
+    public mutating func sequenceEnded(from start: Int, to end: Int) {}
+
     /// Hands on one scalar as a run of one.
     @inline(__always)
     mutating func print(_ scalar: Unicode.Scalar) {

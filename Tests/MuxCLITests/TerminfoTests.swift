@@ -1,14 +1,7 @@
-// The terminfo entry in terminfo/ compiles with the system's tic and reads back with infocmp.
+// The terminfo entry the server installs compiles with the system's tic and reads back with infocmp.
 
 import Glibc
 import Testing
-
-/// The repository's root, found from this file's path.
-func repositoryRoot(file: String = #filePath) -> String {
-    var path = file
-    for _ in 0..<3 { path = String(path[..<path.lastIndex(of: "/")!]) }
-    return path
-}
 
 @Suite struct TerminfoTests {
     @Test func entryCompilesAndReadsBack() throws {
@@ -17,9 +10,10 @@ func repositoryRoot(file: String = #filePath) -> String {
         let directory = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
         defer { _ = try? runProgram(["/bin/rm", "-rf", directory]) }
 
-        let compile = try runProgram([
-            "/usr/bin/tic", "-x", "-o", directory, repositoryRoot() + "/terminfo/mux.terminfo",
-        ])
+        let source = try runMux(["server", "terminfo"])
+        #expect(source.status == 0)
+        let file = try TemporaryFile(contents: Array(source.stdout.utf8))
+        let compile = try runProgram(["/usr/bin/tic", "-x", "-o", directory, file.path])
         #expect(compile.status == 0, "tic: \(compile.stderr)")
         #expect(compile.stderr.isEmpty, "tic warned: \(compile.stderr)")
 

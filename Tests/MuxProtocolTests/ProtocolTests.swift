@@ -15,12 +15,12 @@ private func hex(_ text: String) -> [UInt8] {
             "00 00 00 14 00 01 00 01 01 00 00 00 01 61 00 50 00 18 00 00 00 02 78 74"
         ),
         (
-            .attach(session: "w", asHolder: true, historyLines: 1000, since: nil),
-            "00 00 00 15 00 02 00 00 00 01 77 01 00 00 03 e8 00 00 00 00 00 00 00 00 00"
+            .attach(session: "w", asHolder: true, historyLines: 1000, since: nil, lossless: false),
+            "00 00 00 16 00 02 00 00 00 01 77 01 00 00 03 e8 00 00 00 00 00 00 00 00 00 00"
         ),
         (
-            .attach(session: "w", asHolder: false, historyLines: 0, since: 258),
-            "00 00 00 15 00 02 00 00 00 01 77 00 00 00 00 00 01 00 00 00 00 00 00 01 02"
+            .attach(session: "w", asHolder: false, historyLines: 0, since: 258, lossless: true),
+            "00 00 00 16 00 02 00 00 00 01 77 00 00 00 00 00 01 00 00 00 00 00 00 01 02 01"
         ),
         (.input([0x03]), "00 00 00 07 00 03 00 00 00 01 03"),
         (.resize(columns: 132, rows: 43), "00 00 00 06 00 04 00 84 00 2b"),
@@ -46,9 +46,40 @@ private func hex(_ text: String) -> [UInt8] {
             .sessions([
                 SessionSummary(
                     name: "w", command: "sh", columns: 80, rows: 24, state: .running, exitStatus: 0, clients: 2,
-                    holder: "")
+                    holder: "", created: 1_700_000_000)
             ]),
-            "00 00 00 1e 80 08 00 01 00 00 00 01 77 00 00 00 02 73 68 00 50 00 18 01 00 00 00 00 00 02 00 00 00 00"
+            "00 00 00 26 80 08 00 01 00 00 00 01 77 00 00 00 02 73 68 00 50 00 18 01 00 00 00 00 00 02 00 00 00 00"
+                + " 00 00 00 00 65 53 f1 00"
+        ),
+        (.kill(session: "w", signal: 15), "00 00 00 0b 00 08 00 00 00 01 77 00 00 00 0f"),
+        (
+            .send(session: "w", items: [.text("a"), .key("C-c")], force: false),
+            "00 00 00 18 00 0a 00 00 00 01 77 00 02 00 00 00 00 01 61 01 00 00 00 03 43 2d 63 00"
+        ),
+        (
+            .create(
+                CreateRequest(
+                    name: "w", command: ["sh"], workingDirectory: "/", environment: [], columns: 80, rows: 24,
+                    keep: true)),
+            "00 00 00 1b 00 07 00 00 00 01 77 00 01 00 00 00 02 73 68 00 00 00 01 2f 00 00 00 50 00 18 01"
+        ),
+        (
+            .leaseState(session: "w", holders: ["b", "a"]),
+            "00 00 00 13 80 0c 00 00 00 01 77 00 02 00 00 00 01 62 00 00 00 01 61"
+        ),
+        (.capture(session: "w", format: .json, historyLines: 5), "00 00 00 0c 00 0b 00 00 00 01 77 02 00 00 00 05"),
+        (.done, "00 00 00 02 80 0a"),
+        (
+            .serverStatus(
+                ServerStatus(
+                    pid: 7, socket: "s", started: 1, sessions: 1,
+                    clients: [
+                        ClientStatus(
+                            clientID: "c", role: .observer, session: "w", holdsLease: false, lossless: false,
+                            queuedBytes: 16, resyncs: 2)
+                    ])),
+            "00 00 00 34 80 0d 00 00 00 07 00 00 00 01 73 00 00 00 00 00 00 00 01 00 01 00 01 00 00 00 01 63 02"
+                + " 00 00 00 01 77 00 00 00 00 00 00 00 00 00 10 00 00 00 00 00 00 00 02"
         ),
     ]
 
@@ -111,9 +142,11 @@ private func hex(_ text: String) -> [UInt8] {
         Frame(type: 0x0003, payload: hex("00 00 00 05 41")),  // data shorter than its count
         Frame(type: 0x0004, payload: hex("00 50 00 18 00")),  // a byte left over
         Frame(type: 0x0001, payload: hex("00 01 09 00 00 00 00 00 50 00 18 00 00 00 00")),  // role 9
-        Frame(type: 0x0002, payload: hex("00 00 00 01 ff 01 00 00 00 00 00 00 00 00 00 00 00 00 00")),  // not UTF-8
+        Frame(type: 0x0002, payload: hex("00 00 00 01 ff 01 00 00 00 00 00 00 00 00 00 00 00 00 00 00")),  // not UTF-8
         Frame(type: 0x8002, payload: hex("00 63 00 00 00 00")),  // error code 99
-        Frame(type: 0x0002, payload: hex("00 00 00 01 77 02 00 00 00 00 00 00 00 00 00 00 00 00 00")),  // bool 2
+        Frame(type: 0x0002, payload: hex("00 00 00 01 77 02 00 00 00 00 00 00 00 00 00 00 00 00 00 00")),  // bool 2
+        Frame(type: 0x000a, payload: hex("00 00 00 01 77 00 01 07 00 00 00 00 00")),  // send item kind 7
+        Frame(type: 0x000b, payload: hex("00 00 00 01 77 09 00 00 00 00")),  // capture format 9
     ])
     func malformedPayloadsAreBadFrames(frame: Frame) {
         do {

@@ -35,4 +35,11 @@ int mux_pty_get_size(int master_fd, unsigned short *cols, unsigned short *rows);
 /// pipe2(fds, O_CLOEXEC), which Swift's Glibc module hides behind _GNU_SOURCE. Returns 0 or errno.
 int mux_pipe_cloexec(int fds[2]);
 
+/// The layout of Linux's `struct ucred` (SO_PEERCRED), which glibc declares only under _GNU_SOURCE.
+typedef struct {
+    int pid;
+    unsigned int uid;
+    unsigned int gid;
+} mux_peer_credentials;
+
 #endif

@@ -1,4 +1,10 @@
-# terminfo for mux sessions. Compile with: tic -x -o DIR terminfo/mux.terminfo
+// The `mux-256color` terminfo entry sessions get as TERM. The server compiles it with `tic -x` into
+// its own directory and points TERMINFO_DIRS there. Kept here, not as a file, so that the
+// binary alone is enough; `mux server terminfo` prints it.
+
+public enum TerminfoSource {
+    public static let text = #"""
+# terminfo for mux sessions. Compile with: mux server terminfo > mux.terminfo && tic -x -o DIR mux.terminfo
 #
 # Describes what mux's emulator (Sources/MuxTerminal) implements: an xterm-compatible subset with
 # 256 colours and truecolor, underline styles and colours, bracketed paste, focus events, SGR mouse,
@@ -57,3 +63,5 @@ mux-256color|mux terminal multiplexer with 256 colours and truecolor,
 	kNXT5=\E[6;5~, kPRV3=\E[5;3~, kPRV5=\E[5;5~,
 	kRIT3=\E[1;3C, kRIT5=\E[1;5C, kUP=\E[1;2A, kUP3=\E[1;3A,
 	kUP5=\E[1;5A,
+"""#
+}

@@ -1,0 +1,214 @@
+// A client's connection to the server: blocking frames in and out, the handshake, and starting
+// the server when none answers (waiting for it to say it is ready, never for a fixed time).
+
+import CPTYShim
+import Glibc
+import MuxProtocol
+
+/// An error to show the user: one line naming the problem and what to do.
+public struct ClientError: Error, CustomStringConvertible {
+    public let description: String
+    /// The wire code when the server refused a request.
+    public let code: ErrorCode?
+
+    public init(_ description: String, code: ErrorCode? = nil) {
+        self.description = description
+        self.code = code
+    }
+}
+
+/// What HELLO says about this client.
+public struct ClientIdentity: Sendable {
+    public var role: Role
+    public var clientID: String
+    public var columns: UInt16
+    public var rows: UInt16
+    public var term: String
+
+    public init(role: Role, clientID: String = "", columns: UInt16 = 80, rows: UInt16 = 24, term: String = "") {
+        self.role = role
+        self.clientID = clientID
+        self.columns = columns
+        self.rows = rows
+        self.term = term
+    }
+}
+
+public final class ServerConnection {
+    public let descriptor: Int32
+    public private(set) var clientID = ""
+    public private(set) var serverPID: UInt32 = 0
+    private var decoder = FrameDecoder()
+    private var readBuffer = [UInt8](repeating: 0, count: 1 << 16)
+
+    init(descriptor: Int32) {
+        self.descriptor = descriptor
+    }
+
+    deinit { close(descriptor) }
+
+    /// Connects to the server on `socket`, starting one if none answers and `start` is set,
+    /// and says HELLO.
+    public static func open(socket: String, identity: ClientIdentity, start: Bool = true) throws -> ServerConnection {
+        let connection = try ServerConnection(descriptor: connectOrStart(socket: socket, start: start))
+        try connection.send(
+            .hello(
+                version: ProtocolVersion.current, role: identity.role, clientID: identity.clientID,
+                columns: identity.columns, rows: identity.rows, term: identity.term))
+        switch try connection.receive() {
+        case .welcome(_, let id, let pid):
+            connection.clientID = id
+            connection.serverPID = pid
+        case .error(let code, let text):
+            throw ClientError(text, code: code)
+        case let other:
+            throw ClientError("the server answered HELLO with message 0x\(String(other.type, radix: 16))")
+        }
+        return connection
+    }
+
+    private static func connectOrStart(socket: String, start: Bool) throws -> Int32 {
+        switch SocketProbe.probe(socket) {
+        case .foreign(let uid):
+            throw ClientError("\(socket) belongs to user \(uid), not to you; use your own with --socket")
+        case .notASocket:
+            throw ClientError("\(socket) exists and is not a socket; remove it or use another with --socket")
+        case .answering, .absent, .stale:
+            break
+        }
+        let firstTry = Result { () throws(SystemError) -> Int32 in try UnixSocket.connect(to: socket) }
+        switch firstTry {
+        case .success(let descriptor):
+            return descriptor
+        case .failure(let error):
+            guard error.errorNumber == ENOENT || error.errorNumber == ECONNREFUSED else {
+                throw ClientError("cannot reach the server: \(error)")
+            }
+            guard start else { throw ClientError("no server is running on \(socket)") }
+        }
+        try ServerLauncher.start(socket: socket)
+        do {
+            return try UnixSocket.connect(to: socket)
+        } catch {
+            throw ClientError("the server started but does not answer on \(socket): \(error)")
+        }
+    }
+
+    public func send(_ message: Message) throws {
+        let bytes = message.frame().encoded()
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ClientError("lost the server: \(SystemError("write"))")
+            }
+            offset += n
+        }
+    }
+
+    /// The next message, blocking. The server closing the connection is an error.
+    public func receive() throws -> Message {
+        while true {
+            if let message = try nextBuffered() { return message }
+            guard try readMore() else { throw ClientError("the server closed the connection") }
+        }
+    }
+
+    /// A message already read, if any; does not block.
+    public func nextBuffered() throws -> Message? {
+        do {
+            guard let frame = try decoder.next() else { return nil }
+            return try Message(frame)
+        } catch {
+            throw ClientError("the server sent a bad frame: \(error)")
+        }
+    }
+
+    /// Reads what the socket has (blocking until something); false at end of stream.
+    public func readMore() throws -> Bool {
+        while true {
+            let n = readBuffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                if errno == ECONNRESET { return false }
+                throw ClientError("lost the server: \(SystemError("read"))")
+            }
+            if n == 0 { return false }
+            decoder.append(readBuffer[..<n])
+            return true
+        }
+    }
+
+    /// Sends a request and returns its answer, turning an ERROR into a thrown `ClientError`.
+    public func request(_ message: Message) throws -> Message {
+        try send(message)
+        let answer = try receive()
+        if case .error(let code, let text) = answer { throw ClientError(text, code: code) }
+        return answer
+    }
+}
+
+/// POSIX_SPAWN_SETSID from spawn.h, which Swift's Glibc module hides without _GNU_SOURCE.
+private let spawnSetSID: Int16 = 0x80
+
+/// Starting a server in the background.
+public enum ServerLauncher {
+    /// Starts `mux server start --foreground` detached (its own session, output to /dev/null, its
+    /// log beside the socket) and waits until it says it is listening, or why it could not.
+    public static func start(socket: String, logLevel: String? = nil) throws {
+        var pipe: [Int32] = [0, 0]
+        guard mux_pipe_cloexec(&pipe) == 0 else { throw ClientError("cannot start the server: no pipe") }
+        defer { close(pipe[0]) }
+        var arguments = [executablePath(), "server", "start", "--foreground", "--socket", socket, "--ready-fd", "3"]
+        if let logLevel { arguments += ["--log-level", logLevel] }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, pipe[1], 3)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setflags(&attributes, spawnSetSID)
+        let cArgs = arguments.map { strdup($0) } + [nil]
+        defer { for arg in cArgs { free(arg) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, arguments[0], &actions, &attributes, cArgs, environ)
+        close(pipe[1])
+        guard rc == 0 else { throw ClientError("cannot start the server \(arguments[0]): \(SystemError("spawn", errorNumber: rc))") }
+        var answer: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(pipe[0], $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            answer += buffer[..<n]
+        }
+        // The server reaps itself once we are gone; reap it now if it already failed.
+        var status: Int32 = 0
+        _ = waitpid(pid, &status, WNOHANG)
+        if answer == [0x0a] { return }
+        let text = String(decoding: answer, as: UTF8.self).trimmingNewlines()
+        if text.contains("already running") { return }  // another command started it first
+        throw ClientError(text.isEmpty ? "the server exited before it was ready (see \(socket).log)" : text)
+    }
+
+    /// This program, for starting the server as a child.
+    public static func executablePath() -> String {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard n > 0 else { return "mux" }
+        return String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
+
+extension String {
+    func trimmingNewlines() -> String {
+        var text = Substring(self)
+        while text.last == "\n" || text.last == "\r" { text.removeLast() }
+        return String(text)
+    }
+}

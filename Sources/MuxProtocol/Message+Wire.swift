@@ -1,0 +1,264 @@
+// Each message's payload (docs/protocol.md): fields in order, big-endian, strings and byte
+// strings with a u32 length, lists with a u16 count.
+
+extension Message {
+    /// The message as a frame.
+    public func frame() -> Frame {
+        var w = WireWriter()
+        switch self {
+        case .hello(let version, let role, let clientID, let columns, let rows, let term):
+            w.u16(version)
+            w.u8(role.rawValue)
+            w.string(clientID)
+            w.u16(columns)
+            w.u16(rows)
+            w.string(term)
+        case .attach(let session, let asHolder, let historyLines, let since, let lossless):
+            w.string(session)
+            w.bool(asHolder)
+            w.u32(historyLines)
+            w.bool(since != nil)
+            w.u64(since ?? 0)
+            w.bool(lossless)
+        case .input(let bytes):
+            w.data(bytes)
+        case .resize(let columns, let rows), .resized(let columns, let rows):
+            w.u16(columns)
+            w.u16(rows)
+        case .detach, .list, .status, .shutdown, .refresh, .done:
+            break
+        case .create(let request):
+            w.string(request.name)
+            w.strings(request.command)
+            w.string(request.workingDirectory)
+            w.strings(request.environment)
+            w.u16(request.columns)
+            w.u16(request.rows)
+            w.bool(request.keep)
+        case .kill(let session, let signal):
+            w.string(session)
+            w.i32(signal)
+        case .resizeSession(let session, let columns, let rows, let force):
+            w.string(session)
+            w.u16(columns)
+            w.u16(rows)
+            w.bool(force)
+        case .send(let session, let items, let force):
+            w.string(session)
+            w.u16(UInt16(items.count))
+            for item in items {
+                switch item {
+                case .text(let text):
+                    w.u8(0)
+                    w.string(text)
+                case .key(let name):
+                    w.u8(1)
+                    w.string(name)
+                }
+            }
+            w.bool(force)
+        case .capture(let session, let format, let historyLines):
+            w.string(session)
+            w.u8(format.rawValue)
+            w.u32(historyLines)
+        case .leaseTake(let session, let clientID), .leaseRelease(let session, let clientID):
+            w.string(session)
+            w.string(clientID)
+        case .leaseStatus(let session), .created(let session):
+            w.string(session)
+        case .welcome(let version, let clientID, let serverPID):
+            w.u16(version)
+            w.string(clientID)
+            w.u32(serverPID)
+        case .error(let code, let text):
+            w.u16(code.rawValue)
+            w.string(text)
+        case .attached(let session, let columns, let rows, let holdsLease):
+            w.string(session)
+            w.u16(columns)
+            w.u16(rows)
+            w.bool(holdsLease)
+        case .snapshot(let offset, let final, let bytes):
+            w.u64(offset)
+            w.bool(final)
+            w.data(bytes)
+        case .output(let offset, let bytes):
+            w.u64(offset)
+            w.data(bytes)
+        case .lease(let holder, let holdsLease):
+            w.string(holder)
+            w.bool(holdsLease)
+        case .exited(let status):
+            w.i32(status)
+        case .sessions(let list):
+            w.u16(UInt16(list.count))
+            for s in list {
+                w.string(s.name)
+                w.string(s.command)
+                w.u16(s.columns)
+                w.u16(s.rows)
+                w.u8(s.state.rawValue)
+                w.i32(s.exitStatus)
+                w.u16(s.clients)
+                w.string(s.holder)
+                w.u64(s.created)
+            }
+        case .captured(let text):
+            w.string(text)
+        case .leaseState(let session, let holders):
+            w.string(session)
+            w.strings(holders)
+        case .serverStatus(let status):
+            w.u32(status.pid)
+            w.string(status.socket)
+            w.u64(status.started)
+            w.u16(status.sessions)
+            w.u16(UInt16(status.clients.count))
+            for c in status.clients {
+                w.string(c.clientID)
+                w.u8(c.role.rawValue)
+                w.string(c.session)
+                w.bool(c.holdsLease)
+                w.bool(c.lossless)
+                w.u64(c.queuedBytes)
+                w.u64(c.resyncs)
+            }
+        }
+        return Frame(type: type, payload: w.bytes)
+    }
+
+    /// Why a frame is not a message.
+    public enum DecodingError: Error, Equatable, Sendable {
+        case unknownType(UInt16)
+        case malformed(UInt16, String)
+
+        public var code: ErrorCode {
+            switch self {
+            case .unknownType: .unknownMessage
+            case .malformed: .badFrame
+            }
+        }
+    }
+
+    /// Reads the message a frame carries.
+    public init(_ frame: Frame) throws(DecodingError) {
+        var r = WireReader(frame.payload)
+        do {
+            self = try Self.read(type: frame.type, from: &r)
+            try r.finish()
+        } catch let error as DecodingError {
+            throw error
+        } catch let error as MalformedPayload {
+            throw .malformed(frame.type, error.reason)
+        } catch {
+            throw .malformed(frame.type, "\(error)")
+        }
+    }
+
+    private static func read(type: UInt16, from r: inout WireReader) throws -> Message {
+        switch type {
+        case 0x0001:
+            let version = try r.u16()
+            guard let role = Role(rawValue: try r.u8()) else { throw MalformedPayload(reason: "unknown role") }
+            return .hello(
+                version: version, role: role, clientID: try r.string(), columns: try r.u16(), rows: try r.u16(),
+                term: try r.string())
+        case 0x0002:
+            let session = try r.string()
+            let asHolder = try r.bool()
+            let history = try r.u32()
+            let hasSince = try r.bool()
+            let since = try r.u64()
+            return .attach(
+                session: session, asHolder: asHolder, historyLines: history, since: hasSince ? since : nil,
+                lossless: try r.bool())
+        case 0x0003: return .input(try r.data())
+        case 0x0004: return .resize(columns: try r.u16(), rows: try r.u16())
+        case 0x0005: return .detach
+        case 0x0006: return .list
+        case 0x0007:
+            return .create(
+                CreateRequest(
+                    name: try r.string(), command: try r.strings(), workingDirectory: try r.string(),
+                    environment: try r.strings(), columns: try r.u16(), rows: try r.u16(), keep: try r.bool()))
+        case 0x0008: return .kill(session: try r.string(), signal: try r.i32())
+        case 0x0009:
+            return .resizeSession(session: try r.string(), columns: try r.u16(), rows: try r.u16(), force: try r.bool())
+        case 0x000a:
+            let session = try r.string()
+            var items: [SendItem] = []
+            for _ in 0..<(try r.u16()) {
+                switch try r.u8() {
+                case 0: items.append(.text(try r.string()))
+                case 1: items.append(.key(try r.string()))
+                default: throw MalformedPayload(reason: "unknown send item kind")
+                }
+            }
+            return .send(session: session, items: items, force: try r.bool())
+        case 0x000b:
+            let session = try r.string()
+            guard let format = CaptureFormat(rawValue: try r.u8()) else {
+                throw MalformedPayload(reason: "unknown capture format")
+            }
+            return .capture(session: session, format: format, historyLines: try r.u32())
+        case 0x000c: return .leaseTake(session: try r.string(), clientID: try r.string())
+        case 0x000d: return .leaseRelease(session: try r.string(), clientID: try r.string())
+        case 0x000e: return .leaseStatus(session: try r.string())
+        case 0x000f: return .status
+        case 0x0010: return .shutdown
+        case 0x0011: return .refresh
+        case 0x8001: return .welcome(version: try r.u16(), clientID: try r.string(), serverPID: try r.u32())
+        case 0x8002:
+            let raw = try r.u16()
+            guard let code = ErrorCode(rawValue: raw) else {
+                throw MalformedPayload(reason: "unknown error code \(raw)")
+            }
+            return .error(code, try r.string())
+        case 0x8003:
+            return .attached(session: try r.string(), columns: try r.u16(), rows: try r.u16(), holdsLease: try r.bool())
+        case 0x8004: return .snapshot(offset: try r.u64(), final: try r.bool(), bytes: try r.data())
+        case 0x8005: return .output(offset: try r.u64(), bytes: try r.data())
+        case 0x8006: return .lease(holder: try r.string(), holdsLease: try r.bool())
+        case 0x8007: return .exited(status: try r.i32())
+        case 0x8008:
+            var list: [SessionSummary] = []
+            for _ in 0..<(try r.u16()) {
+                let name = try r.string()
+                let command = try r.string()
+                let columns = try r.u16()
+                let rows = try r.u16()
+                guard let state = SessionSummary.State(rawValue: try r.u8()) else {
+                    throw MalformedPayload(reason: "unknown session state")
+                }
+                list.append(
+                    SessionSummary(
+                        name: name, command: command, columns: columns, rows: rows, state: state,
+                        exitStatus: try r.i32(), clients: try r.u16(), holder: try r.string(), created: try r.u64()))
+            }
+            return .sessions(list)
+        case 0x8009: return .created(session: try r.string())
+        case 0x800a: return .done
+        case 0x800b: return .captured(try r.string())
+        case 0x800c: return .leaseState(session: try r.string(), holders: try r.strings())
+        case 0x800d:
+            let pid = try r.u32()
+            let socket = try r.string()
+            let started = try r.u64()
+            let sessions = try r.u16()
+            var clients: [ClientStatus] = []
+            for _ in 0..<(try r.u16()) {
+                let id = try r.string()
+                guard let role = Role(rawValue: try r.u8()) else { throw MalformedPayload(reason: "unknown role") }
+                clients.append(
+                    ClientStatus(
+                        clientID: id, role: role, session: try r.string(), holdsLease: try r.bool(),
+                        lossless: try r.bool(), queuedBytes: try r.u64(), resyncs: try r.u64()))
+            }
+            return .serverStatus(
+                ServerStatus(pid: pid, socket: socket, started: started, sessions: sessions, clients: clients))
+        case 0x800e: return .resized(columns: try r.u16(), rows: try r.u16())
+        default:
+            throw DecodingError.unknownType(type)
+        }
+    }
+}

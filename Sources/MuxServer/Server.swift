@@ -1,0 +1,163 @@
+// Starting and stopping the server process: its directory, its socket (never stealing a live
+// one), the PID file, the log, the terminfo entry, signals, and the readiness handshake with
+// the command that started it (docs/server.md).
+
+import CPTYShim
+import Glibc
+import Logging
+import MuxClient
+import MuxProtocol
+import NIOCore
+import NIOPosix
+
+public struct ServerConfiguration: Sendable {
+    public var socketPath: String
+    public var logLevel: Logger.Level
+
+    public init(socketPath: String, logLevel: Logger.Level) {
+        self.socketPath = socketPath
+        self.logLevel = logLevel
+    }
+
+    var directory: String {
+        guard let slash = socketPath.lastIndex(of: "/") else { return "." }
+        return slash == socketPath.startIndex ? "/" : String(socketPath[..<slash])
+    }
+    public var pidFilePath: String { socketPath + ".pid" }
+    public var logFilePath: String { socketPath + ".log" }
+    var terminfoDirectory: String { socketPath + ".terminfo" }
+}
+
+/// Why the server could not start, in one line for the user.
+public struct ServerStartFailure: Error, CustomStringConvertible {
+    public let description: String
+}
+
+public enum Server {
+    /// Runs a server until it is stopped. `readyDescriptor`, when not -1, gets one byte once the
+    /// socket accepts connections and is closed (the starting command waits on it).
+    public static func run(_ configuration: ServerConfiguration, readyDescriptor: Int32) throws {
+        let socketPath = configuration.socketPath
+        guard socketPath.utf8.count < 108 else {
+            throw ServerStartFailure(description: "the socket path \(socketPath) is too long (108 bytes at most)")
+        }
+        do {
+            try RuntimeDirectory.prepare(configuration.directory)
+        } catch {
+            throw ServerStartFailure(description: error.description)
+        }
+        switch SocketProbe.probe(socketPath) {
+        case .answering:
+            throw ServerStartFailure(description: "a server is already running on \(socketPath)")
+        case .foreign(let uid):
+            throw ServerStartFailure(description: "\(socketPath) belongs to user \(uid); not touching it")
+        case .notASocket:
+            throw ServerStartFailure(description: "\(socketPath) exists and is not a socket; not touching it")
+        case .stale:
+            unlink(socketPath)
+        case .absent:
+            break
+        }
+        let logDescriptor = open(configuration.logFilePath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        guard logDescriptor >= 0 else {
+            throw ServerStartFailure(description: "cannot open the log \(configuration.logFilePath): \(lastError())")
+        }
+        let level = configuration.logLevel
+        let logger = Logger(label: "mux") { _ in FileLogHandler(descriptor: logDescriptor, logLevel: level) }
+
+        // Signals that stop the server are taken by one thread with sigwait; every other thread
+        // (NIO's among them) starts with them blocked.
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals)
+        for signal in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&stopSignals, signal) }
+        pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
+
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let loop = group.next()
+        let state = ServerState(loop: loop, configuration: configuration, logger: logger)
+        state.sessionEnvironment = sessionEnvironment(configuration, logger: logger)
+
+        let previousMask = umask(0o177)
+        let listener: Channel
+        do {
+            listener = try ServerBootstrap(group: group)
+                .serverChannelOption(.backlog, value: 128)
+                .childChannelOption(.writeBufferWaterMark, value: .init(low: 32 * 1024, high: 64 * 1024))
+                .childChannelInitializer { channel in
+                    acceptConnection(channel, state: state)
+                }
+                .bind(unixDomainSocketPath: socketPath)
+                .wait()
+        } catch {
+            umask(previousMask)
+            try? group.syncShutdownGracefully()
+            throw ServerStartFailure(description: "cannot listen on \(socketPath): \(error)")
+        }
+        umask(previousMask)
+        chmod(socketPath, 0o600)
+        writePIDFile(configuration.pidFilePath)
+        logger.info("listening on \(socketPath) as pid \(getpid())")
+
+        let stopped = loop.makePromise(of: Void.self)
+        state.onShutdown = {
+            listener.close(promise: nil)
+            stopped.succeed(())
+        }
+        let waitedSignals = stopSignals
+        startThread {
+            var signal: Int32 = 0
+            var mask = waitedSignals
+            sigwait(&mask, &signal)
+            let received = signal
+            loop.execute { state.shutDown(reason: "signal \(received)") }
+        }
+        if readyDescriptor >= 0 {
+            var byte: UInt8 = 0x0a
+            _ = write(readyDescriptor, &byte, 1)
+            close(readyDescriptor)
+        }
+        try? stopped.futureResult.wait()
+        unlink(socketPath)
+        unlink(configuration.pidFilePath)
+        logger.info("stopped")
+        try? group.syncShutdownGracefully()
+    }
+
+    private static func acceptConnection(_ channel: Channel, state: ServerState) -> EventLoopFuture<Void> {
+        guard let provider = channel as? SocketOptionProvider else {
+            return channel.eventLoop.makeFailedFuture(ServerStartFailure(description: "not a socket"))
+        }
+        let credentials: EventLoopFuture<mux_peer_credentials> = provider.unsafeGetSocketOption(
+            level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_PEERCRED))
+        return credentials.flatMapThrowing { peer in
+            let connection = Connection(channel: channel, peerUID: peer.uid, peerPID: peer.pid)
+            try channel.pipeline.syncOperations.addHandler(ConnectionHandler(server: state, connection: connection))
+        }
+    }
+
+    /// TERM and friends for every session; compiles the terminfo entry once per server.
+    private static func sessionEnvironment(_ configuration: ServerConfiguration, logger: Logger) -> [String: String] {
+        var environment = ["COLORTERM": "truecolor", "MUX_SOCKET": configuration.socketPath]
+        switch Terminfo.install(into: configuration.terminfoDirectory) {
+        case .success:
+            environment["TERM"] = "mux-256color"
+            let existing = ProcessEnvironment.value("TERMINFO_DIRS") ?? ""
+            // An empty entry stands for the system's default directories.
+            environment["TERMINFO_DIRS"] = configuration.terminfoDirectory + ":" + existing
+        case .failure(let reason):
+            logger.warning("sessions get TERM=xterm-256color: \(reason)")
+            environment["TERM"] = "xterm-256color"
+        }
+        return environment
+    }
+
+    private static func writePIDFile(_ path: String) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return }
+        let text = "\(getpid())\n"
+        _ = text.withCString { write(fd, $0, strlen($0)) }
+        close(fd)
+    }
+}
+
+func lastError() -> String { String(cString: strerror(errno)) }

@@ -1,0 +1,164 @@
+// One session: a program in a PTY, the emulator that mirrors its screen, the ring of its recent
+// output, its attached clients and its input lease. Confined to the server's event loop.
+
+import Glibc
+import Logging
+import MuxPTY
+import MuxProtocol
+import MuxTerminal
+import NIOCore
+import NIOPosix
+
+final class Session: @unchecked Sendable {
+    enum State {
+        case running
+        case exited(ExitStatus)
+    }
+
+    let name: String
+    let command: String
+    let created: UInt64
+    let keep: Bool
+    let process: PTYProcess
+    var state = State.running
+    var emulator: Emulator
+    var ring = OutputRing(capacity: 1 << 20)
+    var lease = InputLease()
+    /// Attached clients in the order they attached.
+    var clients: [Connection] = []
+    var columns: UInt16
+    var rows: UInt16
+    var pty: Channel?
+    /// Set when the program has exited and its terminal has been read to the end.
+    var programExited: ExitStatus?
+    var ptyClosed = false
+    /// Requests waiting for the session to end (`mux kill`).
+    var onEnd: [() -> Void] = []
+    var killRequested = false
+    private var forward: [UInt8] = []
+    let logger: Logger
+
+    init(name: String, request: CreateRequest, process: PTYProcess, created: UInt64, logger: Logger) {
+        self.name = name
+        self.command = request.command.joined(separator: " ")
+        self.keep = request.keep
+        self.process = process
+        self.created = created
+        self.columns = request.columns
+        self.rows = request.rows
+        self.logger = logger
+        emulator = Emulator(columns: Int(request.columns), rows: Int(request.rows))
+    }
+
+    var isRunning: Bool {
+        if case .running = state { return true }
+        return false
+    }
+
+    var summary: SessionSummary {
+        var exitStatus: Int32 = 0
+        var summaryState = SessionSummary.State.running
+        if case .exited(let status) = state {
+            summaryState = .exited
+            exitStatus = status.shellStatus
+        }
+        return SessionSummary(
+            name: name, command: command, columns: columns, rows: rows, state: summaryState,
+            exitStatus: exitStatus, clients: UInt16(clients.count), holder: lease.holder ?? "", created: created)
+    }
+
+    // MARK: output
+
+    /// The program wrote `buffer`: parse it, answer its queries, and hand the rest to every client.
+    func programWrote(_ buffer: ByteBuffer) {
+        forward.removeAll(keepingCapacity: true)
+        buffer.withUnsafeReadableBytes { raw in
+            emulator.feedForwarding(raw.assumingMemoryBound(to: UInt8.self), into: &forward)
+        }
+        let effects = emulator.takeEffects()
+        if !effects.replies.isEmpty { writeToProgram(effects.replies) }
+        guard !forward.isEmpty else { return }
+        let offset = ring.append(forward)
+        let chunk = Outbox.Chunk(offset: offset, bytes: forward)
+        for client in clients { client.deliver(chunk) }
+    }
+
+    func writeToProgram(_ bytes: [UInt8]) {
+        guard let pty, isRunning else { return }
+        var buffer = pty.allocator.buffer(capacity: bytes.count)
+        buffer.writeBytes(bytes)
+        pty.writeAndFlush(buffer, promise: nil)
+    }
+
+    // MARK: size
+
+    /// Resizes the PTY and the emulator; every client gets the new size and a fresh snapshot,
+    /// since a reflow is not something the byte stream carries.
+    func resize(columns: UInt16, rows: UInt16) {
+        guard columns > 0, rows > 0, columns != self.columns || rows != self.rows, isRunning else { return }
+        self.columns = columns
+        self.rows = rows
+        emulator.resize(columns: Int(columns), rows: Int(rows))
+        do {
+            try process.resize(to: TerminalSize(columns: columns, rows: rows))
+        } catch {
+            logger.warning("session \(name): \(error)")
+        }
+        for client in clients {
+            client.send(.resized(columns: columns, rows: rows), flush: false)
+            client.outbox.requireSnapshot()
+            client.pump()
+        }
+    }
+
+    // MARK: lease
+
+    /// Tells every client about a change of the lease, and follows the new holder's size.
+    func leaseChanged(_ change: InputLease.Change?) {
+        guard let change else { return }
+        logger.info("session \(name): lease \(change.from ?? "-") → \(change.to ?? "-")")
+        if let holder = change.to, let client = clients.first(where: { $0.clientID == holder }) {
+            resize(columns: client.columns, rows: client.rows)
+        }
+        for client in clients {
+            client.send(.lease(holder: change.to ?? "", holdsLease: client.clientID == change.to))
+        }
+    }
+
+    // MARK: clients
+
+    func detach(_ client: Connection) {
+        clients.removeAll { $0 === client }
+        client.session = nil
+        leaseChanged(lease.leave(client.clientID))
+    }
+}
+
+/// Reads the program's output on the event loop.
+final class ProgramOutputHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    let session: Session
+    let server: ServerState
+
+    init(session: Session, server: ServerState) {
+        self.session = session
+        self.server = server
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        session.programWrote(unwrapInboundIn(data))
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        for client in session.clients { client.channel.flush() }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        // EIO once the program's side has closed: the end of its output, not a failure.
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        server.programTerminalClosed(session)
+    }
+}

@@ -1,0 +1,78 @@
+// What the server hands on to viewers: the program's output without the queries the emulator
+// answered, whatever the chunking, so that a viewer's terminal never answers a second time.
+
+import MuxTerminal
+import Testing
+
+@Suite struct ForwardingTests {
+    /// Feeds `input` (⎋ for ESC) in the chunks `splits` cuts it into; returns what was forwarded.
+    func forwarded(_ input: String, splitAt splits: [Int] = []) -> (String, Emulator) {
+        let bytes = Array(esc(input).utf8)
+        var emulator = Emulator(columns: 80, rows: 24)
+        var out: [UInt8] = []
+        var from = 0
+        for split in splits + [bytes.count] where split >= from {
+            emulator.feedForwarding(Array(bytes[from..<split]), into: &out)
+            from = split
+        }
+        return (String(decoding: out, as: UTF8.self), emulator)
+    }
+
+    @Test(arguments: [
+        ("a⎋[6nb", "ab"),
+        ("⎋[c⎋[>c⎋[5n", ""),
+        ("x⎋]11;?⎋\\y⎋]10;?\u{7}z", "xyz"),
+        ("⎋[?2026$pq", "q"),
+        ("⎋P$qm⎋\\done", "done"),
+        ("⎋[1mbold⎋[0m⎋]2;title\u{7}", "⎋[1mbold⎋[0m⎋]2;title\u{7}"),  // no answer: kept whole
+        ("⎋[2J⎋[H⎋[31mred", "⎋[2J⎋[H⎋[31mred"),
+        ("é漢⎋[6n字", "é漢字"),
+    ])
+    func answeredQueriesAreCut(input: String, expected: String) {
+        let (whole, _) = forwarded(input)
+        #expect(whole == esc(expected))
+        let length = esc(input).utf8.count
+        for split in 0...length {
+            #expect(forwarded(input, splitAt: [split]).0 == esc(expected), "split at \(split)")
+        }
+        #expect(forwarded(input, splitAt: Array(0...length)).0 == esc(expected), "byte by byte")
+    }
+
+    @Test func theProgramStillGetsItsAnswer() {
+        var (_, emulator) = forwarded("⎋[3;4H⎋[6n", splitAt: [3, 7])
+        #expect(emulator.replies() == esc("⎋[3;4R"))
+    }
+
+    @Test func anUnfinishedSequenceIsHeldBackUntilItEnds() {
+        var emulator = Emulator(columns: 80, rows: 24)
+        var out: [UInt8] = []
+        emulator.feedForwarding(Array(esc("ok⎋[3").utf8), into: &out)
+        #expect(String(decoding: out, as: UTF8.self) == "ok")
+        #expect(!emulator.isInGround)
+        emulator.feedForwarding(Array("1m!".utf8), into: &out)
+        #expect(String(decoding: out, as: UTF8.self) == esc("ok⎋[31m!"))
+        #expect(emulator.isInGround)
+    }
+
+    @Test func halfACharacterIsHeldBackWhole() {
+        var emulator = Emulator(columns: 80, rows: 24)
+        var out: [UInt8] = []
+        let han = Array("漢".utf8)
+        emulator.feedForwarding([0x41] + han[0..<2], into: &out)
+        #expect(out == [0x41])
+        emulator.feedForwarding(Array(han[2...]), into: &out)
+        #expect(out == [0x41] + han)
+    }
+
+    @Test func anEndlessStringIsHandedOnNotHoardedForever() {
+        var emulator = Emulator(columns: 80, rows: 24)
+        var out: [UInt8] = []
+        let chunk = [UInt8](repeating: 0x61, count: 40_000)
+        emulator.feedForwarding(Array(esc("⎋]2;").utf8), into: &out)
+        for _ in 0..<3 { emulator.feedForwarding(chunk, into: &out) }
+        #expect(out.count >= 3 * 40_000 - (1 << 16))
+        emulator.feedForwarding([0x07, 0x42], into: &out)
+        #expect(out.last == 0x42)
+        #expect(out.count == 4 + 3 * 40_000 + 2)
+    }
+}
