@@ -36,13 +36,15 @@ public struct ClientIdentity: Sendable {
 
 public final class ServerConnection {
     public let descriptor: Int32
+    public let socketPath: String
     public private(set) var clientID = ""
     public private(set) var serverPID: UInt32 = 0
     private var decoder = FrameDecoder()
     private var readBuffer = [UInt8](repeating: 0, count: 1 << 16)
 
-    init(descriptor: Int32) {
+    init(descriptor: Int32, socketPath: String) {
         self.descriptor = descriptor
+        self.socketPath = socketPath
     }
 
     deinit { close(descriptor) }
@@ -50,7 +52,8 @@ public final class ServerConnection {
     /// Connects to the server on `socket`, starting one if none answers and `start` is set,
     /// and says HELLO.
     public static func open(socket: String, identity: ClientIdentity, start: Bool = true) throws -> ServerConnection {
-        let connection = try ServerConnection(descriptor: connectOrStart(socket: socket, start: start))
+        let connection = try ServerConnection(
+            descriptor: connectOrStart(socket: socket, start: start), socketPath: socket)
         try connection.send(
             .hello(
                 version: ProtocolVersion.current, role: identity.role, clientID: identity.clientID,
@@ -178,7 +181,9 @@ public enum ServerLauncher {
         var pid: pid_t = 0
         let rc = posix_spawn(&pid, arguments[0], &actions, &attributes, cArgs, environ)
         close(pipe[1])
-        guard rc == 0 else { throw ClientError("cannot start the server \(arguments[0]): \(SystemError("spawn", errorNumber: rc))") }
+        guard rc == 0 else {
+            throw ClientError("cannot start the server \(arguments[0]): \(SystemError("spawn", errorNumber: rc))")
+        }
         var answer: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {

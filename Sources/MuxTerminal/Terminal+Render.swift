@@ -79,7 +79,7 @@ extension Terminal {
 }
 
 /// `text` as a JSON string literal.
-func jsonString(_ text: String) -> String {
+public func jsonString(_ text: String) -> String {
     var result = "\""
     for scalar in text.unicodeScalars {
         switch scalar {

@@ -1,14 +1,71 @@
-// `mux attach`: Attach to a session as the lease holder or, with --observe, read-only.
+// `mux attach`: attach to a session as the lease holder, or as an observer.
 
 import ArgumentParser
+import Glibc
+import MuxClient
+import MuxProtocol
 
-struct Attach: PlannedCommand {
+struct Attach: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "attach",
-        abstract: "Attach to a session as the lease holder or, with --observe, read-only. (Not available yet.)"
+        abstract: "Attach to a session as the lease holder or, with --observe, as an observer.",
+        discussion: """
+            Puts this terminal in raw mode and shows the session: first a snapshot of its screen \
+            with the last --history lines of its scrollback, then its output as it comes. Without \
+            --observe this client takes the input lease (the holder before it gets it back when \
+            this one detaches) and the session takes this terminal's size. With --observe it \
+            watches and types nothing until it takes the lease (C-b t, or `mux lease take`). \
+            --read-only attaches as an observer that can never type. Keys after the prefix: \
+            \(PrefixKey.help). Ends when you detach (exit 0), when the program exits (with its \
+            status), or when the server stops; the terminal's modes are put back and one line \
+            says why it ended.
+            """
     )
-    static let arrivesWith = "the server"
 
     @OptionGroup var server: ServerOptions
-    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+
+    @Argument(help: "The session; the most recently used one when omitted.")
+    var name: String?
+
+    @Flag(help: "Watch without taking the lease; the session keeps its size.")
+    var observe = false
+
+    @Flag(help: "Attach with the observer role: never type, resize or take the lease.")
+    var readOnly = false
+
+    @Option(help: "Lines of scrollback to send before the screen.")
+    var history: UInt32 = 1000
+
+    @Option(help: "Resume after stream offset OFFSET: no snapshot when it is still in the server's ring.")
+    var since: UInt64?
+
+    @Option(help: "This client's id (for `mux lease take --client`); generated when omitted.")
+    var client: String = ""
+
+    func run() throws {
+        let connection = try server.connect(role: readOnly ? .observer : .control, clientID: client)
+        try attachInteractively(
+            connection, session: name ?? "", asHolder: !(observe || readOnly), history: history, since: since)
+    }
+}
+
+/// Attaches on this terminal until the attachment ends, then exits as `mux attach` documents.
+func attachInteractively(
+    _ connection: ServerConnection, session: String, asHolder: Bool, history: UInt32, since: UInt64?
+) throws {
+    // Sessions get MUX_SESSION and MUX_SOCKET: a client inside one must not attach to it.
+    var inside: String?
+    if let name = getenv("MUX_SESSION"), let socket = getenv("MUX_SOCKET"),
+        String(cString: socket) == connection.socketPath
+    {
+        inside = String(cString: name)
+    }
+    let terminal = AttachedTerminal(connection: connection)
+    let end = try terminal.run(
+        session: session, asHolder: asHolder, history: history, since: since, insideSession: inside)
+    switch end {
+    case .detached: return
+    case .exited(let status): throw ExitCode(status)
+    case .serverGone: throw ExitCode(1)
+    }
 }

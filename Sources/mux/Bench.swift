@@ -1,13 +1,16 @@
-// `mux bench`: Measure mux against a raw PTY and tmux.
+// `mux bench`: the whole path measured against a raw PTY and tmux (docs/benchmarks.md).
 
 import ArgumentParser
 
-struct Bench: PlannedCommand {
+struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure mux against a raw PTY and tmux. (Not available yet.)"
+        abstract: "Measure throughput and latency against a raw PTY and tmux. (Not available yet.)"
     )
-    static let arrivesWith = "the benchmarks"
 
     @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+
+    func run() throws {
+        throw ValidationError("mux bench: not available yet (arrives with the backpressure issue)")
+    }
 }

@@ -1,14 +1,65 @@
-// `mux ls`: List sessions.
+// `mux ls`: list the sessions.
 
 import ArgumentParser
+import Glibc
+import MuxClient
+import MuxProtocol
+import MuxTerminal
 
-struct List: PlannedCommand {
+struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ls",
-        abstract: "List sessions. (Not available yet.)"
+        abstract: "List the sessions.",
+        discussion: """
+            One line per session: name, command, size, state (with the exit status once exited), \
+            attached clients, the lease holder and when it was created. --json prints an array of \
+            objects with the fields name, command, cols, rows, state, exitStatus, clients, holder, \
+            created (seconds since 1970). Does not start a server: with none running it prints \
+            nothing (or []).
+            """,
+        aliases: ["list"]
     )
-    static let arrivesWith = "the server"
 
     @OptionGroup var server: ServerOptions
-    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        let sessions: [SessionSummary]
+        do {
+            let connection = try server.connect(role: .observer, start: false)
+            guard case .sessions(let list) = try connection.request(.list) else { return }
+            sessions = list
+        } catch let error as ClientError where error.code == nil && error.description.hasPrefix("no server") {
+            sessions = []
+        }
+        if json {
+            print("[" + sessions.map(jsonObject).joined(separator: ",") + "]")
+            return
+        }
+        for s in sessions {
+            let state = s.state == .exited ? "exited(\(s.exitStatus))" : "\(s.state)"
+            let holder = s.holder.isEmpty ? "-" : s.holder
+            print(
+                "\(s.name): \(s.command) [\(s.columns)x\(s.rows)] \(state) clients=\(s.clients) "
+                    + "lease=\(holder) created=\(timestamp(s.created))")
+        }
+    }
+
+    func jsonObject(_ s: SessionSummary) -> String {
+        "{\"name\":\(jsonString(s.name)),\"command\":\(jsonString(s.command)),\"cols\":\(s.columns),"
+            + "\"rows\":\(s.rows),\"state\":\"\(s.state)\",\"exitStatus\":\(s.exitStatus),"
+            + "\"clients\":\(s.clients),\"holder\":\(jsonString(s.holder)),\"created\":\(s.created)}"
+    }
+}
+
+/// Seconds since 1970 as local `YYYY-MM-DD HH:MM:SS`.
+func timestamp(_ seconds: UInt64) -> String {
+    var time = time_t(seconds)
+    var broken = tm()
+    localtime_r(&time, &broken)
+    func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+    return "\(broken.tm_year + 1900)-\(two(broken.tm_mon + 1))-\(two(broken.tm_mday)) "
+        + "\(two(broken.tm_hour)):\(two(broken.tm_min)):\(two(broken.tm_sec))"
 }

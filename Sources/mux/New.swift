@@ -1,14 +1,87 @@
-// `mux new`: Create a session and attach to it (or not, with -d).
+// `mux new`: create a session, and attach to it unless -d.
 
 import ArgumentParser
+import Glibc
+import MuxClient
+import MuxProtocol
 
-struct New: PlannedCommand {
+struct New: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "new",
-        abstract: "Create a session and attach to it (or not, with -d). (Not available yet.)"
+        abstract: "Create a session and attach to it (or, with -d, print its name).",
+        discussion: """
+            Runs COMMAND (default: $SHELL) in a new pseudo-terminal owned by the server, with \
+            TERM=mux-256color, COLORTERM=truecolor and MUX_SESSION set to the session's name. \
+            Attached, `mux new` exits with the program's exit status when it ends. Examples: \
+            `mux new -s build -d -- make -j8`, `mux new --keep -- ./flaky-test`.
+            """
     )
-    static let arrivesWith = "the server"
 
     @OptionGroup var server: ServerOptions
-    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+
+    @Option(name: .customShort("s"), help: "The session's name (default: the next free number).")
+    var name: String = ""
+
+    @Flag(name: .customShort("d"), help: "Do not attach; print the session's name.")
+    var detached = false
+
+    @Option(help: ArgumentHelp("The session's size (default: this terminal's, else 80x24).", valueName: "COLSxROWS"))
+    var size: TerminalSizeArgument?
+
+    @Option(help: "The program's working directory (default: this one).")
+    var cwd: String?
+
+    @Option(name: .customLong("env"), help: ArgumentHelp("Set a variable for the program.", valueName: "K=V"))
+    var environment: [String] = []
+
+    @Flag(help: "Keep the session listed after its program exits, until `mux kill` (capture still works).")
+    var keep = false
+
+    @Argument(parsing: .postTerminator, help: "The program and its arguments, after --.")
+    var command: [String] = []
+
+    func validate() throws {
+        for entry in environment where !entry.contains("=") || entry.hasPrefix("=") {
+            throw ValidationError("--env takes NAME=VALUE, not \(entry)")
+        }
+        guard command.count < 4096 else { throw ValidationError("too many arguments for one command") }
+    }
+
+    func run() throws {
+        let connection = try server.connect()
+        var request = newSessionRequest()
+        request.name = name
+        request.command = command
+        if let cwd { request.workingDirectory = absolutePath(cwd) }
+        request.environment = environment
+        request.keep = keep
+        if let size {
+            request.columns = UInt16(size.columns)
+            request.rows = UInt16(size.rows)
+        }
+        guard case .created(let created) = try connection.request(.create(request)) else { return }
+        if detached {
+            print(created)
+            return
+        }
+        try attachInteractively(connection, session: created, asHolder: true, history: 1000, since: nil)
+    }
+}
+
+/// A session running $SHELL in this directory at this terminal's size.
+func newSessionRequest() -> CreateRequest {
+    let size = AttachedTerminal.size(of: 1) ?? AttachedTerminal.size(of: 0) ?? (80, 24)
+    let shell = getenv("SHELL").map { String(cString: $0) } ?? ""
+    return CreateRequest(
+        name: "", command: shell.isEmpty ? [] : [shell], workingDirectory: absolutePath("."), environment: [],
+        columns: size.columns, rows: size.rows, keep: false)
+}
+
+/// `path` made absolute against this process's working directory.
+func absolutePath(_ path: String) -> String {
+    if path.hasPrefix("/") { return path }
+    var buffer = [CChar](repeating: 0, count: 4096)
+    guard getcwd(&buffer, buffer.count) != nil else { return path }
+    let here = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    return path == "." ? here : here + "/" + path
 }

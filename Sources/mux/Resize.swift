@@ -1,14 +1,34 @@
-// `mux resize`: Change a session's size.
+// `mux resize`: change a session's size from any shell.
 
 import ArgumentParser
+import MuxClient
+import MuxProtocol
 
-struct Resize: PlannedCommand {
+struct Resize: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resize",
-        abstract: "Change a session's size. (Not available yet.)"
+        abstract: "Resize a session's terminal.",
+        discussion: """
+            Like input, resizing belongs to the lease holder: with a holder attached this is \
+            refused (LEASE_REQUIRED) unless --force. The holder's next resize wins again.
+            """
     )
-    static let arrivesWith = "the server"
 
     @OptionGroup var server: ServerOptions
-    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+
+    @Argument(help: "The session.")
+    var name: String
+
+    @Argument(help: ArgumentHelp("The new size.", valueName: "COLSxROWS"))
+    var size: TerminalSizeArgument
+
+    @Flag(help: "Resize even though another client holds the lease.")
+    var force = false
+
+    func run() throws {
+        let connection = try server.connect(start: false)
+        try expectDone(
+            try connection.request(
+                .resizeSession(session: name, columns: UInt16(size.columns), rows: UInt16(size.rows), force: force)))
+    }
 }

@@ -1,32 +1,147 @@
 // `mux server`: start, stop and inspect the server.
 
 import ArgumentParser
+import Glibc
+import Logging
+import MuxClient
+import MuxProtocol
+import MuxServer
+import MuxTerminal
 
 struct Server: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "server",
-        abstract: "Start, stop or inspect the server. (Not available yet.)",
-        subcommands: [Start.self, Stop.self, Status.self]
+        abstract: "Start, stop or inspect the server.",
+        discussion: """
+            One server per socket owns every session. Commands that need it start it; these \
+            manage it directly. Beside the socket: NAME.pid (its process id), NAME.log (its log, \
+            level from --log-level or MUX_LOG) and NAME.terminfo (the compiled mux-256color entry).
+            """,
+        subcommands: [Start.self, Stop.self, Status.self, Terminfo.self]
     )
 
-    struct Start: PlannedCommand {
-        static let configuration = CommandConfiguration(abstract: "Start the server.")
-        static let arrivesWith = "the server"
+    struct Start: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Start the server (in the background unless --foreground).",
+            discussion: "Fails if a server already answers on the socket; a stale socket is removed first.")
         @OptionGroup var server: ServerOptions
-        @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+        @Flag(help: "Run in this process instead of in the background.") var foreground = false
+        @Option(help: "trace, debug, info, notice, warning, error or critical (default: $MUX_LOG, else info).")
+        var logLevel: String?
+        @Option(help: ArgumentHelp("Tell the starting command on this descriptor when ready.", visibility: .private))
+        var readyFd: Int32 = -1
+
+        func validate() throws {
+            if let logLevel, Logger.Level(rawValue: logLevel) == nil {
+                throw ValidationError("unknown log level \(logLevel)")
+            }
+        }
+
+        func run() throws {
+            let level =
+                logLevel ?? getenv("MUX_LOG").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "info"
+            guard let parsed = Logger.Level(rawValue: level) else {
+                throw ValidationError("unknown log level \(level) in MUX_LOG")
+            }
+            let socket = server.socketPath
+            guard foreground else {
+                if SocketProbe.probe(socket) == .answering {
+                    throw ClientError("a server is already running on \(socket)")
+                }
+                try ServerLauncher.start(socket: socket, logLevel: level)
+                print("mux server listening on \(socket)")
+                return
+            }
+            do {
+                try MuxServer.Server.run(
+                    ServerConfiguration(socketPath: socket, logLevel: parsed), readyDescriptor: readyFd)
+            } catch {
+                if readyFd >= 0 {
+                    // The starting command shows this line to the user.
+                    var text = "\(error)\n"
+                    _ = text.withUTF8 { write(readyFd, $0.baseAddress, $0.count) }
+                }
+                throw error
+            }
+        }
     }
 
-    struct Stop: PlannedCommand {
-        static let configuration = CommandConfiguration(abstract: "Stop the server and its sessions.")
-        static let arrivesWith = "the server"
+    struct Stop: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Stop the server: clients are told, sessions end, the socket is removed.")
         @OptionGroup var server: ServerOptions
-        @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+
+        func run() throws {
+            let connection = try server.connect(start: false)
+            let pid = pid_t(connection.serverPID)
+            try expectDone(try connection.request(.shutdown))
+            // Done once the process is gone (its sessions ended, its socket removed).
+            let deadline = monotonicSeconds() + 10
+            while Server.isAlive(pid) {
+                guard monotonicSeconds() < deadline else {
+                    throw ClientError("the server (pid \(pid)) is still running 10 s after it was asked to stop")
+                }
+                usleep(5_000)
+            }
+        }
     }
 
-    struct Status: PlannedCommand {
-        static let configuration = CommandConfiguration(abstract: "Show the server's state.")
-        static let arrivesWith = "the server"
+    /// Whether `pid` runs: it exists and is not a zombie waiting for a slow init to reap it.
+    static func isAlive(_ pid: pid_t) -> Bool {
+        guard kill(pid, 0) == 0 || errno != ESRCH else { return false }
+        let fd = open("/proc/\(pid)/stat", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 512)
+        let n = read(fd, &buffer, buffer.count)
+        guard n > 0, let close = buffer[..<n].lastIndex(of: UInt8(ascii: ")")), close + 2 < n else { return true }
+        return buffer[close + 2] != UInt8(ascii: "Z")
+    }
+
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show the server's process, sessions and clients.",
+            discussion: """
+                --json prints {"pid","socket","started","sessions","clients":[{"id","role","session",\
+                "holdsLease","lossless","queuedBytes","resyncs"}]}. Exits 1 when no server runs.
+                """)
         @OptionGroup var server: ServerOptions
-        @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            let connection = try server.connect(role: .observer, start: false)
+            let answer = try connection.request(.status)
+            guard case .serverStatus(let status) = answer else { throw unexpected(answer) }
+            let me = connection.clientID
+            let clients = status.clients.filter { $0.clientID != me }
+            if json {
+                let list = clients.map { c in
+                    "{\"id\":\(jsonString(c.clientID)),\"role\":\"\(c.role)\",\"session\":\(jsonString(c.session)),"
+                        + "\"holdsLease\":\(c.holdsLease),\"lossless\":\(c.lossless),"
+                        + "\"queuedBytes\":\(c.queuedBytes),\"resyncs\":\(c.resyncs)}"
+                }
+                print(
+                    "{\"pid\":\(status.pid),\"socket\":\(jsonString(status.socket)),\"started\":\(status.started),"
+                        + "\"sessions\":\(status.sessions),\"clients\":[\(list.joined(separator: ","))]}")
+                return
+            }
+            print("server pid \(status.pid) on \(status.socket), started \(timestamp(status.started))")
+            print("\(status.sessions) session(s), \(clients.count) other client(s)")
+            for c in clients {
+                let attached = c.session.isEmpty ? "not attached" : "attached to \(c.session)"
+                print(
+                    "  \(c.clientID) (\(c.role)) \(attached)\(c.holdsLease ? ", holds the lease" : "")"
+                        + ", queued \(c.queuedBytes) bytes, resyncs \(c.resyncs)")
+            }
+        }
+    }
+
+    struct Terminfo: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the mux-256color terminfo source (for `tic -x` on another machine).")
+
+        func run() {
+            writeOut(TerminfoSource.text)
+        }
     }
 }

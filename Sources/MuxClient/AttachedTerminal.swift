@@ -1,0 +1,264 @@
+// `mux attach` on the user's terminal: raw mode, the session's bytes out, keys in, the prefix
+// key for lease and detach, SIGWINCH, a one-line status that the next snapshot erases, and the
+// terminal put back when it ends (docs/client.md).
+
+import CPTYShim
+import Glibc
+import MuxProtocol
+
+/// The keys after the prefix (Ctrl-B, as tmux users expect).
+public enum PrefixKey {
+    public static let prefix: UInt8 = 0x02
+    public static let help =
+        "C-b d detach · C-b t take the lease · C-b r release it · C-b C-b sends C-b · C-b ? this help"
+}
+
+/// Sequences that put a terminal back after a session: synchronized output ended, the alternate
+/// screen left, a soft reset (modes, margins, pen, charsets), mouse, focus and paste reporting
+/// off, the cursor visible and of the default shape. The screen itself is left as it is.
+public let terminalRestore = Array(
+    ("\u{1b}[?2026l\u{1b}[?1049l\u{1b}[!p\u{1b}[?1000l\u{1b}[?1002l\u{1b}[?1003l\u{1b}[?1005l\u{1b}[?1006l"
+        + "\u{1b}[?1015l\u{1b}[?1004l\u{1b}[?2004l\u{1b}[?1l\u{1b}>\u{1b}[?25h\u{1b}[0 q\u{1b}[0m").utf8)
+
+nonisolated(unsafe) private var resizeSignalDescriptor: Int32 = -1
+
+/// How an attachment ended.
+public enum AttachEnd: Equatable {
+    case detached
+    case exited(status: Int32)
+    case serverGone(String)
+
+    public var line: String {
+        switch self {
+        case .detached: "[detached]"
+        case .exited(let status): "[the session's program exited with status \(status)]"
+        case .serverGone(let why): "[lost the server: \(why)]"
+        }
+    }
+}
+
+public final class AttachedTerminal {
+    let connection: ServerConnection
+    let input: Int32
+    let output: Int32
+    var session = ""
+    var holdsLease = false
+    var expectedOffset: UInt64?
+    var snapshotPending: [UInt8] = []
+    var afterPrefix = false
+    var statusShownAt: timespec?
+    var savedMode: termios?
+    var rows: UInt16 = 24
+    var columns: UInt16 = 80
+
+    public init(connection: ServerConnection, input: Int32 = 0, output: Int32 = 1) {
+        self.connection = connection
+        self.input = input
+        self.output = output
+    }
+
+    /// The size of the terminal on `descriptor`, if it is one.
+    public static func size(of descriptor: Int32) -> (columns: UInt16, rows: UInt16)? {
+        var columns: UInt16 = 0
+        var rows: UInt16 = 0
+        guard mux_pty_get_size(descriptor, &columns, &rows) == 0, columns > 0, rows > 0 else { return nil }
+        return (columns, rows)
+    }
+
+    /// Attaches and runs until detach, the program's exit, or the server's end.
+    /// `insideSession` is the session this terminal is itself inside (MUX_SESSION on the same
+    /// socket): attaching to it is refused.
+    public func run(
+        session name: String, asHolder: Bool, history: UInt32, since: UInt64?, insideSession: String?
+    ) throws -> AttachEnd {
+        if let size = Self.size(of: output) { (columns, rows) = size }
+        try connection.send(
+            .attach(session: name, asHolder: asHolder, historyLines: history, since: since, lossless: false))
+        // The first answer says whether the attach worked, before the terminal is touched.
+        let first = try connection.receive()
+        if case .error(let code, let text) = first { throw ClientError(text, code: code) }
+        if case .attached(let attached, _, _, _) = first, attached == insideSession {
+            try? connection.send(.detach)
+            throw ClientError("you are inside session \(attached); attaching to it would show itself to itself")
+        }
+        enterRawMode()
+        defer { leaveRawMode() }
+        var resizePipe: [Int32] = [-1, -1]
+        if mux_pipe_cloexec(&resizePipe) == 0 {
+            _ = fcntl(resizePipe[1], F_SETFL, O_NONBLOCK)
+            resizeSignalDescriptor = resizePipe[1]
+            signal(SIGWINCH) { _ in
+                var byte: UInt8 = 1
+                _ = Glibc.write(resizeSignalDescriptor, &byte, 1)
+            }
+        }
+        defer {
+            signal(SIGWINCH, SIG_DFL)
+            resizeSignalDescriptor = -1
+            close(resizePipe[0])
+            close(resizePipe[1])
+        }
+        if let end = try handle(first) { return finish(end) }
+        var fds = [
+            pollfd(fd: connection.descriptor, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: input, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: resizePipe[0], events: Int16(POLLIN), revents: 0),
+        ]
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            while let message = try connection.nextBuffered() {
+                if let end = try handle(message) { return finish(end) }
+            }
+            let timeout: Int32 = statusShownAt == nil ? -1 : 200
+            let ready = poll(&fds, nfds_t(fds.count), timeout)
+            if ready < 0 && errno == EINTR { continue }
+            if statusShownAt != nil, elapsedSinceStatus() >= 2.0 {
+                statusShownAt = nil
+                try? connection.send(.refresh)
+            }
+            if fds[0].revents != 0 {
+                guard (try? connection.readMore()) == true else {
+                    return finish(.serverGone("the connection closed"))
+                }
+            }
+            if fds[1].revents != 0 {
+                let n = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
+                if n == 0 { return finish(detach()) }
+                if n > 0, let end = try typed(buffer[..<n]) { return finish(end) }
+            }
+            if fds[2].revents != 0 {
+                _ = buffer.withUnsafeMutableBytes { read(resizePipe[0], $0.baseAddress, $0.count) }
+                if let size = Self.size(of: output), size != (columns, rows) {
+                    (columns, rows) = size
+                    if holdsLease { try? connection.send(.resize(columns: columns, rows: rows)) }
+                }
+            }
+        }
+    }
+
+    /// A message from the server; returns how the attachment ended, if it did.
+    func handle(_ message: Message) throws -> AttachEnd? {
+        switch message {
+        case .attached(let name, _, _, let holds):
+            session = name
+            holdsLease = holds
+        case .snapshot(let offset, let final, let bytes):
+            snapshotPending += bytes
+            if final {
+                write(snapshotPending)
+                snapshotPending = []
+                expectedOffset = offset
+            }
+        case .output(let offset, let bytes):
+            if let expected = expectedOffset, expected != offset {
+                // A gap would leave this terminal wrong; ask for the present instead.
+                expectedOffset = nil
+                try connection.send(.refresh)
+                return nil
+            }
+            guard expectedOffset != nil else { return nil }
+            write(bytes)
+            expectedOffset = offset + UInt64(bytes.count)
+        case .lease(let holder, let holds):
+            let had = holdsLease
+            holdsLease = holds
+            if holds && !had {
+                showStatus("you hold the input lease of \(session)")
+                try connection.send(.resize(columns: columns, rows: rows))
+            } else if !holds {
+                showStatus(
+                    holder.isEmpty
+                        ? "nobody holds the input lease of \(session) (C-b t takes it)"
+                        : "\(holder) holds the input lease of \(session); you are watching (C-b t takes it)")
+            }
+        case .exited(let status):
+            return .exited(status: status)
+        case .error(let code, let text):
+            if code == .shuttingDown { return .serverGone(text) }
+            showStatus(text)
+        case .resized, .done, .leaseState:
+            break
+        default:
+            break
+        }
+        return nil
+    }
+
+    /// Keys the user typed: the prefix commands, or input for the session.
+    func typed(_ bytes: ArraySlice<UInt8>) throws -> AttachEnd? {
+        var forward: [UInt8] = []
+        for byte in bytes {
+            if afterPrefix {
+                afterPrefix = false
+                switch byte {
+                case UInt8(ascii: "d"): return detach()
+                case UInt8(ascii: "t"): try connection.send(.leaseTake(session: session, clientID: connection.clientID))
+                case UInt8(ascii: "r"):
+                    try connection.send(.leaseRelease(session: session, clientID: connection.clientID))
+                case PrefixKey.prefix: forward.append(byte)
+                default: showStatus(PrefixKey.help)
+                }
+            } else if byte == PrefixKey.prefix {
+                afterPrefix = true
+            } else {
+                forward.append(byte)
+            }
+        }
+        guard !forward.isEmpty else { return nil }
+        if holdsLease {
+            try connection.send(.input(forward))
+        } else {
+            showStatus("you are watching \(session): C-b t takes the input lease")
+        }
+        return nil
+    }
+
+    func detach() -> AttachEnd {
+        try? connection.send(.detach)
+        return .detached
+    }
+
+    /// Draws `text` over the bottom row; a fresh snapshot two seconds later puts the row back.
+    func showStatus(_ text: String) {
+        let clipped = String(text.unicodeScalars.prefix(Int(max(columns, 2)) - 1))
+        write(Array("\u{1b}7\u{1b}[\(rows);1H\u{1b}[0;7m\u{1b}[2K\(clipped)\u{1b}[0m\u{1b}8".utf8))
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        statusShownAt = now
+    }
+
+    func elapsedSinceStatus() -> Double {
+        guard let shown = statusShownAt else { return 0 }
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec - shown.tv_sec) + Double(now.tv_nsec - shown.tv_nsec) / 1e9
+    }
+
+    func finish(_ end: AttachEnd) -> AttachEnd {
+        write(terminalRestore + Array("\r\n\(end.line)\r\n".utf8))
+        return end
+    }
+
+    func write(_ bytes: [UInt8]) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(output, $0.baseAddress! + offset, bytes.count - offset) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return }
+            offset += n
+        }
+    }
+
+    func enterRawMode() {
+        var mode = termios()
+        guard isatty(input) == 1, tcgetattr(input, &mode) == 0 else { return }
+        savedMode = mode
+        cfmakeraw(&mode)
+        tcsetattr(input, TCSAFLUSH, &mode)
+    }
+
+    func leaveRawMode() {
+        guard var mode = savedMode else { return }
+        tcsetattr(input, TCSAFLUSH, &mode)
+    }
+}
