@@ -39,6 +39,7 @@ public final class ServerConnection {
     public let socketPath: String
     public private(set) var clientID = ""
     public private(set) var serverPID: UInt32 = 0
+    private var welcomePending = false
     private var decoder = FrameDecoder()
     private var readBuffer = [UInt8](repeating: 0, count: 1 << 16)
 
@@ -50,7 +51,8 @@ public final class ServerConnection {
     deinit { close(descriptor) }
 
     /// Connects to the server on `socket`, starting one if none answers and `start` is set,
-    /// and says HELLO.
+    /// and says HELLO. The WELCOME is read with the first answer, so that a one-request command
+    /// costs one round trip.
     public static func open(socket: String, identity: ClientIdentity, start: Bool = true) throws -> ServerConnection {
         let connection = try ServerConnection(
             descriptor: connectOrStart(socket: socket, start: start), socketPath: socket)
@@ -58,25 +60,38 @@ public final class ServerConnection {
             .hello(
                 version: ProtocolVersion.current, role: identity.role, clientID: identity.clientID,
                 columns: identity.columns, rows: identity.rows, term: identity.term))
-        switch try connection.receive() {
+        connection.welcomePending = true
+        return connection
+    }
+
+    /// Reads the WELCOME that answers HELLO, if it has not been read yet.
+    private func readWelcome() throws {
+        guard welcomePending else { return }
+        welcomePending = false
+        switch try receiveFrame() {
         case .welcome(_, let id, let pid):
-            connection.clientID = id
-            connection.serverPID = pid
+            clientID = id
+            serverPID = pid
         case .error(let code, let text):
             throw ClientError(text, code: code)
         case let other:
             throw ClientError("the server answered HELLO with message 0x\(String(other.type, radix: 16))")
         }
-        return connection
+    }
+
+    /// This client's id, as the server knows it (reads the WELCOME if needed).
+    public func identify() throws -> String {
+        try readWelcome()
+        return clientID
     }
 
     private static func connectOrStart(socket: String, start: Bool) throws -> Int32 {
-        switch SocketProbe.probe(socket) {
+        switch SocketProbe.owner(socket) {
         case .foreign(let uid):
             throw ClientError("\(socket) belongs to user \(uid), not to you; use your own with --socket")
         case .notASocket:
             throw ClientError("\(socket) exists and is not a socket; remove it or use another with --socket")
-        case .answering, .absent, .stale:
+        default:
             break
         }
         let firstTry = Result { () throws(SystemError) -> Int32 in try UnixSocket.connect(to: socket) }
@@ -112,13 +127,19 @@ public final class ServerConnection {
 
     /// The next message, blocking. The server closing the connection is an error.
     public func receive() throws -> Message {
+        try readWelcome()
+        return try receiveFrame()
+    }
+
+    private func receiveFrame() throws -> Message {
         while true {
             if let message = try nextBuffered() { return message }
             guard try readMore() else { throw ClientError("the server closed the connection") }
         }
     }
 
-    /// A message already read, if any; does not block.
+    /// A message already read, if any; does not block. (Call `identify()` or `receive()` once
+    /// first, so that the WELCOME is not among them.)
     public func nextBuffered() throws -> Message? {
         do {
             guard let frame = try decoder.next() else { return nil }

@@ -57,11 +57,20 @@ public enum SocketProbe: Equatable {
     /// Something other than a socket: not ours to remove either.
     case notASocket
 
-    public static func probe(_ path: String) -> SocketProbe {
+    /// What `lstat` alone tells: absent, another user's, not a socket, or (`.stale` standing
+    /// for "ours, not yet tried") a socket of ours.
+    public static func owner(_ path: String) -> SocketProbe {
         var info = stat()
         guard lstat(path, &info) == 0 else { return .absent }
         if info.st_uid != getuid() { return .foreign(uid: info.st_uid) }
         if info.st_mode & S_IFMT != S_IFSOCK { return .notASocket }
+        return .stale
+    }
+
+    /// `owner`, then a connection attempt to tell a live server from a stale socket.
+    public static func probe(_ path: String) -> SocketProbe {
+        let found = owner(path)
+        guard found == .stale else { return found }
         do {
             let fd = try UnixSocket.connect(to: path)
             close(fd)

@@ -2,18 +2,28 @@
 // bytes are in Message+Wire.swift.
 
 /// What a client is allowed to do.
-public enum Role: UInt8, Sendable, CaseIterable {
+public enum Role: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     /// May create, kill, send, take the lease and attach as holder.
     case control = 1
     /// May only list, capture and attach read-only.
     case observer = 2
+
+    public var description: String { self == .control ? "control" : "observer" }
 }
 
 /// A session as SESSIONS lists it.
 public struct SessionSummary: Equatable, Sendable {
-    public enum State: UInt8, Sendable {
+    public enum State: UInt8, Sendable, CustomStringConvertible {
         case starting = 0
         case running, exited
+
+        public var description: String {
+            switch self {
+            case .starting: "starting"
+            case .running: "running"
+            case .exited: "exited"
+            }
+        }
     }
 
     public var name: String

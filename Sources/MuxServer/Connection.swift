@@ -55,10 +55,19 @@ final class Connection: @unchecked Sendable {
         }
     }
 
+    /// Whether this client holds its session's program back when it lags: a `--lossless` client,
+    /// while it holds the lease. Observers never do.
+    var holdsProgramBack: Bool {
+        guard lossless, let session else { return false }
+        return session.lease.holder == clientID
+    }
+
     /// Accepts a chunk of the session's output for this client.
     func deliver(_ chunk: Outbox.Chunk) {
+        outbox.lossless = holdsProgramBack
         outbox.enqueue(chunk)
         pump()
+        if outbox.lossless && outbox.isOverHighWatermark { session?.pauseReading() }
     }
 
     /// Moves queued output into the socket while it takes it, then a snapshot if one is owed and
@@ -70,12 +79,13 @@ final class Connection: @unchecked Sendable {
             send(.output(offset: chunk.offset, bytes: chunk.bytes), flush: false)
             wrote = true
         }
-        if outbox.shouldSendSnapshot(unwrittenBytes: channel.isWritable ? 0 : Int.max) {
+        if outbox.shouldSendSnapshot(unwrittenBytes: channel.isWritable ? 0 : Int.max), !session.isMidUpdate {
             sendSnapshot(of: session, history: historyForSnapshot)
             historyForSnapshot = 0
             wrote = true
         }
         if wrote { channel.flush() }
+        if session.readingPaused && outbox.isUnderLowWatermark { session.resumeReadingIfNobodyLags() }
     }
 
     /// A snapshot of `session` at its current offset, split into frames; output follows from there.

@@ -18,6 +18,9 @@ public struct Outbox: Sendable {
 
     public let highWatermark: Int
     public let lowWatermark: Int
+    /// Never drop: the owner holds the producer back instead (a `--lossless` lease holder), using
+    /// `isOverHighWatermark` and `isUnderLowWatermark`.
+    public var lossless = false
     private var queue: [Chunk] = []
     private var head = 0
     /// Bytes queued and not yet taken.
@@ -44,7 +47,7 @@ public struct Outbox: Sendable {
             dropForSnapshot()
             return
         }
-        if queuedBytes + chunk.bytes.count > highWatermark {
+        if queuedBytes + chunk.bytes.count > highWatermark && !lossless {
             dropForSnapshot()
             return
         }
@@ -78,9 +81,26 @@ public struct Outbox: Sendable {
         nextOffset = offset
     }
 
-    /// Starts a client that has nothing yet: it is owed its first snapshot.
+    /// The client needs a snapshot (its first, or after a resize): what is queued is dropped, since
+    /// the snapshot covers it. Not counted as a resync.
     public mutating func requireSnapshot() {
+        queue.removeAll()
+        head = 0
+        queuedBytes = 0
         owesSnapshot = true
+    }
+
+    /// A lossless client has fallen this far behind: its producer should pause.
+    public var isOverHighWatermark: Bool { queuedBytes > highWatermark }
+
+    /// A paused producer may go on.
+    public var isUnderLowWatermark: Bool { queuedBytes <= lowWatermark }
+
+    /// The watermarks for a session of `cells` cells: a client more than a few dozen screens of
+    /// output behind is better served by a snapshot (about one screen) than by catching up.
+    public static func watermarks(forCells cells: Int, minimum: Int = 1 << 20) -> (high: Int, low: Int) {
+        let high = max(minimum, cells * 256)
+        return (high, high / 4)
     }
 
     private mutating func dropForSnapshot() {

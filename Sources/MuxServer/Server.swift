@@ -13,10 +13,13 @@ import NIOPosix
 public struct ServerConfiguration: Sendable {
     public var socketPath: String
     public var logLevel: Logger.Level
+    /// The least a client's outbox holds before it is resynchronised (more for large screens).
+    public var outboxMinimum: Int
 
-    public init(socketPath: String, logLevel: Logger.Level) {
+    public init(socketPath: String, logLevel: Logger.Level, outboxMinimum: Int = 1 << 20) {
         self.socketPath = socketPath
         self.logLevel = logLevel
+        self.outboxMinimum = outboxMinimum
     }
 
     var directory: String {

@@ -88,6 +88,9 @@ extension ServerState {
         client.session?.detach(client)
         client.session = session
         client.lossless = lossless
+        let marks = Outbox.watermarks(
+            forCells: Int(session.columns) * Int(session.rows), minimum: configuration.outboxMinimum)
+        client.outbox = Outbox(highWatermark: marks.high, lowWatermark: marks.low)
         session.clients.append(client)
         touch(session)
         var change: InputLease.Change?

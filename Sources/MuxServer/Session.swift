@@ -37,6 +37,12 @@ final class Session: @unchecked Sendable {
     var killRequested = false
     private var forward: [UInt8] = []
     let logger: Logger
+    /// A `--lossless` holder lags: the PTY is not read, so the kernel holds the program back.
+    private(set) var readingPaused = false
+    /// Set when a synchronized update (mode 2026) has lasted too long to wait for its end.
+    private var updateOverdue = false
+    private var updateGeneration = 0
+    static let longestUpdate = TimeAmount.milliseconds(500)
 
     init(name: String, request: CreateRequest, process: PTYProcess, created: UInt64, logger: Logger) {
         self.name = name
@@ -71,16 +77,59 @@ final class Session: @unchecked Sendable {
 
     /// The program wrote `buffer`: parse it, answer its queries, and hand the rest to every client.
     func programWrote(_ buffer: ByteBuffer) {
+        let wasMidUpdate = isMidUpdate
         forward.removeAll(keepingCapacity: true)
         buffer.withUnsafeReadableBytes { raw in
             emulator.feedForwarding(raw.assumingMemoryBound(to: UInt8.self), into: &forward)
         }
         let effects = emulator.takeEffects()
         if !effects.replies.isEmpty { writeToProgram(effects.replies) }
-        guard !forward.isEmpty else { return }
-        let offset = ring.append(forward)
-        let chunk = Outbox.Chunk(offset: offset, bytes: forward)
-        for client in clients { client.deliver(chunk) }
+        if !forward.isEmpty {
+            let offset = ring.append(forward)
+            let chunk = Outbox.Chunk(offset: offset, bytes: forward)
+            for client in clients { client.deliver(chunk) }
+        }
+        if wasMidUpdate != isMidUpdate { synchronizedUpdateChanged() }
+    }
+
+    // MARK: synchronized output
+
+    /// Inside a synchronized update (mode 2026) that has not overstayed: snapshots wait for its
+    /// end, so a viewer never starts from a half-drawn screen.
+    var isMidUpdate: Bool { emulator.terminal.modes.synchronizedOutput && !updateOverdue }
+
+    private func synchronizedUpdateChanged() {
+        updateGeneration += 1
+        if emulator.terminal.modes.synchronizedOutput {
+            let generation = updateGeneration
+            pty?.eventLoop.scheduleTask(in: Self.longestUpdate) { [self] in
+                guard generation == updateGeneration else { return }
+                updateOverdue = true
+                for client in clients { client.pump() }
+            }
+        } else {
+            updateOverdue = false
+            for client in clients { client.pump() }
+        }
+    }
+
+    // MARK: holding the program back
+
+    func pauseReading() {
+        guard !readingPaused, let pty else { return }
+        readingPaused = true
+        pty.setOption(ChannelOptions.autoRead, value: false).whenFailure { [logger, name] error in
+            logger.warning("session \(name): cannot pause reading: \(error)")
+        }
+    }
+
+    func resumeReadingIfNobodyLags() {
+        guard readingPaused else { return }
+        if clients.contains(where: { $0.holdsProgramBack && !$0.outbox.isUnderLowWatermark }) { return }
+        readingPaused = false
+        pty?.setOption(ChannelOptions.autoRead, value: true).whenFailure { [logger, name] error in
+            logger.warning("session \(name): cannot resume reading: \(error)")
+        }
     }
 
     func writeToProgram(_ bytes: [UInt8]) {
@@ -123,6 +172,7 @@ final class Session: @unchecked Sendable {
         for client in clients {
             client.send(.lease(holder: change.to ?? "", holdsLease: client.clientID == change.to))
         }
+        resumeReadingIfNobodyLags()
     }
 
     // MARK: clients
@@ -131,6 +181,7 @@ final class Session: @unchecked Sendable {
         clients.removeAll { $0 === client }
         client.session = nil
         leaseChanged(lease.leave(client.clientID))
+        resumeReadingIfNobodyLags()
     }
 }
 

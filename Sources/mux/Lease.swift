@@ -20,6 +20,7 @@ struct Lease: ParsableCommand {
 
     struct Take: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "take",
             abstract: "Give the lease to an attached client.",
             discussion: """
                 --client names the client (its id from `mux server status`, or the one given to \
@@ -38,6 +39,7 @@ struct Lease: ParsableCommand {
 
     struct Release: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "release",
             abstract: "Hand the lease back to the holder before this one.",
             discussion: "--client names the releasing client; without it, the current holder releases.")
         @OptionGroup var server: ServerOptions
@@ -52,6 +54,7 @@ struct Lease: ParsableCommand {
 
     struct Status: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "status",
             abstract: "Show who holds the lease and who gets it back next.",
             discussion: "--json prints {\"session\":…,\"holder\":…,\"waiting\":[…]} (holder is null when none).")
         @OptionGroup var server: ServerOptions
@@ -70,14 +73,14 @@ private func printLease(_ answer: Message, json: Bool) throws {
     let holder = holders.first
     let waiting = holders.dropFirst()
     if json {
-        print(
+        writeLine(
             "{\"session\":\(jsonString(session)),\"holder\":\(holder.map(jsonString) ?? "null"),"
                 + "\"waiting\":[\(waiting.map(jsonString).joined(separator: ","))]}")
     } else if let holder {
-        print(
+        writeLine(
             "\(session): \(holder) holds the lease"
                 + (waiting.isEmpty ? "" : "; then \(waiting.joined(separator: ", "))"))
     } else {
-        print("\(session): nobody holds the lease")
+        writeLine("\(session): nobody holds the lease")
     }
 }

@@ -26,6 +26,10 @@ struct List: ParsableCommand {
     var json = false
 
     func run() throws {
+        try Self.list(server.address, json: json)
+    }
+
+    static func list(_ server: ServerAddress, json: Bool) throws {
         let sessions: [SessionSummary]
         do {
             let connection = try server.connect(role: .observer, start: false)
@@ -35,19 +39,44 @@ struct List: ParsableCommand {
             sessions = []
         }
         if json {
-            print("[" + sessions.map(jsonObject).joined(separator: ",") + "]")
+            writeLine("[" + sessions.map(jsonObject).joined(separator: ",") + "]")
             return
         }
         for s in sessions {
             let state = s.state == .exited ? "exited(\(s.exitStatus))" : "\(s.state)"
             let holder = s.holder.isEmpty ? "-" : s.holder
-            print(
+            writeLine(
                 "\(s.name): \(s.command) [\(s.columns)x\(s.rows)] \(state) clients=\(s.clients) "
                     + "lease=\(holder) created=\(timestamp(s.created))")
         }
     }
 
-    func jsonObject(_ s: SessionSummary) -> String {
+    /// `mux ls` without swift-argument-parser, when its arguments are exactly `ls`/`list`,
+    /// `--json` and `--socket PATH`: the parser's reflection costs about 1.6 ms per run here, more
+    /// than the rest of the round trip, and scripts call `mux ls` in loops (docs/benchmarks.md).
+    /// Anything else (help, a typo, an unknown flag) goes through the parser as usual.
+    static func runWithoutParser(_ arguments: [String]) -> Bool {
+        guard let command = arguments.first, command == "ls" || command == "list" else { return false }
+        var json = false
+        var options = ServerAddress()
+        var rest = arguments.dropFirst()
+        while let argument = rest.popFirst() {
+            switch argument {
+            case "--json" where !json: json = true
+            case "--socket" where options.explicit == nil && !rest.isEmpty: options.explicit = rest.popFirst()
+            default: return false
+            }
+        }
+        do {
+            try list(options, json: json)
+        } catch {
+            printError("Error: \(error)")
+            Glibc.exit(1)
+        }
+        return true
+    }
+
+    static func jsonObject(_ s: SessionSummary) -> String {
         "{\"name\":\(jsonString(s.name)),\"command\":\(jsonString(s.command)),\"cols\":\(s.columns),"
             + "\"rows\":\(s.rows),\"state\":\"\(s.state)\",\"exitStatus\":\(s.exitStatus),"
             + "\"clients\":\(s.clients),\"holder\":\(jsonString(s.holder)),\"created\":\(s.created)}"

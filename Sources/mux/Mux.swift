@@ -7,6 +7,11 @@ import MuxProtocol
 
 @main
 struct Mux: ParsableCommand {
+    static func main() {
+        if List.runWithoutParser(Array(CommandLine.arguments.dropFirst())) { return }
+        main(nil)
+    }
+
     static let version = "0.1.0"
 
     static let configuration = CommandConfiguration(
@@ -47,12 +52,25 @@ struct ServerOptions: ParsableArguments {
             valueName: "path"))
     var socket: String?
 
+    var address: ServerAddress { ServerAddress(explicit: socket) }
+    var socketPath: String { address.socketPath }
+
+    /// A connection that has said HELLO, starting the server if needed.
+    func connect(role: Role = .control, clientID: String = "", start: Bool = true) throws -> ServerConnection {
+        try address.connect(role: role, clientID: clientID, start: start)
+    }
+}
+
+/// Where the server is, from `--socket` or the environment.
+struct ServerAddress {
+    var explicit: String?
+
     var socketPath: String {
         var environment: [String: String] = [:]
         for name in ["MUX_SOCKET", "XDG_RUNTIME_DIR"] {
             if let value = getenv(name) { environment[name] = String(cString: value) }
         }
-        return SocketLocation.resolve(explicit: socket, environment: environment, uid: getuid())
+        return SocketLocation.resolve(explicit: explicit, environment: environment, uid: getuid())
     }
 
     /// A connection that has said HELLO, starting the server if needed.

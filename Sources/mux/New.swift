@@ -61,7 +61,7 @@ struct New: ParsableCommand {
         }
         guard case .created(let created) = try connection.request(.create(request)) else { return }
         if detached {
-            print(created)
+            writeLine(created)
             return
         }
         try attachInteractively(connection, session: created, asHolder: true, history: 1000, since: nil)

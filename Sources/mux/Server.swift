@@ -22,6 +22,7 @@ struct Server: ParsableCommand {
 
     struct Start: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "start",
             abstract: "Start the server (in the background unless --foreground).",
             discussion: "Fails if a server already answers on the socket; a stale socket is removed first.")
         @OptionGroup var server: ServerOptions
@@ -49,7 +50,7 @@ struct Server: ParsableCommand {
                     throw ClientError("a server is already running on \(socket)")
                 }
                 try ServerLauncher.start(socket: socket, logLevel: level)
-                print("mux server listening on \(socket)")
+                writeLine("mux server listening on \(socket)")
                 return
             }
             do {
@@ -68,13 +69,14 @@ struct Server: ParsableCommand {
 
     struct Stop: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "stop",
             abstract: "Stop the server: clients are told, sessions end, the socket is removed.")
         @OptionGroup var server: ServerOptions
 
         func run() throws {
             let connection = try server.connect(start: false)
-            let pid = pid_t(connection.serverPID)
             try expectDone(try connection.request(.shutdown))
+            let pid = pid_t(connection.serverPID)
             // Done once the process is gone (its sessions ended, its socket removed).
             let deadline = monotonicSeconds() + 10
             while Server.isAlive(pid) {
@@ -100,6 +102,7 @@ struct Server: ParsableCommand {
 
     struct Status: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "status",
             abstract: "Show the server's process, sessions and clients.",
             discussion: """
                 --json prints {"pid","socket","started","sessions","clients":[{"id","role","session",\
@@ -120,16 +123,16 @@ struct Server: ParsableCommand {
                         + "\"holdsLease\":\(c.holdsLease),\"lossless\":\(c.lossless),"
                         + "\"queuedBytes\":\(c.queuedBytes),\"resyncs\":\(c.resyncs)}"
                 }
-                print(
+                writeLine(
                     "{\"pid\":\(status.pid),\"socket\":\(jsonString(status.socket)),\"started\":\(status.started),"
                         + "\"sessions\":\(status.sessions),\"clients\":[\(list.joined(separator: ","))]}")
                 return
             }
-            print("server pid \(status.pid) on \(status.socket), started \(timestamp(status.started))")
-            print("\(status.sessions) session(s), \(clients.count) other client(s)")
+            writeLine("server pid \(status.pid) on \(status.socket), started \(timestamp(status.started))")
+            writeLine("\(status.sessions) session(s), \(clients.count) other client(s)")
             for c in clients {
                 let attached = c.session.isEmpty ? "not attached" : "attached to \(c.session)"
-                print(
+                writeLine(
                     "  \(c.clientID) (\(c.role)) \(attached)\(c.holdsLease ? ", holds the lease" : "")"
                         + ", queued \(c.queuedBytes) bytes, resyncs \(c.resyncs)")
             }
@@ -138,6 +141,7 @@ struct Server: ParsableCommand {
 
     struct Terminfo: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "terminfo",
             abstract: "Print the mux-256color terminfo source (for `tic -x` on another machine).")
 
         func run() {

@@ -54,6 +54,7 @@ struct Wait: ParsableCommand {
         var lastOutput = start
         var emulator: Emulator?
         var snapshot: [UInt8] = []
+        _ = try connection.identify()
         try connection.send(.attach(session: name, asHolder: false, historyLines: 0, since: nil, lossless: false))
         func satisfied() -> Bool {
             guard let pattern, let emulator else { return false }

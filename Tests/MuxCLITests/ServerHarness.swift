@@ -151,6 +151,7 @@ final class AttachedClient {
 extension ServerConnection {
     /// Receives until `match` accepts a message, or `timeout` seconds pass; returns what arrived.
     func receive(until match: (Message) -> Bool, timeout: Double = 10) throws -> [Message] {
+        _ = try identify()
         var seen: [Message] = []
         let deadline = now() + timeout
         while now() < deadline {

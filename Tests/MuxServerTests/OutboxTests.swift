@@ -64,3 +64,44 @@ private func chunk(_ offset: UInt64, _ count: Int) -> Outbox.Chunk {
         #expect(box.queuedBytes == 0)
     }
 }
+
+@Suite struct LosslessOutboxTests {
+    @Test func aLosslessOutboxNeverDropsAndSaysWhenToPause() {
+        var box = Outbox(highWatermark: 100, lowWatermark: 20)
+        box.lossless = true
+        box.snapshotSent(at: 0)
+        for index in 0..<5 { box.enqueue(chunk(UInt64(index) * 50, 50)) }
+        #expect(box.queuedBytes == 250)
+        #expect(box.isOverHighWatermark)
+        #expect(!box.owesSnapshot && box.resyncs == 0)
+        var offset: UInt64 = 0
+        while !box.isUnderLowWatermark {
+            let taken = box.take()
+            #expect(taken?.offset == offset)
+            offset += 50
+        }
+        #expect(box.queuedBytes == 0 || box.queuedBytes <= 20)
+        // Every byte arrives, in order.
+        while let taken = box.take() {
+            #expect(taken.offset == offset)
+            offset += 50
+        }
+        #expect(offset == 250)
+    }
+
+    @Test func requiringASnapshotDropsWhatItCovers() {
+        var box = Outbox(highWatermark: 100, lowWatermark: 20)
+        box.snapshotSent(at: 0)
+        box.enqueue(chunk(0, 30))
+        box.requireSnapshot()
+        #expect(box.queuedBytes == 0 && box.owesSnapshot && box.resyncs == 0)
+        #expect(box.take() == nil)
+    }
+
+    @Test(arguments: [(80 * 24, 1 << 20), (400 * 100, 400 * 100 * 256)])
+    func watermarksGrowWithTheScreen(cells: Int, high: Int) {
+        let marks = Outbox.watermarks(forCells: cells)
+        #expect(marks.high == high)
+        #expect(marks.low == high / 4)
+    }
+}
