@@ -63,7 +63,9 @@ let package = Package(
         .testTarget(name: "MuxPTYTests", dependencies: ["MuxPTY"]),
         .testTarget(name: "MuxProtocolTests", dependencies: ["MuxProtocol"]),
         .testTarget(name: "MuxServerTests", dependencies: ["MuxServer"]),
-        .testTarget(name: "MuxCLITests", dependencies: ["mux", "CPTYShim", "MuxPTY", "MuxTerminal", "MuxProtocol", "MuxClient"]),
+        .testTarget(
+            name: "MuxCLITests",
+            dependencies: ["mux", "CPTYShim", "MuxPTY", "MuxTerminal", "MuxProtocol", "MuxClient", "MuxServer"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -180,12 +180,13 @@ private let spawnSetSID: Int16 = 0x80
 public enum ServerLauncher {
     /// Starts `mux server start --foreground` detached (its own session, output to /dev/null, its
     /// log beside the socket) and waits until it says it is listening, or why it could not.
-    public static func start(socket: String, logLevel: String? = nil) throws {
+    public static func start(socket: String, logLevel: String? = nil, outboxBytes: Int? = nil) throws {
         var pipe: [Int32] = [0, 0]
         guard mux_pipe_cloexec(&pipe) == 0 else { throw ClientError("cannot start the server: no pipe") }
         defer { close(pipe[0]) }
         var arguments = [executablePath(), "server", "start", "--foreground", "--socket", socket, "--ready-fd", "3"]
         if let logLevel { arguments += ["--log-level", logLevel] }
+        if let outboxBytes { arguments += ["--outbox-bytes", "\(outboxBytes)"] }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

@@ -65,7 +65,13 @@ final class Connection: @unchecked Sendable {
     /// Accepts a chunk of the session's output for this client.
     func deliver(_ chunk: Outbox.Chunk) {
         outbox.lossless = holdsProgramBack
+        let resyncs = outbox.resyncs
         outbox.enqueue(chunk)
+        if outbox.resyncs != resyncs, let session {
+            session.logger.info(
+                "client \(clientID) fell behind in session \(session.name) at offset \(chunk.offset): resync \(outbox.resyncs)"
+            )
+        }
         pump()
         if outbox.lossless && outbox.isOverHighWatermark { session?.pauseReading() }
     }

@@ -42,16 +42,28 @@ struct Attach: ParsableCommand {
     @Option(help: "This client's id (for `mux lease take --client`); generated when omitted.")
     var client: String = ""
 
+    @Flag(
+        help: """
+            While holding the lease, never skip output: when this terminal falls behind, the             server stops reading the program (the kernel then holds it back) instead of sending             a fresh snapshot.
+            """)
+    var lossless = false
+
+    func validate() throws {
+        if readOnly && lossless { throw ValidationError("--lossless needs the lease, which --read-only never holds") }
+    }
+
     func run() throws {
         let connection = try server.connect(role: readOnly ? .observer : .control, clientID: client)
         try attachInteractively(
-            connection, session: name ?? "", asHolder: !(observe || readOnly), history: history, since: since)
+            connection, session: name ?? "", asHolder: !(observe || readOnly), history: history, since: since,
+            lossless: lossless)
     }
 }
 
 /// Attaches on this terminal until the attachment ends, then exits as `mux attach` documents.
 func attachInteractively(
-    _ connection: ServerConnection, session: String, asHolder: Bool, history: UInt32, since: UInt64?
+    _ connection: ServerConnection, session: String, asHolder: Bool, history: UInt32, since: UInt64?,
+    lossless: Bool = false
 ) throws {
     // Sessions get MUX_SESSION and MUX_SOCKET: a client inside one must not attach to it.
     var inside: String?
@@ -62,7 +74,8 @@ func attachInteractively(
     }
     let terminal = AttachedTerminal(connection: connection)
     let end = try terminal.run(
-        session: session, asHolder: asHolder, history: history, since: since, insideSession: inside)
+        session: session, asHolder: asHolder, history: history, since: since, lossless: lossless,
+        insideSession: inside)
     switch end {
     case .detached: return
     case .exited(let status): throw ExitCode(status)

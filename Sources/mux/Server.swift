@@ -31,11 +31,17 @@ struct Server: ParsableCommand {
         var logLevel: String?
         @Option(help: ArgumentHelp("Tell the starting command on this descriptor when ready.", visibility: .private))
         var readyFd: Int32 = -1
+        @Option(
+            help: """
+                The least output (bytes) queued for a client before it is resynchronised with a                 snapshot; larger screens get more (256 bytes per cell). Default 1 MiB.
+                """)
+        var outboxBytes: Int = 1 << 20
 
         func validate() throws {
             if let logLevel, Logger.Level(rawValue: logLevel) == nil {
                 throw ValidationError("unknown log level \(logLevel)")
             }
+            guard outboxBytes >= 4096 else { throw ValidationError("--outbox-bytes must be at least 4096") }
         }
 
         func run() throws {
@@ -49,13 +55,14 @@ struct Server: ParsableCommand {
                 if SocketProbe.probe(socket) == .answering {
                     throw ClientError("a server is already running on \(socket)")
                 }
-                try ServerLauncher.start(socket: socket, logLevel: level)
+                try ServerLauncher.start(socket: socket, logLevel: level, outboxBytes: outboxBytes)
                 writeLine("mux server listening on \(socket)")
                 return
             }
             do {
                 try MuxServer.Server.run(
-                    ServerConfiguration(socketPath: socket, logLevel: parsed), readyDescriptor: readyFd)
+                    ServerConfiguration(socketPath: socket, logLevel: parsed, outboxMinimum: outboxBytes),
+                    readyDescriptor: readyFd)
             } catch {
                 if readyFd >= 0 {
                     // The starting command shows this line to the user.
