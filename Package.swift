@@ -47,10 +47,12 @@ let package = Package(
         ),
         // The client side: a blocking socket, starting the server, the attached terminal.
         .target(name: "MuxClient", dependencies: ["MuxProtocol", "MuxTerminal", "CPTYShim"]),
+        // `mux bench`: the whole path against a raw PTY and tmux.
+        .target(name: "MuxBench", dependencies: ["MuxPTY", "MuxClient", "MuxProtocol", "MuxWorkloads", "CPTYShim"]),
         .executableTarget(
             name: "mux",
             dependencies: [
-                "MuxTerminal", "MuxServer", "MuxClient",
+                "MuxTerminal", "MuxServer", "MuxClient", "MuxBench", "MuxWorkloads",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -35,6 +35,7 @@ extension Message {
             w.u16(request.columns)
             w.u16(request.rows)
             w.bool(request.keep)
+            w.u32(request.scrollback)
         case .kill(let session, let signal):
             w.string(session)
             w.i32(signal)
@@ -180,7 +181,8 @@ extension Message {
             return .create(
                 CreateRequest(
                     name: try r.string(), command: try r.strings(), workingDirectory: try r.string(),
-                    environment: try r.strings(), columns: try r.u16(), rows: try r.u16(), keep: try r.bool()))
+                    environment: try r.strings(), columns: try r.u16(), rows: try r.u16(), keep: try r.bool(),
+                    scrollback: try r.u32()))
         case 0x0008: return .kill(session: try r.string(), signal: try r.i32())
         case 0x0009:
             return .resizeSession(session: try r.string(), columns: try r.u16(), rows: try r.u16(), force: try r.bool())

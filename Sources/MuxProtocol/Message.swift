@@ -68,10 +68,12 @@ public struct CreateRequest: Equatable, Sendable {
     public var rows: UInt16
     /// Keep the session listed after its program exits, until `mux kill`.
     public var keep: Bool
+    /// Lines of scrollback to keep.
+    public var scrollback: UInt32
 
     public init(
         name: String, command: [String], workingDirectory: String, environment: [String], columns: UInt16,
-        rows: UInt16, keep: Bool
+        rows: UInt16, keep: Bool, scrollback: UInt32 = 10_000
     ) {
         self.name = name
         self.command = command
@@ -80,6 +82,7 @@ public struct CreateRequest: Equatable, Sendable {
         self.columns = columns
         self.rows = rows
         self.keep = keep
+        self.scrollback = scrollback
     }
 }
 

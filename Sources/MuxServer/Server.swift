@@ -6,6 +6,7 @@ import CPTYShim
 import Glibc
 import Logging
 import MuxClient
+import MuxPTY
 import MuxProtocol
 import NIOCore
 import NIOPosix

@@ -24,6 +24,9 @@ extension ServerState {
         guard request.columns > 0, request.rows > 0 else {
             return client.fail(.invalidArgument, "a session needs at least one column and one row")
         }
+        guard request.scrollback <= 10_000_000 else {
+            return client.fail(.invalidArgument, "a session keeps at most 10,000,000 lines of scrollback")
+        }
         var environment = Environment(ProcessEnvironment.current)
         for (key, value) in sessionEnvironment { environment[key] = value }
         for entry in request.environment {

@@ -53,7 +53,9 @@ final class Session: @unchecked Sendable {
         self.columns = request.columns
         self.rows = request.rows
         self.logger = logger
-        emulator = Emulator(columns: Int(request.columns), rows: Int(request.rows))
+        emulator = Emulator(
+            columns: Int(request.columns), rows: Int(request.rows),
+            scrollbackLimit: Int(request.scrollback))
     }
 
     var isRunning: Bool {

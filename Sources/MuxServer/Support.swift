@@ -1,4 +1,4 @@
-// Small pieces the server needs from the system: the environment, a thread, a log file.
+// Small pieces the server needs from the system: editing an environment, and a log file.
 
 import Glibc
 import Logging
@@ -20,46 +20,6 @@ struct Environment {
             if let newValue { entries.append(prefix + newValue) }
         }
     }
-}
-
-/// This process's environment.
-public enum ProcessEnvironment {
-    public static var current: [String] {
-        var result: [String] = []
-        var pointer = environ
-        while let entry = pointer.pointee {
-            result.append(String(cString: entry))
-            pointer += 1
-        }
-        return result
-    }
-
-    public static func value(_ name: String) -> String? {
-        getenv(name).map { String(cString: $0) }
-    }
-}
-
-private final class ThreadBody {
-    let body: () -> Void
-    init(_ body: @escaping () -> Void) { self.body = body }
-}
-
-/// Runs `body` on a new detached thread (for calls that block, such as waitpid).
-func startThread(_ body: @escaping @Sendable () -> Void) {
-    let context = Unmanaged.passRetained(ThreadBody(body)).toOpaque()
-    var thread = pthread_t()
-    var attributes = pthread_attr_t()
-    pthread_attr_init(&attributes)
-    pthread_attr_setstacksize(&attributes, 256 * 1024)
-    pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
-    let rc = pthread_create(
-        &thread, &attributes,
-        { context in
-            Unmanaged<ThreadBody>.fromOpaque(context!).takeRetainedValue().body()
-            return nil
-        }, context)
-    pthread_attr_destroy(&attributes)
-    precondition(rc == 0, "cannot start a thread: \(rc)")
 }
 
 /// swift-log's handler for the server's log file: one line per message, with the time.

@@ -1,16 +1,177 @@
 // `mux bench`: the whole path measured against a raw PTY and tmux (docs/benchmarks.md).
 
 import ArgumentParser
+import Glibc
+import MuxBench
+import MuxWorkloads
+
+extension Workload: ExpressibleByArgument {}
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure throughput and latency against a raw PTY and tmux. (Not available yet.)"
+        abstract: "Measure throughput, latency and memory against a raw PTY and tmux.",
+        discussion: """
+            Runs each workload through three paths and times each to the end: the floor (two PTY \
+            hops with a plain copy between, no parsing: the limit of any design), mux (the program \
+            in a session, one attached client on a drained PTY) and tmux (the same with a tmux \
+            client), side by side in one run. Then interrupt latency (Ctrl-C from the holder while \
+            `yes` floods and an observer has stopped reading), attach latency by history length, \
+            server memory over a flood with a stalled observer and per 10,000 lines of scrollback, \
+            keystroke echo, and the `ls` round trip. Use a release build; progress goes to standard \
+            error. docs/benchmarks.md explains how to read the figures.
+            """,
+        subcommands: [Run.self, Emit.self, Copy.self],
+        defaultSubcommand: Run.self
     )
 
-    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
-
-    func run() throws {
-        throw ValidationError("mux bench: not available yet (arrives with the backpressure issue)")
+    enum Section: String, ExpressibleByArgument, CaseIterable {
+        case throughput, interrupt, attach, memory, echo, roundtrip
     }
+
+    struct Run: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "run", abstract: "Run the benchmarks (the default).", shouldDisplay: false)
+
+        @Option(help: "Sections to run (repeatable; default: all).")
+        var only: [Section] = []
+
+        @Option(help: "Workloads for the throughput section (repeatable; default: plain, sgr, cjk and the rest).")
+        var workload: [Workload] = []
+
+        @Option(help: "Megabytes of each workload.")
+        var size = 256
+
+        @Option(help: "Interrupt trials per system.")
+        var trials = 30
+
+        @Option(help: "Keystrokes per system for the echo latency.")
+        var keys = 300
+
+        @Option(help: "Megabytes the memory section floods with.")
+        var floodSize = 1000
+
+        @Flag(help: "Smaller sizes and fewer trials, for a quick look (not for the record).")
+        var quick = false
+
+        @Flag(help: "Leave tmux out even when it is installed.")
+        var noTmux = false
+
+        @Flag(help: "Print JSON instead of the table.")
+        var json = false
+
+        @Option(help: "Also write bench.json, bench.md and ratios.svg into this directory.")
+        var out: String?
+
+        func validate() throws {
+            guard size > 0, trials > 0, keys > 0, floodSize > 0 else {
+                throw ValidationError("sizes and counts must be more than 0")
+            }
+        }
+
+        func run() throws {
+            let sections = Set(only.isEmpty ? Section.allCases : only)
+            let workloads = workload.isEmpty ? Workload.allCases : workload
+            let megabytes = quick ? 32 : size
+            let environment = try BenchEnvironment(useTmux: !noTmux)
+            defer { environment.close() }
+            if environment.tmux == nil && !noTmux { progress("tmux is not installed: its columns stay empty") }
+            var report = BenchReport()
+            if sections.contains(.throughput) {
+                for workload in workloads {
+                    progress("throughput: \(workload.rawValue), \(megabytes) MB through floor, mux, tmux")
+                    report.throughput.append(try environment.throughput(workload, bytes: megabytes * 1_000_000))
+                }
+            }
+            if sections.contains(.interrupt) {
+                let count = quick ? 5 : trials
+                progress("interrupt latency: \(count) trials for mux")
+                report.muxInterrupt = try environment.muxInterrupt(trials: count)
+                if environment.tmux != nil {
+                    progress("interrupt latency: \(count) trials for tmux")
+                    report.tmuxInterrupt = try environment.tmuxInterrupt(trials: count)
+                }
+            }
+            if sections.contains(.attach) {
+                for lines in [0, 10_000, 100_000] {
+                    progress("attach latency with \(lines) lines of history")
+                    report.attach.append(
+                        (lines, try environment.attachLatency(historyLines: lines, runs: quick ? 3 : 7)))
+                }
+            }
+            if sections.contains(.memory) {
+                let megabytes = quick ? 100 : floodSize
+                progress("memory: a \(megabytes) MB flood with a stalled observer")
+                report.floodBytes = megabytes * 1_000_000
+                report.floodMemory = try environment.memoryUnderFlood(bytes: report.floodBytes)
+                progress("memory: 100,000 lines of scrollback")
+                report.memoryPerTenThousandLines = try environment.memoryPerTenThousandLines()
+            }
+            if sections.contains(.echo) {
+                progress("keystroke echo: raw PTY, mux, tmux")
+                let echo = try environment.echo(trials: quick ? 50 : keys)
+                (report.rawEcho, report.muxEcho, report.tmuxEcho) = (echo.raw, echo.mux, echo.tmux)
+            }
+            if sections.contains(.roundtrip) {
+                progress("CLI round trip: mux ls and tmux ls")
+                let runs = quick ? 30 : 200
+                report.muxRoundTrip = try environment.roundTrip(
+                    [environment.mux, "ls", "--socket", environment.socket], runs: runs)
+                if environment.tmux != nil {
+                    report.tmuxRoundTrip = try environment.roundTrip(environment.tmuxCommand(["ls"]), runs: runs)
+                }
+            }
+            writeOut(json ? report.json() : report.table())
+            if let out {
+                if mkdir(out, 0o755) != 0 && errno != EEXIST {
+                    throw ValidationError("cannot create \(out): \(String(cString: strerror(errno)))")
+                }
+                for (name, text) in [
+                    ("bench.json", report.json()), ("bench.md", report.markdown()), ("ratios.svg", report.svg()),
+                ] {
+                    try writeFile(out + "/" + name, text)
+                }
+                progress("wrote \(out)/bench.json, bench.md and ratios.svg")
+            }
+        }
+
+        func progress(_ line: String) {
+            printError("mux bench: \(line)")
+        }
+    }
+
+    struct Emit: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "emit", abstract: "Write a workload to standard output (the benchmarked program).",
+            shouldDisplay: false)
+        @Option var workload: Workload = .plain
+        @Option var bytes = 1_000_000
+
+        func run() {
+            BenchPrograms.emit(workload, bytes: bytes)
+        }
+    }
+
+    struct Copy: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "copy", abstract: "Run a program in a PTY and copy its output here (the floor).",
+            shouldDisplay: false)
+        @Argument(parsing: .postTerminator) var command: [String] = []
+
+        func run() throws {
+            guard !command.isEmpty else { throw ValidationError("give a command after --") }
+            let status = BenchPrograms.copy(command)
+            if status != 0 { throw ExitCode(status) }
+        }
+    }
+}
+
+/// Writes `text` to the file at `path`, replacing it.
+func writeFile(_ path: String, _ text: String) throws {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw ValidationError("cannot write \(path): \(String(cString: strerror(errno)))") }
+    defer { close(fd) }
+    var text = text
+    let written = text.withUTF8 { write(fd, $0.baseAddress, $0.count) }
+    guard written == text.utf8.count else { throw ValidationError("cannot write \(path)") }
 }

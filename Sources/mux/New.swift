@@ -37,6 +37,9 @@ struct New: ParsableCommand {
     @Flag(help: "Keep the session listed after its program exits, until `mux kill` (capture still works).")
     var keep = false
 
+    @Option(help: "Lines of scrollback the session keeps.")
+    var scrollback: UInt32 = 10_000
+
     @Argument(parsing: .postTerminator, help: "The program and its arguments, after --.")
     var command: [String] = []
 
@@ -45,6 +48,7 @@ struct New: ParsableCommand {
             throw ValidationError("--env takes NAME=VALUE, not \(entry)")
         }
         guard command.count < 4096 else { throw ValidationError("too many arguments for one command") }
+        guard scrollback <= 10_000_000 else { throw ValidationError("--scrollback is at most 10,000,000 lines") }
     }
 
     func run() throws {
@@ -55,6 +59,7 @@ struct New: ParsableCommand {
         if let cwd { request.workingDirectory = absolutePath(cwd) }
         request.environment = environment
         request.keep = keep
+        request.scrollback = scrollback
         if let size {
             request.columns = UInt16(size.columns)
             request.rows = UInt16(size.rows)

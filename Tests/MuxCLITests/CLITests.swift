@@ -2,6 +2,7 @@
 
 import CPTYShim
 import Glibc
+import MuxPTY
 import Testing
 
 /// The path of the built `mux` binary: it sits beside the test bundle SwiftPM runs.
@@ -40,7 +41,7 @@ func runProgram(_ argv: [String], input: [UInt8] = [], environment: [String] = [
     var pid: pid_t = 0
     let cArgs = argv.map { strdup($0) } + [nil]
     defer { for arg in cArgs { free(arg) } }
-    let cEnvironment = (currentEnvironment() + environment).map { strdup($0) } + [nil]
+    let cEnvironment = (ProcessEnvironment.current + environment).map { strdup($0) } + [nil]
     defer { for entry in cEnvironment { free(entry) } }
     let rc = posix_spawn(&pid, argv[0], &actions, nil, cArgs, cEnvironment)
     close(outPipe[1])
@@ -56,17 +57,6 @@ func runProgram(_ argv: [String], input: [UInt8] = [], environment: [String] = [
 }
 
 struct POSIXFailure: Error { let what: String }
-
-/// This process's environment as `NAME=value` entries.
-func currentEnvironment() -> [String] {
-    var result: [String] = []
-    var pointer = environ
-    while let entry = pointer.pointee {
-        result.append(String(cString: entry))
-        pointer += 1
-    }
-    return result
-}
 
 /// A file under /tmp that is removed when the value goes away.
 final class TemporaryFile {

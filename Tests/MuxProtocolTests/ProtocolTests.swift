@@ -60,8 +60,9 @@ private func hex(_ text: String) -> [UInt8] {
             .create(
                 CreateRequest(
                     name: "w", command: ["sh"], workingDirectory: "/", environment: [], columns: 80, rows: 24,
-                    keep: true)),
-            "00 00 00 1b 00 07 00 00 00 01 77 00 01 00 00 00 02 73 68 00 00 00 01 2f 00 00 00 50 00 18 01"
+                    keep: true, scrollback: 10_000)),
+            "00 00 00 1f 00 07 00 00 00 01 77 00 01 00 00 00 02 73 68 00 00 00 01 2f 00 00 00 50 00 18 01"
+                + " 00 00 27 10"
         ),
         (
             .leaseState(session: "w", holders: ["b", "a"]),

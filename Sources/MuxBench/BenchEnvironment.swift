@@ -1,0 +1,170 @@
+// What every measurement shares: this mux binary, a private mux server, a private tmux server,
+// programs in PTYs standing in for users' terminals, the clock, and percentiles.
+
+import Glibc
+import MuxClient
+import MuxPTY
+import MuxProtocol
+
+/// Why a measurement could not be made.
+public struct BenchError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// Seconds on the monotonic clock.
+public func monotonicNow() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+}
+
+/// The value below which `fraction` of `values` fall (nearest rank).
+public func percentile(_ values: [Double], _ fraction: Double) -> Double {
+    guard !values.isEmpty else { return .nan }
+    let sorted = values.sorted()
+    let rank = Int((fraction * Double(sorted.count)).rounded(.up)) - 1
+    return sorted[min(max(rank, 0), sorted.count - 1)]
+}
+
+/// The servers and programs one `mux bench` run uses; torn down by `close()`.
+public final class BenchEnvironment {
+    public let mux: String
+    public let tmux: String?
+    public let directory: String
+    public let socket: String
+    let tmuxSocketName: String
+    public let columns: UInt16 = 80
+    public let rows: UInt16 = 24
+
+    public init(useTmux: Bool) throws {
+        mux = ServerLauncher.executablePath()
+        let candidates = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux"]
+        tmux = useTmux ? candidates.first { access($0, X_OK) == 0 } : nil
+        var template = Array("/tmp/mux-bench-XXXXXX".utf8CString)
+        guard mkdtemp(&template) != nil else { throw BenchError("cannot make a directory under /tmp") }
+        directory = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        socket = directory + "/mux.sock"
+        tmuxSocketName = "mux-bench-\(getpid())"
+        try ServerLauncher.start(socket: socket)
+        if tmux != nil {
+            // A session that keeps the tmux server up, so its start is not in any figure.
+            _ = try runQuietly(tmuxCommand(["new-session", "-d", "-s", "keep", "sleep 1000000"]))
+        }
+    }
+
+    public func close() {
+        _ = try? runQuietly([mux, "server", "stop", "--socket", socket])
+        if tmux != nil { _ = try? runQuietly(tmuxCommand(["kill-server"])) }
+        _ = try? runQuietly(["/bin/rm", "-rf", directory])
+    }
+
+    /// The environment programs run with: this server's socket, no outer mux or tmux.
+    public var environment: [String] {
+        ProcessEnvironment.current.filter {
+            !$0.hasPrefix("MUX_SOCKET=") && !$0.hasPrefix("MUX_SESSION=") && !$0.hasPrefix("TMUX=")
+                && !$0.hasPrefix("TERM=")
+        } + ["MUX_SOCKET=\(socket)", "TERM=xterm-256color"]
+    }
+
+    /// `tmux` on this run's private server, with no configuration file.
+    public func tmuxCommand(_ arguments: [String]) -> [String] {
+        [tmux ?? "tmux", "-L", tmuxSocketName, "-f", "/dev/null"] + arguments
+    }
+
+    /// `mux bench emit` as a shell word list.
+    func emit(_ workload: String, bytes: Int) -> [String] {
+        [mux, "bench", "emit", "--workload", workload, "--bytes", "\(bytes)"]
+    }
+
+    /// A connection to this run's mux server.
+    public func connect(role: Role = .observer) throws -> ServerConnection {
+        let connection = try ServerConnection.open(
+            socket: socket, identity: ClientIdentity(role: role, columns: columns, rows: rows), start: false)
+        _ = try connection.identify()
+        return connection
+    }
+
+    /// Runs a program to its end with its output discarded; returns its status.
+    @discardableResult
+    func runQuietly(_ argv: [String]) throws -> Int32 {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        for fd: Int32 in [0, 1, 2] {
+            posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0)
+        }
+        let cArgs = argv.map { strdup($0) } + [nil]
+        defer { for arg in cArgs { free(arg) } }
+        let cEnvironment = environment.map { strdup($0) } + [nil]
+        defer { for entry in cEnvironment { free(entry) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, argv[0], &actions, nil, cArgs, cEnvironment)
+        guard rc == 0 else { throw BenchError("cannot run \(argv[0]): error \(rc)") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return status
+    }
+
+    /// Starts `argv` in a PTY of the bench size: the terminal of a user.
+    func terminal(_ argv: [String]) throws -> PTYProcess {
+        try PTYProcess.spawn(argv, environment: environment, size: TerminalSize(columns: columns, rows: rows))
+    }
+
+    /// The server's session screen as text.
+    func capture(_ connection: ServerConnection, _ session: String) throws -> String {
+        guard
+            case .captured(let text) = try connection.request(
+                .capture(session: session, format: .text, historyLines: 0))
+        else { throw BenchError("capture of \(session) failed") }
+        return text
+    }
+
+    /// Polls `condition` until it holds; throws after `timeout` seconds.
+    func waitFor(_ what: String, timeout: Double = 60, _ condition: () throws -> Bool) throws {
+        let deadline = monotonicNow() + timeout
+        while try !condition() {
+            guard monotonicNow() < deadline else { throw BenchError("timed out waiting for \(what)") }
+            usleep(1000)
+        }
+    }
+}
+
+/// Reads everything a PTY's program writes, on a thread of its own, until it ends.
+func drain(_ process: PTYProcess) {
+    let fd = process.masterDescriptor
+    startThread {
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return }
+        }
+    }
+}
+
+/// Reads a PTY until its program's side closes; returns the bytes read.
+func readToEnd(_ process: PTYProcess) -> Int {
+    var total = 0
+    var buffer = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+        let n = buffer.withUnsafeMutableBytes { read(process.masterDescriptor, $0.baseAddress, $0.count) }
+        if n < 0 && errno == EINTR { continue }
+        if n <= 0 { return total }
+        total += n
+    }
+}
+
+/// The resident memory of a process, in bytes (VmRSS).
+func residentBytes(of pid: pid_t) -> Int? {
+    let fd = open("/proc/\(pid)/status", O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var buffer = [UInt8](repeating: 0, count: 8192)
+    let n = read(fd, &buffer, buffer.count)
+    guard n > 0 else { return nil }
+    let text = String(decoding: buffer[..<n], as: UTF8.self)
+    guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return nil }
+    let digits = line.filter(\.isNumber)
+    return Int(digits).map { $0 * 1024 }
+}

@@ -1,0 +1,288 @@
+// The figures `mux bench` reports (docs/benchmarks.md): throughput against the floor and tmux,
+// interrupt latency under a flood with a stalled observer, attach latency by history length,
+// server memory, keystroke echo, and the CLI round trip.
+
+import Glibc
+import MuxPTY
+import MuxProtocol
+import MuxWorkloads
+
+/// Seconds for one system to pass one workload, or nil when it was not measured.
+public struct ThroughputRow: Sendable {
+    public var workload: String
+    public var bytes: Int
+    public var floor: Double
+    public var mux: Double
+    public var tmux: Double?
+}
+
+public struct LatencyFigures: Sendable {
+    public var samples: [Double]
+    public var p50: Double { percentile(samples, 0.5) }
+    public var p99: Double { percentile(samples, 0.99) }
+}
+
+extension BenchEnvironment {
+    // MARK: throughput
+
+    /// Seconds from starting `argv` in a drained PTY until its output ends.
+    func timeToEnd(_ argv: [String]) throws -> Double {
+        let start = monotonicNow()
+        let process = try terminal(argv)
+        _ = readToEnd(process)
+        let end = monotonicNow()
+        let status = try process.waitForExit()
+        guard status.shellStatus == 0 else { throw BenchError("\(argv.joined(separator: " ")) ended: \(status)") }
+        return end - start
+    }
+
+    public func throughput(_ workload: Workload, bytes: Int) throws -> ThroughputRow {
+        let program = emit(workload.rawValue, bytes: bytes)
+        let floor = try timeToEnd([mux, "bench", "copy", "--"] + program)
+        let viaMux = try timeToEnd([mux, "new", "--socket", socket, "--"] + program)
+        var viaTmux: Double?
+        if tmux != nil {
+            viaTmux = try timeToEnd(
+                tmuxCommand(["new-session", "-x", "\(columns)", "-y", "\(rows)", program.joined(separator: " ")]))
+        }
+        return ThroughputRow(workload: workload.rawValue, bytes: bytes, floor: floor, mux: viaMux, tmux: viaTmux)
+    }
+
+    // MARK: interrupt latency
+
+    /// Ctrl-C from the holder while `yes` floods and an observer has stopped reading: seconds
+    /// until the shell's next prompt is on the server's screen.
+    public func muxInterrupt(trials: Int) throws -> LatencyFigures {
+        try runQuietly([mux, "new", "-d", "-s", "intr", "--env", "PS1=BENCH$ ", "--", "/bin/sh"])
+        defer { _ = try? runQuietly([mux, "kill", "intr", "--signal", "KILL"]) }
+        let holder = try terminal([mux, "attach", "intr"])
+        drain(holder)
+        let stalled = try terminal([mux, "attach", "intr", "--observe"])
+        defer { try? stalled.signal(SIGKILL) }
+        let watcher = try connect()
+        let lastLine = { () throws -> Substring in
+            try self.capture(watcher, "intr").split(separator: "\n").last ?? ""
+        }
+        try waitFor("the shell prompt") { try lastLine().hasPrefix("BENCH$") }
+        var samples: [Double] = []
+        for _ in 0..<trials {
+            try holder.write(Array("yes\r".utf8))
+            try waitFor("yes to flood") { try lastLine() == "y" }
+            usleep(200_000)
+            let start = monotonicNow()
+            try holder.write([0x03])
+            try waitFor("the prompt after Ctrl-C") { try lastLine().hasPrefix("BENCH$") }
+            samples.append(monotonicNow() - start)
+        }
+        try? holder.signal(SIGKILL)
+        return LatencyFigures(samples: samples)
+    }
+
+    /// The same for tmux, as its users script it: `send-keys C-c`, then `capture-pane` polled.
+    public func tmuxInterrupt(trials: Int) throws -> LatencyFigures {
+        try runQuietly(
+            tmuxCommand([
+                "new-session", "-d", "-s", "intr", "-x", "\(columns)", "-y", "\(rows)", "env PS1='BENCH$ ' /bin/sh",
+            ]))
+        defer { _ = try? runQuietly(tmuxCommand(["kill-session", "-t", "intr"])) }
+        let holder = try terminal(tmuxCommand(["attach-session", "-t", "intr"]))
+        drain(holder)
+        let stalled = try terminal(tmuxCommand(["attach-session", "-t", "intr"]))
+        defer { try? stalled.signal(SIGKILL) }
+        let lastLine = { () throws -> Substring in
+            try self.output(self.tmuxCommand(["capture-pane", "-p", "-t", "intr"])).split(separator: "\n").last ?? ""
+        }
+        try waitFor("the shell prompt") { try lastLine().hasPrefix("BENCH$") }
+        var samples: [Double] = []
+        for _ in 0..<trials {
+            try runQuietly(tmuxCommand(["send-keys", "-t", "intr", "yes", "Enter"]))
+            try waitFor("yes to flood") { try lastLine() == "y" }
+            usleep(200_000)
+            let start = monotonicNow()
+            try runQuietly(tmuxCommand(["send-keys", "-t", "intr", "C-c"]))
+            try waitFor("the prompt after Ctrl-C") { try lastLine().hasPrefix("BENCH$") }
+            samples.append(monotonicNow() - start)
+        }
+        try? holder.signal(SIGKILL)
+        return LatencyFigures(samples: samples)
+    }
+
+    // MARK: attach latency and memory
+
+    /// Seconds until an attaching client has the whole snapshot of a session with `lines` lines
+    /// of history (median of `runs`).
+    public func attachLatency(historyLines lines: Int, runs: Int) throws -> Double {
+        let name = "history-\(lines)"
+        try runQuietly([
+            mux, "new", "-d", "-s", name, "--scrollback", "\(max(lines, 1))", "--", "/bin/sh", "-c",
+            "seq 1 \(lines + Int(rows)); echo FILLED; exec sleep 1000000",
+        ])
+        defer { _ = try? runQuietly([mux, "kill", name, "--signal", "KILL"]) }
+        let watcher = try connect()
+        try waitFor("history to fill") { try capture(watcher, name).contains("FILLED") }
+        var samples: [Double] = []
+        for _ in 0..<runs {
+            let start = monotonicNow()
+            let client = try connect()
+            try client.send(
+                .attach(session: name, asHolder: false, historyLines: UInt32(lines), since: nil, lossless: false))
+            while true {
+                if case .snapshot(_, true, _) = try client.receive() { break }
+            }
+            samples.append(monotonicNow() - start)
+        }
+        return percentile(samples, 0.5)
+    }
+
+    /// The server's resident memory growth while a session writes `bytes` bytes with one drained
+    /// holder and one observer that never reads.
+    public func memoryUnderFlood(bytes: Int) throws -> (before: Int, peak: Int) {
+        let watcher = try connect()
+        let server = pid_t(watcher.serverPID)
+        try runQuietly([
+            mux, "new", "-d", "-s", "flood", "--", "/bin/sh", "-c",
+            "read go; \(emit("plain", bytes: bytes).joined(separator: " ")); echo EMIT-DONE; exec sleep 1000000",
+        ])
+        defer { _ = try? runQuietly([mux, "kill", "flood", "--signal", "KILL"]) }
+        let holder = try terminal([mux, "attach", "flood"])
+        drain(holder)
+        defer { try? holder.signal(SIGKILL) }
+        let stalled = try terminal([mux, "attach", "flood", "--observe"])
+        defer { try? stalled.signal(SIGKILL) }
+        try waitFor("both clients") {
+            guard case .sessions(let list) = try watcher.request(.list) else { return false }
+            return list.first { $0.name == "flood" }?.clients == 2
+        }
+        guard let before = residentBytes(of: server) else { throw BenchError("cannot read the server's memory") }
+        try holder.write([0x0d])
+        var peak = before
+        let deadline = monotonicNow() + 600
+        while try !capture(watcher, "flood").contains("EMIT-DONE") {
+            guard monotonicNow() < deadline else { throw BenchError("the flood did not end") }
+            peak = max(peak, residentBytes(of: server) ?? 0)
+            usleep(50_000)
+        }
+        peak = max(peak, residentBytes(of: server) ?? 0)
+        return (before, peak)
+    }
+
+    /// Server memory per 10,000 lines of 80-column scrollback, from filling 100,000 lines.
+    public func memoryPerTenThousandLines() throws -> Int {
+        let watcher = try connect()
+        let server = pid_t(watcher.serverPID)
+        guard let before = residentBytes(of: server) else { throw BenchError("cannot read the server's memory") }
+        try runQuietly([
+            mux, "new", "-d", "-s", "scrollback", "--scrollback", "100000", "--", "/bin/sh", "-c",
+            "\(emit("plain", bytes: 14 << 20).joined(separator: " ")); echo FILLED; exec sleep 1000000",
+        ])
+        defer { _ = try? runQuietly([mux, "kill", "scrollback", "--signal", "KILL"]) }
+        try waitFor("scrollback to fill", timeout: 300) { try capture(watcher, "scrollback").contains("FILLED") }
+        guard let after = residentBytes(of: server) else { throw BenchError("cannot read the server's memory") }
+        return (after - before) / 10
+    }
+
+    // MARK: echo and round trip
+
+    /// Seconds from a keystroke written to the terminal until its echo comes back.
+    func echoLatency(_ terminal: PTYProcess, trials: Int) throws -> LatencyFigures {
+        var samples: [Double] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        for trial in 0..<trials {
+            let key: UInt8 = trial % 60 == 59 ? 0x0d : UInt8(ascii: "a") + UInt8(trial % 26)
+            let start = monotonicNow()
+            try terminal.write([key])
+            var seen = false
+            while !seen {
+                var fd = pollfd(fd: terminal.masterDescriptor, events: Int16(POLLIN), revents: 0)
+                guard poll(&fd, 1, 5000) > 0 else { throw BenchError("no echo within 5 s") }
+                let n = buffer.withUnsafeMutableBytes { read(terminal.masterDescriptor, $0.baseAddress, $0.count) }
+                guard n > 0 else { throw BenchError("the terminal closed") }
+                seen = buffer[..<n].contains(key == 0x0d ? 0x0a : key)
+            }
+            samples.append(monotonicNow() - start)
+            if key == 0x0d { usleep(2000) }
+        }
+        return LatencyFigures(samples: samples)
+    }
+
+    /// Echo through a raw PTY running cat, through mux, and through tmux.
+    public func echo(trials: Int) throws -> (raw: LatencyFigures, mux: LatencyFigures, tmux: LatencyFigures?) {
+        let raw = try terminal(["/bin/cat"])
+        defer { try? raw.signal(SIGKILL) }
+        let rawFigures = try echoLatency(raw, trials: trials)
+
+        try runQuietly([mux, "new", "-d", "-s", "echo", "--", "/bin/cat"])
+        defer { _ = try? runQuietly([mux, "kill", "echo", "--signal", "KILL"]) }
+        let viaMux = try terminal([mux, "attach", "echo"])
+        defer { try? viaMux.signal(SIGKILL) }
+        try settle(viaMux)
+        let muxFigures = try echoLatency(viaMux, trials: trials)
+
+        var tmuxFigures: LatencyFigures?
+        if tmux != nil {
+            try runQuietly(
+                tmuxCommand(["new-session", "-d", "-s", "echo", "-x", "\(columns)", "-y", "\(rows)", "/bin/cat"]))
+            defer { _ = try? runQuietly(tmuxCommand(["kill-session", "-t", "echo"])) }
+            let viaTmux = try terminal(tmuxCommand(["attach-session", "-t", "echo"]))
+            defer { try? viaTmux.signal(SIGKILL) }
+            try settle(viaTmux)
+            tmuxFigures = try echoLatency(viaTmux, trials: trials)
+        }
+        return (rawFigures, muxFigures, tmuxFigures)
+    }
+
+    /// Reads what an attaching client draws first, until it has been quiet for 200 ms.
+    func settle(_ terminal: PTYProcess) throws {
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            var fd = pollfd(fd: terminal.masterDescriptor, events: Int16(POLLIN), revents: 0)
+            if poll(&fd, 1, 200) <= 0 { return }
+            let n = buffer.withUnsafeMutableBytes { read(terminal.masterDescriptor, $0.baseAddress, $0.count) }
+            guard n > 0 else { throw BenchError("the terminal closed") }
+        }
+    }
+
+    /// Median seconds for `argv` to run to its end (a CLI round trip), over `runs`.
+    public func roundTrip(_ argv: [String], runs: Int) throws -> Double {
+        var samples: [Double] = []
+        for _ in 0..<runs {
+            let start = monotonicNow()
+            try runQuietly(argv)
+            samples.append(monotonicNow() - start)
+        }
+        return percentile(samples, 0.5)
+    }
+
+    /// What `argv` prints on standard output.
+    func output(_ argv: [String]) throws -> String {
+        var pipe: [Int32] = [0, 0]
+        guard Glibc.pipe(&pipe) == 0 else { throw BenchError("no pipe") }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, pipe[1], 1)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addclose(&actions, pipe[0])
+        let cArgs = argv.map { strdup($0) } + [nil]
+        defer { for arg in cArgs { free(arg) } }
+        let cEnvironment = environment.map { strdup($0) } + [nil]
+        defer { for entry in cEnvironment { free(entry) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, argv[0], &actions, nil, cArgs, cEnvironment)
+        Glibc.close(pipe[1])
+        defer { Glibc.close(pipe[0]) }
+        guard rc == 0 else { throw BenchError("cannot run \(argv[0])") }
+        var result: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(pipe[0], $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            result += buffer[..<n]
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return String(decoding: result, as: UTF8.self)
+    }
+}
