@@ -22,18 +22,29 @@ public struct OutputRing: Sendable {
     @discardableResult
     public mutating func append(_ bytes: some Collection<UInt8>) -> UInt64 {
         let first = endOffset
+        let copied: Void? = bytes.withContiguousStorageIfAvailable { append(contiguous: $0) }
+        if copied == nil { Array(bytes).withUnsafeBufferPointer { append(contiguous: $0) } }
+        return first
+    }
+
+    /// Copies `bytes` in at most two pieces: up to the ring's end, then from its start.
+    private mutating func append(contiguous bytes: UnsafeBufferPointer<UInt8>) {
+        defer { endOffset += UInt64(bytes.count) }
+        guard let base = bytes.baseAddress else { return }
         // Only the last `capacity` bytes can survive; the ones before are skipped, not written.
-        let kept = bytes.suffix(capacity)
-        var position = Int((endOffset + UInt64(bytes.count - kept.count)) % UInt64(capacity))
+        let kept = min(bytes.count, capacity)
+        var source = base + (bytes.count - kept)
+        var remaining = kept
+        var position = Int((endOffset + UInt64(bytes.count - kept)) % UInt64(capacity))
         storage.withUnsafeMutableBufferPointer { ring in
-            for byte in kept {
-                ring[position] = byte
-                position += 1
-                if position == capacity { position = 0 }
+            while remaining > 0 {
+                let count = min(remaining, capacity - position)
+                (ring.baseAddress! + position).update(from: source, count: count)
+                source += count
+                remaining -= count
+                position = 0
             }
         }
-        endOffset += UInt64(bytes.count)
-        return first
     }
 
     /// The bytes from `offset` to the end, or nil when some of them have left the ring (the

@@ -8,7 +8,7 @@ extension Terminal {
     /// Names: `Enter`, `Tab`, `BTab`, `Escape`, `Space`, `BSpace`, `Up`, `Down`, `Left`, `Right`,
     /// `Home`, `End`, `PageUp`, `PageDown`, `Insert`, `Delete`, `F1`–`F12`; `C-x` for a control
     /// character (`C-a`…`C-z`, `C-@`, `C-[`, `C-\`, `C-]`, `C-^`, `C-_`, `C-Space`, `C-?`);
-    /// `M-` before any of these sends ESC first. Case is ignored except in the single character
+    /// `M-` before any of these, or before a printable character, sends ESC first. Case is ignored except in the single character
     /// after `C-` / `M-`.
     public func keyBytes(named name: String) -> [UInt8]? {
         if name.count > 2, name.hasPrefix("M-") || name.hasPrefix("m-") {
@@ -26,6 +26,10 @@ extension Terminal {
             case 0x3f: return [0x7f]
             default: return nil
             }
+        }
+        if name.unicodeScalars.count == 1, let scalar = name.unicodeScalars.first, (0x21...0x7e).contains(scalar.value)
+        {
+            return [UInt8(scalar.value)]  // a printable character stands for itself (so `M-x` works)
         }
         let cursor: UInt8 = modes.applicationCursorKeys ? 0x4f : 0x5b  // SS3 or CSI
         switch name.lowercased() {

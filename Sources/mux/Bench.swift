@@ -102,10 +102,15 @@ struct Bench: ParsableCommand {
             if sections.contains(.memory) {
                 let megabytes = quick ? 100 : floodSize
                 progress("memory: a \(megabytes) MB flood with a stalled observer")
+                // Each on a server of its own, so that memory freed by earlier figures is not reused.
                 report.floodBytes = megabytes * 1_000_000
-                report.floodMemory = try environment.memoryUnderFlood(bytes: report.floodBytes)
+                let floodServer = try BenchEnvironment(useTmux: false)
+                defer { floodServer.close() }
+                report.floodMemory = try floodServer.memoryUnderFlood(bytes: report.floodBytes)
                 progress("memory: 100,000 lines of scrollback")
-                report.memoryPerTenThousandLines = try environment.memoryPerTenThousandLines()
+                let scrollbackServer = try BenchEnvironment(useTmux: false)
+                defer { scrollbackServer.close() }
+                report.memoryPerTenThousandLines = try scrollbackServer.memoryPerTenThousandLines()
             }
             if sections.contains(.echo) {
                 progress("keystroke echo: raw PTY, mux, tmux")

@@ -2,6 +2,7 @@
 
 import Glibc
 import MuxClient
+import MuxPTY
 import MuxProtocol
 import Testing
 
@@ -212,5 +213,68 @@ import Testing
         #expect(access(server.socket + ".pid", F_OK) != 0)
         let status = try server.mux(["server", "status"])
         #expect(status.status != 0 && status.stderr.contains("no server is running"))
+    }
+}
+
+@Suite(.serialized) struct MoreSessionTests {
+    @Test func attachingToTheSessionYouAreInIsRefused() throws {
+        let server = try TestServer()
+        try server.newSession("inside", "\(muxBinaryPath()) attach inside; echo \"rc=$?\"; exec cat")
+        #expect(try eventually { try server.captureText("inside").contains("rc=1") })
+        #expect(try server.captureText("inside").contains("you are inside session inside"))
+    }
+
+    @Test func theHoldersTerminalSizeFollowsSIGWINCH() throws {
+        let server = try TestServer()
+        try server.newSession("winch", "exec cat")
+        let holder = try AttachedClient(server, ["attach", "winch"], columns: 80, rows: 24)
+        #expect(try eventually { try server.ok(["ls"]).contains("[80x24]") && server.ok(["ls"]).contains("clients=1") })
+        try holder.process.resize(to: TerminalSize(columns: 120, rows: 40))
+        #expect(
+            try eventually {
+                holder.pump()
+                return try server.ok(["ls"]).contains("[120x40]")
+            })
+        // `mux resize` from another shell needs --force while the holder holds the lease.
+        let refused = try server.mux(["resize", "winch", "100x30"])
+        #expect(refused.status != 0 && refused.stderr.contains("holds the lease"))
+        try server.ok(["resize", "winch", "100x30", "--force"])
+        #expect(try server.ok(["ls"]).contains("[100x30]"))
+    }
+
+    @Test func waitForAMatchForQuietAndGiveUpOnTime() throws {
+        let server = try TestServer()
+        try server.newSession("w", "read x; echo \"got $x\"; exec cat")
+        try server.ok(["send", "w", "--key", "Enter", "--", "ready"])
+        let matched = try server.mux(["wait", "w", "--match", "got re.dy", "--timeout", "10"])
+        #expect(matched.status == 0, "\(matched.stderr)")
+        let quiet = try server.mux(["wait", "w", "--idle", "100", "--timeout", "10"])
+        #expect(quiet.status == 0, "\(quiet.stderr)")
+        let never = try server.mux(["wait", "w", "--match", "never shown", "--timeout", "0.3"])
+        #expect(never.status == 124)
+        #expect(never.stderr.contains("gave up after 0.3 s"))
+        let bad = try server.mux(["wait", "w", "--match", "(unclosed"])
+        #expect(bad.status != 0 && bad.stderr.contains("--match"))
+    }
+
+    @Test func clearErrorsForWrongRequests() throws {
+        let server = try TestServer()
+        try server.newSession("e", "exec cat")
+        let cases: [([String], String)] = [
+            (["attach", "nope"], "no session named nope"),
+            (["new", "-d", "-s", "e"], "a session named e exists"),
+            (["new", "-d", "-s", "bad name"], "a session name is"),
+            (["new", "-d", "--", "/no/such/program"], "/no/such/program"),
+            (["send", "e", "--key", "Hyper-q"], "unknown key Hyper-q"),
+            (["kill", "e", "--signal", "NOPE"], "unknown signal NOPE"),
+            (["new", "-d", "--cwd", "/no/such/dir", "--", "sh"], "/no/such/dir"),
+        ]
+        for (arguments, message) in cases {
+            let result = try server.mux(arguments)
+            #expect(result.status != 0, "\(arguments)")
+            #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count <= 3, "\(arguments): \(result.stderr)")
+        }
+        #expect(try server.ok(["ls"]).contains("e: exec cat") || server.ok(["ls"]).contains("e: /bin/sh"))
     }
 }
