@@ -107,7 +107,8 @@ public struct VTParser: Sendable {
     static func decodeRun<H: VTParserHandler>(
         _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, into handler: inout H
     ) -> Int {
-        let capacity = 512
+        // 1 KiB: the most `withUnsafeTemporaryAllocation` puts on the stack; more goes to the heap.
+        let capacity = 256
         return withUnsafeTemporaryAllocation(of: Unicode.Scalar.self, capacity: capacity) { buffer in
             var index = start
             var count = 0
