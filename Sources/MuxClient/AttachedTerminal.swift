@@ -14,10 +14,12 @@ public enum PrefixKey {
 }
 
 /// Sequences that put a terminal back after a session: synchronized output ended, the alternate
-/// screen left, a soft reset (modes, margins, pen, charsets), mouse, focus and paste reporting
-/// off, the cursor visible and of the default shape. The screen itself is left as it is.
+/// screen left (1047, not 1049, which would also move the cursor to a saved position that the
+/// soft reset has sent home), a soft reset (modes, margins, pen, charsets), mouse, focus and
+/// paste reporting off, the cursor visible and of the default shape. The screen itself and the
+/// cursor's place are left as they are, so the closing line follows the session's last output.
 public let terminalRestore = Array(
-    ("\u{1b}[?2026l\u{1b}[?1049l\u{1b}[!p\u{1b}[?1000l\u{1b}[?1002l\u{1b}[?1003l\u{1b}[?1005l\u{1b}[?1006l"
+    ("\u{1b}[?2026l\u{1b}[?1047l\u{1b}[!p\u{1b}[?1000l\u{1b}[?1002l\u{1b}[?1003l\u{1b}[?1005l\u{1b}[?1006l"
         + "\u{1b}[?1015l\u{1b}[?1004l\u{1b}[?2004l\u{1b}[?1l\u{1b}>\u{1b}[?25h\u{1b}[0 q\u{1b}[0m").utf8)
 
 nonisolated(unsafe) private var resizeSignalDescriptor: Int32 = -1
@@ -45,6 +47,7 @@ public final class AttachedTerminal {
     var holdsLease = false
     var expectedOffset: UInt64?
     var snapshotPending: [UInt8] = []
+    var pendingOutput: [UInt8] = []
     var afterPrefix = false
     var statusShownAt: timespec?
     var savedMode: termios?
@@ -110,6 +113,7 @@ public final class AttachedTerminal {
             while let message = try connection.nextBuffered() {
                 if let end = try handle(message) { return finish(end) }
             }
+            flushOutput()
             let timeout: Int32 = statusShownAt == nil ? -1 : 200
             let ready = poll(&fds, nfds_t(fds.count), timeout)
             if ready < 0 && errno == EINTR { continue }
@@ -236,18 +240,30 @@ public final class AttachedTerminal {
     }
 
     func finish(_ end: AttachEnd) -> AttachEnd {
+        if statusShownAt != nil {  // no snapshot will come to erase the status line: erase it
+            write(Array("\u{1b}7\u{1b}[\(rows);1H\u{1b}[0m\u{1b}[2K\u{1b}8".utf8))
+        }
         write(terminalRestore + Array("\r\n\(end.line)\r\n".utf8))
+        flushOutput()
         return end
     }
 
+    /// Queues bytes for the terminal; everything that arrived together goes out in one write.
     func write(_ bytes: [UInt8]) {
+        pendingOutput += bytes
+    }
+
+    func flushOutput() {
         var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(output, $0.baseAddress! + offset, bytes.count - offset) }
+        while offset < pendingOutput.count {
+            let n = pendingOutput.withUnsafeBytes {
+                Glibc.write(output, $0.baseAddress! + offset, pendingOutput.count - offset)
+            }
             if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return }
+            if n <= 0 { break }
             offset += n
         }
+        pendingOutput.removeAll(keepingCapacity: pendingOutput.capacity <= 1 << 20)
     }
 
     func enterRawMode() {

@@ -30,6 +30,19 @@ public struct Frame: Equatable, Sendable {
     }
 }
 
+extension Message {
+    /// The first bytes of OUTPUT's frame for `count` bytes at `offset`; the bytes follow. Lets
+    /// the server write the hottest message without building its payload first.
+    public static func outputHeader(offset: UInt64, count: Int) -> [UInt8] {
+        var w = WireWriter()
+        w.u32(UInt32(2 + 8 + 4 + count))
+        w.u16(0x8005)
+        w.u64(offset)
+        w.u32(UInt32(count))
+        return w.bytes
+    }
+}
+
 /// Why bytes could not be read as frames. Each maps to a wire error code.
 public enum FrameError: Error, Equatable, Sendable {
     /// A length under 2 (no room for the type).

@@ -82,7 +82,10 @@ final class Connection: @unchecked Sendable {
         guard !closing, let session else { return }
         var wrote = false
         while channel.isWritable, let chunk = outbox.take() {
-            send(.output(offset: chunk.offset, bytes: chunk.bytes), flush: false)
+            var buffer = channel.allocator.buffer(capacity: 18 + chunk.bytes.count)
+            buffer.writeBytes(Message.outputHeader(offset: chunk.offset, count: chunk.bytes.count))
+            buffer.writeBytes(chunk.bytes)
+            channel.write(buffer, promise: nil)
             wrote = true
         }
         if outbox.shouldSendSnapshot(unwrittenBytes: channel.isWritable ? 0 : Int.max), !session.isMidUpdate {

@@ -57,7 +57,7 @@ extension ServerState {
         let descriptor = fcntl(process.masterDescriptor, F_DUPFD_CLOEXEC, 0)
         let sessionName = name
         NIOPipeBootstrap(group: loop)
-            .channelOption(.maxMessagesPerRead, value: 4)
+            .channelOption(.maxMessagesPerRead, value: 16)
             .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 1 << 16))
             .channelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {

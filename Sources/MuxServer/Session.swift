@@ -35,7 +35,10 @@ final class Session: @unchecked Sendable {
     /// Requests waiting for the session to end (`mux kill`).
     var onEnd: [() -> Void] = []
     var killRequested = false
+    /// Parsed output not yet handed to clients, and whether this turn began inside an update.
     private var forward: [UInt8] = []
+    private var batchStartedMidUpdate: Bool?
+    static let largestChunk = 1 << 16
     let logger: Logger
     /// A `--lossless` holder lags: the PTY is not read, so the kernel holds the program back.
     private(set) var readingPaused = false
@@ -77,21 +80,30 @@ final class Session: @unchecked Sendable {
 
     // MARK: output
 
-    /// The program wrote `buffer`: parse it, answer its queries, and hand the rest to every client.
+    /// The program wrote `buffer`: parse it and answer its queries. What clients get collects
+    /// until the end of this turn's reads (`handOn`), so that a burst travels in few frames.
     func programWrote(_ buffer: ByteBuffer) {
-        let wasMidUpdate = isMidUpdate
-        forward.removeAll(keepingCapacity: true)
+        if batchStartedMidUpdate == nil { batchStartedMidUpdate = isMidUpdate }
         buffer.withUnsafeReadableBytes { raw in
             emulator.feedForwarding(raw.assumingMemoryBound(to: UInt8.self), into: &forward)
         }
         let effects = emulator.takeEffects()
         if !effects.replies.isEmpty { writeToProgram(effects.replies) }
+        if forward.count >= Self.largestChunk { handOn() }
+    }
+
+    /// Appends what was parsed since the last call to the ring and hands it to every client.
+    /// Called at the end of each turn of reads, before anything else can look at the session, so
+    /// the emulator and the ring always agree when a snapshot is taken.
+    func handOn() {
         if !forward.isEmpty {
             let offset = ring.append(forward)
             let chunk = Outbox.Chunk(offset: offset, bytes: forward)
+            forward.removeAll(keepingCapacity: true)
             for client in clients { client.deliver(chunk) }
         }
-        if wasMidUpdate != isMidUpdate { synchronizedUpdateChanged() }
+        if let was = batchStartedMidUpdate, was != isMidUpdate { synchronizedUpdateChanged() }
+        batchStartedMidUpdate = nil
     }
 
     // MARK: synchronized output
@@ -203,6 +215,7 @@ final class ProgramOutputHandler: ChannelInboundHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
+        session.handOn()
         for client in session.clients { client.channel.flush() }
     }
 
@@ -212,6 +225,7 @@ final class ProgramOutputHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        session.handOn()
         server.programTerminalClosed(session)
     }
 }

@@ -178,3 +178,11 @@ private func hex(_ text: String) -> [UInt8] {
         #expect(SocketLocation.resolve(explicit: nil, environment: [:], uid: 5) == "/tmp/mux-5/default.sock")
     }
 }
+
+@Suite struct OutputHeaderTests {
+    @Test(arguments: [0, 1, 65536]) func theHeaderIsTheFramesStart(count: Int) {
+        let bytes = [UInt8](repeating: 0x41, count: count)
+        let frame = Message.output(offset: 0x0102_0304_0506_0708, bytes: bytes).frame().encoded()
+        #expect(Message.outputHeader(offset: 0x0102_0304_0506_0708, count: count) + bytes == frame)
+    }
+}
