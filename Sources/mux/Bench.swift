@@ -39,8 +39,8 @@ struct Bench: ParsableCommand {
         @Option(help: "Workloads for the throughput section (repeatable; default: plain, sgr, cjk and the rest).")
         var workload: [Workload] = []
 
-        @Option(help: "Megabytes of each workload.")
-        var size = 256
+        @Option(help: "Megabytes of each workload (default 256; 32 with --quick).")
+        var size: Int?
 
         @Option(help: "Interrupt trials per system.")
         var trials = 30
@@ -64,7 +64,7 @@ struct Bench: ParsableCommand {
         var out: String?
 
         func validate() throws {
-            guard size > 0, trials > 0, keys > 0, floodSize > 0 else {
+            guard size ?? 1 > 0, trials > 0, keys > 0, floodSize > 0 else {
                 throw ValidationError("sizes and counts must be more than 0")
             }
         }
@@ -72,7 +72,7 @@ struct Bench: ParsableCommand {
         func run() throws {
             let sections = Set(only.isEmpty ? Section.allCases : only)
             let workloads = workload.isEmpty ? Workload.allCases : workload
-            let megabytes = quick ? 32 : size
+            let megabytes = size ?? (quick ? 32 : 256)
             let environment = try BenchEnvironment(useTmux: !noTmux)
             defer { environment.close() }
             if environment.tmux == nil && !noTmux { progress("tmux is not installed: its columns stay empty") }

@@ -176,11 +176,13 @@ import Testing
             }
         })
         try server.ok(["send", "o", "--", "one"])
-        let seen = try first.receive(until: { if case .output = $0 { true } else { false } })
-        if case .output(let offset, let bytes) = seen.last {
-            #expect(offset == end)
+        // Follow the stream (the prompt may still be on its way) until the echo of "one".
+        _ = try first.receive(until: {
+            guard case .output(let offset, let bytes) = $0 else { return false }
+            #expect(offset == end, "offsets continue without a gap")
             end = offset + UInt64(bytes.count)
-        }
+            return String(decoding: bytes, as: UTF8.self).hasSuffix("one")
+        })
         try first.send(.detach)
         try server.ok(["send", "o", "--", "two"])
         #expect(try eventually { try server.captureText("o").contains("onetwo") })
