@@ -1,6 +1,7 @@
 // What every measurement shares: this mux binary, a private mux server, a private tmux server,
 // programs in PTYs standing in for users' terminals, the clock, and percentiles.
 
+import CPTYShim
 import Glibc
 import MuxClient
 import MuxPTY
@@ -88,12 +89,45 @@ public final class BenchEnvironment {
     /// Runs a program to its end with its output discarded; returns its status.
     @discardableResult
     func runQuietly(_ argv: [String]) throws -> Int32 {
+        try run(argv, standardOutput: nil)
+    }
+
+    /// What `argv` prints on standard output.
+    func output(_ argv: [String]) throws -> String {
+        var pipe: [Int32] = [0, 0]
+        guard mux_pipe_cloexec(&pipe) == 0 else { throw BenchError("no pipe") }
+        var result: [UInt8] = []
+        let reader = pipe[0]
+        defer { Glibc.close(reader) }
+        // The pipe's write end is the child's standard output; it closes in us once spawned.
+        _ = try run(argv, standardOutput: pipe[1]) {
+            Glibc.close(pipe[1])
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let n = buffer.withUnsafeMutableBytes { read(reader, $0.baseAddress, $0.count) }
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                result += buffer[..<n]
+            }
+        }
+        return String(decoding: result, as: UTF8.self)
+    }
+
+    /// Spawns `argv` with this run's environment, standard input and error on /dev/null and
+    /// standard output on `standardOutput` (or /dev/null); runs `whileRunning`, then waits.
+    private func run(
+        _ argv: [String], standardOutput: Int32?, whileRunning: () -> Void = {}
+    ) throws -> Int32 {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        for fd: Int32 in [0, 1, 2] {
-            posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        if let standardOutput {
+            posix_spawn_file_actions_adddup2(&actions, standardOutput, 1)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         }
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         let cArgs = argv.map { strdup($0) } + [nil]
         defer { for arg in cArgs { free(arg) } }
         let cEnvironment = environment.map { strdup($0) } + [nil]
@@ -101,6 +135,7 @@ public final class BenchEnvironment {
         var pid: pid_t = 0
         let rc = posix_spawn(&pid, argv[0], &actions, nil, cArgs, cEnvironment)
         guard rc == 0 else { throw BenchError("cannot run \(argv[0]): error \(rc)") }
+        whileRunning()
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         return status
