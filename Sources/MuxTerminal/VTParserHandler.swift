@@ -62,6 +62,30 @@ public struct Intermediates: Equatable, Sendable {
     }
 }
 
+/// Up to 32 parameter values, stored inline: collecting and passing them allocates nothing and
+/// costs no reference counting (SGR-dense output dispatches a sequence every few bytes).
+public struct CSIParameters: RandomAccessCollection, Sendable {
+    private var storage = InlineArray<32, UInt16>(repeating: 0)
+    public private(set) var endIndex = 0
+
+    public init() {}
+
+    public var startIndex: Int { 0 }
+
+    public subscript(index: Int) -> UInt16 {
+        precondition(index >= 0 && index < endIndex, "parameter index out of range")
+        return storage[index]
+    }
+
+    /// Adds a value; the caller keeps to the capacity.
+    mutating func append(_ value: UInt16) {
+        storage[endIndex] = value
+        endIndex += 1
+    }
+
+    mutating func removeAll() { endIndex = 0 }
+}
+
 /// A control sequence's parameters, private marker, intermediates and final byte.
 ///
 /// Parameters are stored flat; `isSubparameter(i)` tells whether parameter `i` followed a colon
@@ -70,21 +94,21 @@ public struct Intermediates: Equatable, Sendable {
 public struct CSISequence: Sendable {
     public static let maximumParameters = 32
 
-    public internal(set) var parameters: [UInt16] = []
+    public internal(set) var parameters = CSIParameters()
     var subparameterMask: UInt32 = 0
     /// `<`, `=`, `>` or `?` when the sequence began with one; 0 otherwise.
     public internal(set) var marker: UInt8 = 0
     public internal(set) var intermediates = Intermediates()
     public internal(set) var final: UInt8 = 0
 
-    public init() { parameters.reserveCapacity(Self.maximumParameters) }
+    public init() {}
 
     public init(
         marker: UInt8 = 0, parameters: [UInt16], subparameters: Set<Int> = [],
         intermediates: Intermediates = Intermediates(), final: UInt8
     ) {
         self.marker = marker
-        self.parameters = parameters
+        for value in parameters.prefix(Self.maximumParameters) { self.parameters.append(value) }
         for index in subparameters { subparameterMask |= 1 << UInt32(index) }
         self.intermediates = intermediates
         self.final = final
@@ -106,7 +130,7 @@ public struct CSISequence: Sendable {
     }
 
     mutating func reset() {
-        parameters.removeAll(keepingCapacity: true)
+        parameters.removeAll()
         subparameterMask = 0
         marker = 0
         intermediates = Intermediates()
