@@ -112,6 +112,9 @@ extension Terminal {
         var last: UInt32 = 0
         ScalarProperties.withLookup { lookup in
             modifyRow(cursor.y) { row in
+                // From here on the row is blank: no wide character to cut (the common case when
+                // output streams onto fresh lines).
+                let blankFrom = row.extent
                 row.cells.withUnsafeMutableBufferPointer { cells in
                     while index < scalars.count {
                         let value = scalars[index].value
@@ -133,8 +136,11 @@ extension Terminal {
                             guard !ScalarProperties.joins(previousClass, breakClass) else { break }
                         }
                         guard x + width <= columns else { break }
-                        let shapes = cells[x].attributes.rawValue | (width == 2 ? cells[x + 1].attributes.rawValue : 0)
-                        guard shapes & CellAttributes.shapeMask == 0 else { break }
+                        if x < blankFrom {
+                            let shapes =
+                                cells[x].attributes.rawValue | (width == 2 ? cells[x + 1].attributes.rawValue : 0)
+                            guard shapes & CellAttributes.shapeMask == 0 else { break }
+                        }
                         cells[x] = template.with(content: value, shape: width == 2 ? CellAttributes.wide : 0)
                         if width == 2 { cells[x + 1] = template.with(content: 0, shape: CellAttributes.spacer) }
                         x += width
@@ -164,20 +170,24 @@ extension Terminal {
         let properties = ScalarProperties(scalar)
         if let (x, y) = previousCell() {
             let previous = cell(x, y)
-            if previous.content != 0 {
-                let joins: Bool
-                var scalars: [Unicode.Scalar] = []
-                if previous.isCluster {
-                    // A cluster of several scalars: its state needs the full, stateful check.
-                    scalars = self.scalars(of: previous)
-                    joins = GraphemeBreaker.extends(scalars, with: scalar)
-                } else {
-                    let first = Unicode.Scalar(previous.content) ?? " "
-                    joins = ScalarProperties.joins(ScalarProperties(first).breakClass, properties.breakClass)
-                    if joins { scalars = [first] }
-                }
-                if joins {
+            if previous.isCluster {
+                // A cluster of several scalars: its state needs the full, stateful check.
+                let scalars = self.scalars(of: previous)
+                if GraphemeBreaker.extends(scalars, with: scalar) {
                     extendCluster(x: x, y: y, with: scalars + [scalar])
+                    return
+                }
+            } else if previous.content != 0 {
+                let first = Unicode.Scalar(previous.content) ?? " "
+                if ScalarProperties.joins(ScalarProperties(first).breakClass, properties.breakClass) {
+                    // A base and one mark or modifier: the common cluster, found without building
+                    // an array (👍🏽, é as e + U+0301).
+                    let pair = UInt64(first.value) << 32 | UInt64(scalar.value)
+                    if let index = clusterPairs[pair] {
+                        placeCluster(Int(index), x: x, y: y)
+                    } else if let index = extendCluster(x: x, y: y, with: [first, scalar]) {
+                        clusterPairs[pair] = UInt32(index)
+                    }
                     return
                 }
             }
@@ -199,12 +209,20 @@ extension Terminal {
         return (x, cursor.y)
     }
 
-    /// Replaces the content of the cell at (x, y) with a cluster, widening it if the cluster now
-    /// takes two cells (VS16, a regional-indicator pair) and there is room.
-    mutating func extendCluster(x: Int, y: Int, with scalars: [Unicode.Scalar]) {
+    /// Replaces the content of the cell at (x, y) with a cluster (see `placeCluster`); returns
+    /// the cluster's index, nil when the table is full.
+    @discardableResult
+    mutating func extendCluster(x: Int, y: Int, with scalars: [Unicode.Scalar]) -> Int? {
         if clusters.count >= clusterCollectionThreshold { collectGarbage() }
-        let index = clusters.index(of: scalars) ?? 0
-        guard index != 0 else { return }
+        guard let index = clusters.index(of: scalars) else { return nil }
+        placeCluster(index, x: x, y: y)
+        return index
+    }
+
+    /// Makes the cell at (x, y) show cluster `index`, widening it if the cluster takes two cells
+    /// (VS16, a regional-indicator pair) and there is room.
+    mutating func placeCluster(_ index: Int, x: Int, y: Int) {
+        let scalars = clusters[index]
         var cell = cell(x, y)
         cell.content = Cell.clusterFlag | UInt32(index)
         screen.rows[y].set(x, cell)

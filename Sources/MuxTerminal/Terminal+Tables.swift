@@ -30,6 +30,7 @@ extension Terminal {
         if let penIndex = extras.indexIfPresent(penExtras) { usedExtras[penIndex] = true }
         let before = clusters.count + extras.count
         let clusterMap = clusters.compact(keeping: usedClusters)
+        clusterPairs.removeAll()
         let extrasMap = extras.compact(keeping: usedExtras)
         forEachStoredCell { cell in
             if cell.isCluster {

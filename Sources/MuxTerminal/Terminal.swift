@@ -120,6 +120,9 @@ public struct Terminal: Sendable {
     /// The extras the pen writes with (underline colour, hyperlink).
     public internal(set) var penExtras = CellExtras()
     var clusters = InternTable<[Unicode.Scalar]>(placeholder: [], capacity: 1 << 31)
+    /// Two-scalar clusters by their scalars (first << 32 | second): the index in `clusters`.
+    /// Emptied whenever `clusters` is renumbered.
+    var clusterPairs: [UInt64: UInt32] = [:]
     var extras = InternTable<CellExtras>(placeholder: CellExtras(), capacity: 1 << 16)
     var hyperlinks = InternTable<Hyperlink>(placeholder: Hyperlink(id: "", uri: ""), capacity: 1 << 31)
     /// When the cluster table reaches this size, unreferenced clusters are collected.

@@ -1,6 +1,7 @@
 // What the emulator needs to know of a scalar to place it: its width and its grapheme-break class.
-// Scalars of the Basic Multilingual Plane are looked up in a table built once from utf8proc (64 KiB),
-// because this runs for every non-ASCII character printed; the rest ask utf8proc each time.
+// Scalars of the first two planes (the Basic Multilingual Plane, and plane 1 with the emoji) are
+// looked up in a table built once from utf8proc (128 KiB), because this runs for every non-ASCII
+// character printed; the rest ask utf8proc each time.
 
 import CUtf8proc
 
@@ -19,7 +20,8 @@ public struct ScalarProperties: Sendable {
     @inlinable
     public init(_ scalar: Unicode.Scalar) {
         let value = scalar.value
-        self.init(packed: value < 0x10000 ? bmpTable.withUnsafeBufferPointer { $0[Int(value)] } : Self.pack(value))
+        self.init(
+            packed: value < tableLimit ? propertyTable.withUnsafeBufferPointer { $0[Int(value)] } : Self.pack(value))
     }
 
     @inlinable
@@ -32,8 +34,8 @@ public struct ScalarProperties: Sendable {
     /// (for loops over many scalars).
     @inlinable
     public static func withLookup<R>(_ body: ((UInt32) -> ScalarProperties) -> R) -> R {
-        bmpTable.withUnsafeBufferPointer { table in
-            body { value in ScalarProperties(packed: value < 0x10000 ? table[Int(value)] : pack(value)) }
+        propertyTable.withUnsafeBufferPointer { table in
+            body { value in ScalarProperties(packed: value < tableLimit ? table[Int(value)] : pack(value)) }
         }
     }
 
@@ -93,6 +95,9 @@ public struct ScalarProperties: Sendable {
     }
 }
 
-/// Packed properties of every BMP scalar (surrogates read as unassigned).
+/// Packed properties of every scalar of planes 0 and 1 (surrogates read as unassigned).
 @usableFromInline
-let bmpTable: [UInt8] = (0..<0x10000).map { ScalarProperties.pack(UInt32($0)) }
+let propertyTable: [UInt8] = (0..<tableLimit).map { ScalarProperties.pack($0) }
+
+@usableFromInline
+let tableLimit: UInt32 = 0x20000
