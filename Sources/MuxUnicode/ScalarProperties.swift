@@ -27,7 +27,12 @@ public struct ScalarProperties: Sendable {
     @inlinable
     init(packed: UInt8) {
         width = Int(packed & 0b11)
-        breakClass = BreakClass(rawValue: packed >> 2) ?? .other
+        // The enum's raw values are its cases' order from 0, so the raw value is the
+        // representation; checked against the last case instead of calling `init(rawValue:)`,
+        // which is not inlined and costs a call per character printed.
+        let raw = packed >> 2
+        breakClass =
+            raw <= BreakClass.extendedPictographic.rawValue ? unsafeBitCast(raw, to: BreakClass.self) : .other
     }
 
     /// Runs `body` with a lookup that reads the table without going through the global each time

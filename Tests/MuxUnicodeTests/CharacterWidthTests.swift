@@ -65,3 +65,17 @@ private func width(_ text: String) -> Int {
         }
     }
 }
+
+@Suite struct BreakClassRepresentationTests {
+    @Test func everyRawValueIsItsCasesRepresentation() {
+        // ScalarProperties(packed:) relies on it.
+        let all: [ScalarProperties.BreakClass] = [
+            .other, .control, .extend, .zwj, .spacingMark, .prepend, .regionalIndicator, .hangulL, .hangulV, .hangulT,
+            .hangulLV, .hangulLVT, .extendedPictographic,
+        ]
+        for (index, breakClass) in all.enumerated() {
+            #expect(breakClass.rawValue == UInt8(index))
+            #expect(unsafeBitCast(UInt8(index), to: ScalarProperties.BreakClass.self) == breakClass)
+        }
+    }
+}
