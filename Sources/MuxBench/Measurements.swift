@@ -64,6 +64,12 @@ extension BenchEnvironment {
             try self.capture(watcher, "intr").split(separator: "\n").last ?? ""
         }
         try waitFor("the shell prompt") { try lastLine().hasPrefix("BENCH$") }
+        try waitFor("the holder to hold the lease") {
+            guard case .leaseState(_, let holders) = try watcher.request(.leaseStatus(session: "intr")) else {
+                return false
+            }
+            return !holders.isEmpty
+        }
         var samples: [Double] = []
         for _ in 0..<trials {
             try holder.write(Array("yes\r".utf8))

@@ -271,7 +271,7 @@ public final class AttachedTerminal {
         guard isatty(input) == 1, tcgetattr(input, &mode) == 0 else { return }
         savedMode = mode
         cfmakeraw(&mode)
-        tcsetattr(input, TCSAFLUSH, &mode)
+        tcsetattr(input, TCSANOW, &mode)  // not TCSAFLUSH: keys typed while attaching are kept
     }
 
     func leaveRawMode() {

@@ -164,7 +164,6 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         if context.channel.isWritable { connection.pump() }
-        server.writabilityChanged(connection)
     }
 
     func channelInactive(context: ChannelHandlerContext) {

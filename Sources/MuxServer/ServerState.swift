@@ -58,8 +58,6 @@ final class ServerState: @unchecked Sendable {
         connections.removeAll { $0 === connection }
     }
 
-    func writabilityChanged(_ connection: Connection) {}
-
     // MARK: messages
 
     func handle(_ message: Message, from client: Connection) {
@@ -105,10 +103,9 @@ final class ServerState: @unchecked Sendable {
             guard mayType(client, in: session, force: false) else { return }
             session.resize(columns: columns, rows: rows)
         case .refresh:
-            guard let session = client.session else { return client.fail(.invalidArgument, "not attached") }
+            guard client.session != nil else { return client.fail(.invalidArgument, "not attached") }
             client.outbox.requireSnapshot()
             client.pump()
-            _ = session
         case .kill(let name, let signal):
             guard requireControl(client), let session = find(name, for: client) else { return }
             kill(session, signal: signal, for: client)
