@@ -190,6 +190,23 @@ func readToEnd(_ process: PTYProcess) -> Int {
     }
 }
 
+/// The user and system CPU seconds a process has used so far (from /proc/PID/stat).
+func cpuSeconds(of pid: pid_t) -> (user: Double, system: Double)? {
+    let fd = open("/proc/\(pid)/stat", O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var buffer = [UInt8](repeating: 0, count: 1024)
+    let n = read(fd, &buffer, buffer.count)
+    guard n > 0, let close = buffer[..<n].lastIndex(of: UInt8(ascii: ")")) else { return nil }
+    // After "pid (comm)": state is field 3; utime and stime are fields 14 and 15.
+    let fields = buffer[(close + 2)..<n].split(separator: UInt8(ascii: " "))
+    guard fields.count > 12, let user = Double(String(decoding: fields[11], as: UTF8.self)),
+        let system = Double(String(decoding: fields[12], as: UTF8.self))
+    else { return nil }
+    let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+    return (user / ticks, system / ticks)
+}
+
 /// The resident memory of a process, in bytes (VmRSS).
 func residentBytes(of pid: pid_t) -> Int? {
     let fd = open("/proc/\(pid)/status", O_RDONLY | O_CLOEXEC)

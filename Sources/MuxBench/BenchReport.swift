@@ -31,12 +31,16 @@ public struct BenchReport: Sendable {
             result.append(
                 (
                     "Throughput (MB/s; time ratios: mux/floor lower is better, tmux/mux higher is better)",
-                    ["workload", "MB", "floor", "mux", "tmux", "mux/floor", "tmux/mux"],
+                    [
+                        "workload", "MB", "floor", "mux", "tmux", "mux/floor", "tmux/mux", "server user s",
+                        "server sys s",
+                    ],
                     throughput.map { row in
                         [
                             row.workload, "\(row.bytes / 1_000_000)", mbps(row.bytes, row.floor),
                             mbps(row.bytes, row.mux), row.tmux.map { mbps(row.bytes, $0) } ?? "-",
                             ratio(row.mux, row.floor), ratio(row.tmux, row.mux),
+                            row.serverUser.map { fixed($0, 2) } ?? "-", row.serverSystem.map { fixed($0, 2) } ?? "-",
                         ]
                     }
                 ))
@@ -138,7 +142,8 @@ public struct BenchReport: Sendable {
                     "{\"workload\":\"\(row.workload)\",\"bytes\":\(row.bytes),\"floorSeconds\":\(number(row.floor)),"
                         + "\"muxSeconds\":\(number(row.mux)),\"tmuxSeconds\":\(number(row.tmux)),"
                         + "\"muxOverFloor\":\(number(row.mux / row.floor)),"
-                        + "\"tmuxOverMux\":\(number(row.tmux.map { $0 / row.mux }))}"
+                        + "\"tmuxOverMux\":\(number(row.tmux.map { $0 / row.mux })),"
+                        + "\"serverUserSeconds\":\(number(row.serverUser)),\"serverSystemSeconds\":\(number(row.serverSystem))}"
                 }.joined(separator: ",") + "]")
         parts.append("\"interrupt\":{\"mux\":\(latency(muxInterrupt)),\"tmux\":\(latency(tmuxInterrupt))}")
         parts.append("\"echo\":{\"raw\":\(latency(rawEcho)),\"mux\":\(latency(muxEcho)),\"tmux\":\(latency(tmuxEcho))}")

@@ -14,6 +14,9 @@ public struct ThroughputRow: Sendable {
     public var floor: Double
     public var mux: Double
     public var tmux: Double?
+    /// CPU seconds the mux server spent in user space and in the kernel during the mux run.
+    public var serverUser: Double?
+    public var serverSystem: Double?
 }
 
 public struct LatencyFigures: Sendable {
@@ -39,13 +42,21 @@ extension BenchEnvironment {
     public func throughput(_ workload: Workload, bytes: Int) throws -> ThroughputRow {
         let program = emit(workload.rawValue, bytes: bytes)
         let floor = try timeToEnd([mux, "bench", "copy", "--"] + program)
+        let server = pid_t(try connect().serverPID)
+        let before = cpuSeconds(of: server)
         let viaMux = try timeToEnd([mux, "new", "--socket", socket, "--"] + program)
+        let after = cpuSeconds(of: server)
         var viaTmux: Double?
         if tmux != nil {
             viaTmux = try timeToEnd(
                 tmuxCommand(["new-session", "-x", "\(columns)", "-y", "\(rows)", program.joined(separator: " ")]))
         }
-        return ThroughputRow(workload: workload.rawValue, bytes: bytes, floor: floor, mux: viaMux, tmux: viaTmux)
+        var row = ThroughputRow(workload: workload.rawValue, bytes: bytes, floor: floor, mux: viaMux, tmux: viaTmux)
+        if let before, let after {
+            row.serverUser = after.user - before.user
+            row.serverSystem = after.system - before.system
+        }
+        return row
     }
 
     // MARK: interrupt latency
