@@ -66,6 +66,12 @@ public struct Emulator: Sendable {
             if cut.lowerBound < 0 && heldBackForwarded { continue }
             forward.append(contentsOf: combined[from..<start])
             from = carried + cut.upperBound
+            // Controls executed inside the span (a line feed in the middle of `CSI 6 n`) did
+            // their work: viewers get them, only the query goes. The parser says which they are.
+            var controls = ExecutedControls()
+            var scratch = VTParser()
+            combined[start..<from].withUnsafeBufferPointer { scratch.feed($0, into: &controls) }
+            forward.append(contentsOf: controls.bytes)
         }
         if holdFrom >= from {
             forward.append(contentsOf: combined[from..<holdFrom])
@@ -103,4 +109,16 @@ public struct Emulator: Sendable {
     public mutating func resize(columns: Int, rows: Int) {
         terminal.resize(columns: columns, rows: rows)
     }
+}
+
+/// Collects the controls a parser executes and ignores everything else.
+private struct ExecutedControls: VTParserHandler {
+    var bytes: [UInt8] = []
+    mutating func printASCII(_ bytes: UnsafeBufferPointer<UInt8>) {}
+    mutating func print(_ scalars: UnsafeBufferPointer<Unicode.Scalar>) {}
+    mutating func execute(_ control: UInt8) { bytes.append(control) }
+    mutating func csiDispatch(_ sequence: CSISequence) {}
+    mutating func escDispatch(intermediates: Intermediates, final: UInt8) {}
+    mutating func oscDispatch(_ data: ArraySlice<UInt8>, bellTerminated: Bool) {}
+    mutating func dcsDispatch(_ header: CSISequence, data: ArraySlice<UInt8>) {}
 }

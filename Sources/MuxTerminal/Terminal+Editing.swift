@@ -365,12 +365,13 @@ extension Terminal {
 
     // MARK: resets
 
-    /// RIS: back to the power-on state. The history goes too, as in xterm; the size and the
-    /// environment stay.
+    /// RIS: back to the power-on state. The history goes too, as in xterm; the size, the
+    /// environment and what the owner has not drained yet (effects, answered queries) stay.
     mutating func fullReset() {
         var fresh = Terminal(columns: columns, rows: rows, scrollbackLimit: scrollback.limit)
         fresh.environment = environment
         fresh.effects = effects
+        fresh.answeredQueries = answeredQueries  // what the owner has yet to cut from this read
         fresh.effects.titleChanged = fresh.effects.titleChanged || !title.isEmpty || !iconName.isEmpty
         self = fresh
     }

@@ -34,8 +34,8 @@ public struct VTParser: Sendable {
     var string: [UInt8] = []
     var stringOverflowed = false
     var stringSawEscape = false
-    // Where, in the bytes of the current `feed`, the byte being handled and the ESC that began the
-    // current sequence are (-1: the sequence began in an earlier feed). Reported to the handler
+    // Where, in the bytes of the current `feed`, the byte being handled and the ESC that left the
+    // ground state are (-1: that was in an earlier feed). Reported to the handler
     // when a control sequence or string ends, so an owner can cut it out of what it forwards.
     var position = 0
     var escapeIndex = -1
@@ -178,7 +178,6 @@ public struct VTParser: Sendable {
                 return
             }
             enterEscape()
-            escapeIndex = position - 1  // the ESC that ended the string began this sequence
             escape(byte, into: &handler)
             return
         }
@@ -234,6 +233,7 @@ public struct VTParser: Sendable {
         }
         switch byte {
         case 0x1b:
+            escapeIndex = position
             enterEscape()
         case 0x00..<0x20:
             handler.execute(byte)
@@ -270,8 +270,10 @@ public struct VTParser: Sendable {
 
     // MARK: escape sequences
 
+    /// Begins an escape sequence. `escapeIndex` stays where the first ESC since the ground state
+    /// was: a sequence that aborts an unfinished one (ESC inside CSI, a string ended by ESC)
+    /// belongs to the same span, since cutting only the second would leave the first unfinished.
     mutating func enterEscape() {
-        escapeIndex = position
         state = .escape
         sequence.reset()
         intermediatesOverflowed = false

@@ -27,6 +27,11 @@ import Testing
         ("⎋[1mbold⎋[0m⎋]2;title\u{7}", "⎋[1mbold⎋[0m⎋]2;title\u{7}"),  // no answer: kept whole
         ("⎋[2J⎋[H⎋[31mred", "⎋[2J⎋[H⎋[31mred"),
         ("é漢⎋[6n字", "é漢字"),
+        ("a⎋[\n6\rn|", "a\n\r|"),  // controls executed inside the query still reach viewers
+        ("⎋⎋[cC", "C"),  // an ESC the query aborted goes with it: C stays a character
+        ("⎋[1⎋[6nX", "X"),  // so does an unfinished CSI it aborted
+        ("⎋]2;t⎋[6nX", "X"),  // and a string it ended
+        ("⎋]2;t\u{7}⎋[6n", "⎋]2;t\u{7}"),  // a finished string before it stays
     ])
     func answeredQueriesAreCut(input: String, expected: String) {
         let (whole, _) = forwarded(input)
@@ -74,5 +79,14 @@ import Testing
         emulator.feedForwarding([0x07, 0x42], into: &out)
         #expect(out.last == 0x42)
         #expect(out.count == 4 + 3 * 40_000 + 2)
+    }
+}
+
+@Suite struct ForwardingAcrossResetTests {
+    @Test func aQueryBeforeAFullResetIsStillCut() {
+        var emulator = Emulator(columns: 80, rows: 24)
+        var out: [UInt8] = []
+        emulator.feedForwarding(Array(esc("a⎋[cb⎋cd").utf8), into: &out)
+        #expect(String(decoding: out, as: UTF8.self) == esc("ab⎋cd"))
     }
 }

@@ -21,6 +21,7 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let differences = pieces.terminal.differences(from: whole.terminal)
     if !differences.isEmpty { fatalError("split at \(split - 4) changed the state: \(differences)") }
     check(pieces.terminal, "after feeding")
+    checkForwarding(bytes, split: split - 4, columns: columns, rows: rows, whole: whole)
 
     pieces.resize(columns: resizeTo.0, rows: resizeTo.1)
     check(pieces.terminal, "after resizing to \(resizeTo)")
@@ -28,6 +29,25 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     check(pieces.terminal, "after feeding again")
     _ = pieces.takeEffects()
     return 0
+}
+
+/// What viewers receive does not depend on how the output was split, and replaying it gives the
+/// session's screen (when the output ends between sequences; see docs/server.md's known limits).
+private func checkForwarding(_ bytes: UnsafeBufferPointer<UInt8>, split: Int, columns: Int, rows: Int, whole: Emulator)
+{
+    var inPieces = Emulator(columns: columns, rows: rows, scrollbackLimit: 64)
+    var forwardedInPieces: [UInt8] = []
+    inPieces.feedForwarding(UnsafeBufferPointer(rebasing: bytes[0..<split]), into: &forwardedInPieces)
+    inPieces.feedForwarding(UnsafeBufferPointer(rebasing: bytes[split...]), into: &forwardedInPieces)
+    var atOnce = Emulator(columns: columns, rows: rows, scrollbackLimit: 64)
+    var forwarded: [UInt8] = []
+    atOnce.feedForwarding(bytes, into: &forwarded)
+    if forwarded != forwardedInPieces { fatalError("forwarded bytes depend on the split at \(split)") }
+    guard whole.isInGround else { return }
+    var viewer = Emulator(columns: columns, rows: rows, scrollbackLimit: 64)
+    viewer.feed(forwarded)
+    let differences = viewer.terminal.differences(from: whole.terminal)
+    if !differences.isEmpty { fatalError("a viewer replaying the forwarded bytes differs: \(differences)") }
 }
 
 private func check(_ terminal: Terminal, _ moment: String) {
