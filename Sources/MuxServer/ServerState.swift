@@ -134,6 +134,7 @@ final class ServerState: @unchecked Sendable {
             client.send(.done)
         case .capture(let name, let format, let history):
             guard let session = find(name, for: client) else { return }
+            session.handOn()
             let terminal = session.emulator.terminal
             let text =
                 switch format {

@@ -38,7 +38,10 @@ final class Session: @unchecked Sendable {
     /// Parsed output not yet handed to clients, and whether this turn began inside an update.
     private var forward: [UInt8] = []
     private var batchStartedMidUpdate: Bool?
+    private var lastReadWasFull = false
+    private var handOnScheduled = false
     static let largestChunk = 1 << 16
+    static let fullRead = 4000
     let logger: Logger
     /// A `--lossless` holder lags: the PTY is not read, so the kernel holds the program back.
     private(set) var readingPaused = false
@@ -81,9 +84,10 @@ final class Session: @unchecked Sendable {
     // MARK: output
 
     /// The program wrote `buffer`: parse it and answer its queries. What clients get collects
-    /// until the end of this turn's reads (`handOn`), so that a burst travels in few frames.
+    /// until the end of this turn's reads (`turnEnded`), so that a burst travels in few frames.
     func programWrote(_ buffer: ByteBuffer) {
         if batchStartedMidUpdate == nil { batchStartedMidUpdate = isMidUpdate }
+        lastReadWasFull = buffer.readableBytes >= Self.fullRead
         buffer.withUnsafeReadableBytes { raw in
             emulator.feedForwarding(raw.assumingMemoryBound(to: UInt8.self), into: &forward)
         }
@@ -92,9 +96,27 @@ final class Session: @unchecked Sendable {
         if forward.count >= Self.largestChunk { handOn() }
     }
 
+    /// A turn of reads ended. A flooding program fills each read (a PTY passes about 4 KiB at a
+    /// time): then what was parsed waits for the next turn, up to 64 KiB or 2 ms, so that clients
+    /// get few large frames instead of one small write and one wake-up per 4 KiB. Anything less
+    /// than a full read (typing, a prompt) goes at once.
+    func turnEnded() {
+        guard lastReadWasFull, forward.count < Self.largestChunk, let loop = pty?.eventLoop else {
+            handOn()
+            return
+        }
+        guard !handOnScheduled else { return }
+        handOnScheduled = true
+        loop.scheduleTask(in: .milliseconds(2)) { [self] in
+            handOnScheduled = false
+            handOn()
+        }
+    }
+
     /// Appends what was parsed since the last call to the ring and hands it to every client.
-    /// Called at the end of each turn of reads, before anything else can look at the session, so
-    /// the emulator and the ring always agree when a snapshot is taken.
+    /// Called at the end of a turn of reads (or 2 ms after, see `turnEnded`) and before anything
+    /// looks at the emulator (snapshots, captures, keys, resizes), so the emulator and the ring
+    /// always agree when a snapshot is taken.
     func handOn() {
         if !forward.isEmpty {
             let offset = ring.append(forward)
@@ -159,6 +181,7 @@ final class Session: @unchecked Sendable {
     /// since a reflow is not something the byte stream carries.
     func resize(columns: UInt16, rows: UInt16) {
         guard columns > 0, rows > 0, columns != self.columns || rows != self.rows, isRunning else { return }
+        handOn()  // what was parsed at the old size goes out before the new size
         self.columns = columns
         self.rows = rows
         emulator.resize(columns: Int(columns), rows: Int(rows))
@@ -215,8 +238,7 @@ final class ProgramOutputHandler: ChannelInboundHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        session.handOn()
-        for client in session.clients { client.channel.flush() }
+        session.turnEnded()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
