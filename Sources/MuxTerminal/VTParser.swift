@@ -62,6 +62,15 @@ public struct VTParser: Sendable {
                         index = end
                         continue
                     }
+                } else if bytes[index] == 0x1b && index + 1 < count && bytes[index + 1] == 0x5b {
+                    // ESC [ from the ground: straight to the parameters (what ground and escape
+                    // would do one byte at a time; SGR-dense output does this every few bytes).
+                    escapeIndex = index
+                    enterEscape()
+                    beginParameters()
+                    state = .csiEntry
+                    index += 2
+                    continue
                 }
             }
             if state == .csiParameter || state == .csiEntry {
