@@ -155,7 +155,7 @@ import Testing
             attached.append(try AttachedClient(server, ["attach", "q"] + (index == 0 ? [] : ["--observe"])))
         }
         #expect(try eventually { try server.ok(["ls"]).contains("clients=\(clients)") })
-        for client in attached { #expect(try eventually { client.text.contains("") }) }
+        for client in attached { client.pump(wait: 50) }  // let each draw its snapshot first
         try server.ok(["send", "q", "--force", "--", "g"])
         #expect(try eventually { try server.captureText("q").contains("answers=") })
         #expect(try server.captureText("q").contains("answers=1"))
