@@ -65,6 +65,9 @@ public struct Emulator: Sendable {
             let start = cut.lowerBound < 0 ? 0 : carried + cut.lowerBound
             if cut.lowerBound < 0 && heldBackForwarded { continue }
             forward.append(contentsOf: combined[from..<start])
+            // An ESC that interrupts half a UTF-8 character makes it a U+FFFD; with the ESC cut,
+            // a NUL (which changes nothing else) does the same for viewers.
+            if Self.endsInsideCharacter(combined[..<start]) { forward.append(0x00) }
             from = carried + cut.upperBound
             // Controls executed inside the span (a line feed in the middle of `CSI 6 n`) did
             // their work: viewers get them, only the query goes. The parser says which they are.
@@ -78,6 +81,25 @@ public struct Emulator: Sendable {
             heldBack.append(contentsOf: combined[holdFrom...])
         }
         if parser.isInGround { heldBackForwarded = false }
+    }
+
+    /// Whether `bytes` end with the start of a UTF-8 character that lacks continuation bytes.
+    static func endsInsideCharacter(_ bytes: ArraySlice<UInt8>) -> Bool {
+        var index = bytes.endIndex - 1
+        var continuations = 0
+        while index >= bytes.startIndex && continuations < 3 && bytes[index] & 0xc0 == 0x80 {
+            index -= 1
+            continuations += 1
+        }
+        guard index >= bytes.startIndex else { return false }
+        let length =
+            switch bytes[index] {
+            case 0xc2...0xdf: 2
+            case 0xe0...0xef: 3
+            case 0xf0...0xf4: 4
+            default: 0
+            }
+        return continuations + 1 < length
     }
 
     public mutating func feedForwarding(_ bytes: [UInt8], into forward: inout [UInt8]) {

@@ -43,6 +43,19 @@ import Testing
         #expect(forwarded(input, splitAt: Array(0...length)).0 == esc(expected), "byte by byte")
     }
 
+    @Test func halfACharacterBeforeACutQueryStaysOneReplacement() {
+        // The ESC made the lone lead byte a U+FFFD; without it a NUL does the same.
+        let input: [UInt8] = [0x61, 0xec, 0x9a] + Array(esc("⎋[cb").utf8)
+        var emulator = Emulator(columns: 80, rows: 24)
+        var out: [UInt8] = []
+        emulator.feedForwarding(input, into: &out)
+        #expect(out == [0x61, 0xec, 0x9a, 0x00, 0x62])
+        var viewer = Emulator(columns: 80, rows: 24)
+        viewer.feed(out)
+        #expect(viewer.terminal.visibleLines[0] == "a\u{FFFD}b")
+        #expect(viewer.terminal.differences(from: emulator.terminal).isEmpty)
+    }
+
     @Test func theProgramStillGetsItsAnswer() {
         var (_, emulator) = forwarded("⎋[3;4H⎋[6n", splitAt: [3, 7])
         #expect(emulator.replies() == esc("⎋[3;4R"))
