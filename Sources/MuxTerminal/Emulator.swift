@@ -9,6 +9,9 @@ public struct Emulator: Sendable {
     private var heldBack: [UInt8] = []
     /// `heldBack` grew past `maximumHeldBack` and was handed on; its sequence can no longer be cut.
     private var heldBackForwarded = false
+    /// What was handed on before `heldBack` ends in half a UTF-8 character (which the held-back
+    /// ESC turned into U+FFFD).
+    private var heldBackAfterHalfCharacter = false
     static let maximumHeldBack = 1 << 16
 
     public init(columns: Int = 80, rows: Int = 24, scrollbackLimit: Int = 10_000) {
@@ -67,7 +70,9 @@ public struct Emulator: Sendable {
             forward.append(contentsOf: combined[from..<start])
             // An ESC that interrupts half a UTF-8 character makes it a U+FFFD; with the ESC cut,
             // a NUL (which changes nothing else) does the same for viewers.
-            if Self.endsInsideCharacter(combined[..<start]) { forward.append(0x00) }
+            let afterHalfCharacter =
+                cut.lowerBound < 0 ? heldBackAfterHalfCharacter : Self.endsInsideCharacter(combined[..<start])
+            if afterHalfCharacter { forward.append(0x00) }
             from = carried + cut.upperBound
             // Controls executed inside the span (a line feed in the middle of `CSI 6 n`) did
             // their work: viewers get them, only the query goes. The parser says which they are.
@@ -79,6 +84,11 @@ public struct Emulator: Sendable {
         if holdFrom >= from {
             forward.append(contentsOf: combined[from..<holdFrom])
             heldBack.append(contentsOf: combined[holdFrom...])
+        }
+        if heldBack.isEmpty {
+            heldBackAfterHalfCharacter = false
+        } else if holdFrom > 0 {
+            heldBackAfterHalfCharacter = Self.endsInsideCharacter(combined[..<holdFrom])
         }
         if parser.isInGround { heldBackForwarded = false }
     }

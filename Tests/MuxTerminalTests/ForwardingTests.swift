@@ -45,15 +45,19 @@ import Testing
 
     @Test func halfACharacterBeforeACutQueryStaysOneReplacement() {
         // The ESC made the lone lead byte a U+FFFD; without it a NUL does the same.
-        let input: [UInt8] = [0x61, 0xec, 0x9a] + Array(esc("⎋[cb").utf8)
-        var emulator = Emulator(columns: 80, rows: 24)
-        var out: [UInt8] = []
-        emulator.feedForwarding(input, into: &out)
-        #expect(out == [0x61, 0xec, 0x9a, 0x00, 0x62])
-        var viewer = Emulator(columns: 80, rows: 24)
-        viewer.feed(out)
-        #expect(viewer.terminal.visibleLines[0] == "a\u{FFFD}b")
-        #expect(viewer.terminal.differences(from: emulator.terminal).isEmpty)
+        // Also when the query (and an unfinished string it aborts) arrives in a later read.
+        let input: [UInt8] = [0x61, 0xec, 0x9a] + Array(esc("⎋]x⎋[cb").utf8)
+        for split in 0...input.count {
+            var emulator = Emulator(columns: 80, rows: 24)
+            var out: [UInt8] = []
+            emulator.feedForwarding(Array(input[..<split]), into: &out)
+            emulator.feedForwarding(Array(input[split...]), into: &out)
+            #expect(out == [0x61, 0xec, 0x9a, 0x00, 0x62], "split at \(split)")
+            var viewer = Emulator(columns: 80, rows: 24)
+            viewer.feed(out)
+            #expect(viewer.terminal.visibleLines[0] == "a\u{FFFD}b")
+            #expect(viewer.terminal.differences(from: emulator.terminal).isEmpty)
+        }
     }
 
     @Test func theProgramStillGetsItsAnswer() {
