@@ -170,13 +170,3 @@ struct Bench: ParsableCommand {
         }
     }
 }
-
-/// Writes `text` to the file at `path`, replacing it.
-func writeFile(_ path: String, _ text: String) throws {
-    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-    guard fd >= 0 else { throw ValidationError("cannot write \(path): \(String(cString: strerror(errno)))") }
-    defer { close(fd) }
-    var text = text
-    let written = text.withUTF8 { write(fd, $0.baseAddress, $0.count) }
-    guard written == text.utf8.count else { throw ValidationError("cannot write \(path)") }
-}

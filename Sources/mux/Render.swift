@@ -105,23 +105,3 @@ func readInput(_ path: String?) throws -> [UInt8] {
     }
     return result
 }
-
-/// Writes `text` and a newline to standard output. (Not `print`: its dynamic casts cost a
-/// start-up that scripts calling mux in loops would pay; see docs/benchmarks.md.)
-func writeLine(_ text: String) {
-    writeOut(text + "\n")
-}
-
-/// Writes `text` to standard output whole.
-func writeOut(_ text: String) {
-    var text = text
-    text.withUTF8 { bytes in
-        var offset = 0
-        while offset < bytes.count {
-            let n = write(1, bytes.baseAddress! + offset, bytes.count - offset)
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return }
-            offset += n
-        }
-    }
-}

@@ -114,15 +114,3 @@ struct Wait: ParsableCommand {
         return session.exitStatus
     }
 }
-
-func monotonicSeconds() -> Double {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
-}
-
-/// One line on standard error.
-func printError(_ line: String) {
-    var text = line + "\n"
-    _ = text.withUTF8 { Glibc.write(2, $0.baseAddress, $0.count) }
-}
