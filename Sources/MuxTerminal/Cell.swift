@@ -89,6 +89,9 @@ public struct CellAttributes: Hashable, Sendable {
 ///
 /// `content` is 0 for a cell never written (or erased), a Unicode scalar value, or, with bit 31
 /// set, an index into the terminal's cluster table for a cell holding several scalars.
+///
+/// The hot paths (printing ASCII, storing plain history lines) reach `content` as the cell's first
+/// four bytes; `CellLayoutTests` checks that layout.
 public struct Cell: Hashable, Sendable {
     public var content: UInt32
     public var foreground: Color

@@ -44,6 +44,8 @@ public struct Row: Hashable, Sendable {
     /// Fills `range` with `cell`, keeping the capacity.
     mutating func fill(_ range: Range<Int>, with cell: Cell) {
         guard !range.isEmpty else { return }
+        // Cells from the old extent on are blank already: a blank fill stops there.
+        let blankFrom = extent
         if range.count == cells.count {
             mayHaveStyle = !cell.isPlain
             extent = cell.isDefaultBlank ? 0 : cells.count
@@ -54,8 +56,9 @@ public struct Row: Hashable, Sendable {
         cells.withUnsafeMutableBufferPointer { buffer in
             let start = buffer.baseAddress! + range.lowerBound
             if cell == .blank {
+                let count = min(range.upperBound, max(blankFrom, range.lowerBound)) - range.lowerBound
                 UnsafeMutableRawPointer(start).initializeMemory(
-                    as: UInt8.self, repeating: 0, count: range.count * MemoryLayout<Cell>.stride)
+                    as: UInt8.self, repeating: 0, count: count * MemoryLayout<Cell>.stride)
             } else {
                 start.update(repeating: cell, count: range.count)
             }

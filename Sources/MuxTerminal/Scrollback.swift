@@ -3,18 +3,33 @@
 
 /// A line that has scrolled off the top of the primary screen.
 public struct HistoryLine: Hashable, Sendable {
-    /// Plain lines: one byte per cell, 0 for a never-written cell; empty when `cells` is used.
+    /// Plain lines: one byte per cell of the row (0 for a never-written cell), of which the first
+    /// `length` are the line and the rest are 0; empty when `cells` is used.
     var text: [UInt8] = []
     /// Other lines: the cells up to the last one that is not the default blank.
     var cells: [Cell] = []
+    var length: UInt32 = 0
     public var wrapped = false
 
     init(_ row: Row) {
         assign(row)
     }
 
+    public static func == (a: HistoryLine, b: HistoryLine) -> Bool {
+        a.wrapped == b.wrapped && a.cells == b.cells && a.plainText.elementsEqual(b.plainText)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(wrapped)
+        hasher.combine(cells)
+        for byte in plainText { hasher.combine(byte) }
+    }
+
+    /// The bytes of a plain line, without the zeros after its end.
+    var plainText: ArraySlice<UInt8> { text[0..<Int(length)] }
+
     /// Stores `row`, reusing this line's buffers when it can. Runs for every line that scrolls
-    /// into the history, so the plain case is one pass over the cells and one copy.
+    /// into the history, so the plain case is one pass over the cells, written in place.
     mutating func assign(_ row: Row) {
         wrapped = row.wrapped
         if !row.mayHaveStyle {
@@ -24,6 +39,7 @@ public struct HistoryLine: Hashable, Sendable {
         }
         // A row that may hold styled cells keeps its cells, up to the last that is not blank.
         text = []
+        length = 0
         row.cells.withUnsafeBufferPointer { source in
             var used = min(row.extent, source.count)
             while used > 0 && source[used &- 1].isDefaultBlank { used &-= 1 }
@@ -33,24 +49,50 @@ public struct HistoryLine: Hashable, Sendable {
         }
     }
 
-    /// Stores cells known to be plain as one byte each: gathered into a stack buffer, then copied
-    /// into this slot's buffer, which keeps its capacity from line to line.
+    /// Stores cells known to be plain as one byte each, straight into this slot's buffer, which
+    /// keeps its size (the row's width) from line to line.
     private mutating func assignPlain(_ source: [Cell], extent: Int) {
         if !cells.isEmpty { cells = [] }
+        let width = source.count
+        if text.count != width {
+            text = [UInt8](repeating: 0, count: width)
+            length = 0
+        }
+        let previous = Int(length)
+        var used = 0
         source.withUnsafeBufferPointer { source in
-            var used = min(extent, source.count)
-            while used > 0 && source[used &- 1].content == 0 { used &-= 1 }
-            text.removeAll(keepingCapacity: true)
-            text.reserveCapacity(source.count)  // the row width: a slot then never regrows
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(used, 1)) { bytes in
+            text.withUnsafeMutableBufferPointer { bytes in
+                let filled = min(extent, width)
+                // A plain cell's content is its byte and its other words are 0: gather the low
+                // byte of each cell's first word, eight cells to a store.
+                let cellWords = UnsafeRawPointer(source.baseAddress!)
+                let stride = MemoryLayout<Cell>.stride
+                let target = UnsafeMutableRawPointer(bytes.baseAddress!)
                 var x = 0
-                while x < used {
+                while x &+ 8 <= filled {
+                    var word: UInt64 = 0
+                    var k = 0
+                    while k < 8 {
+                        let content = cellWords.load(fromByteOffset: (x &+ k) &* stride, as: UInt32.self)
+                        word |= UInt64(truncatingIfNeeded: content) << (k &* 8)
+                        k &+= 1
+                    }
+                    target.storeBytes(of: word.littleEndian, toByteOffset: x, as: UInt64.self)
+                    x &+= 8
+                }
+                while x < filled {
                     bytes[x] = UInt8(truncatingIfNeeded: source[x].content)
                     x &+= 1
                 }
-                text.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[0..<used]))
+                // The previous line's bytes past this one's end go back to 0.
+                if previous > filled {
+                    (target + filled).initializeMemory(as: UInt8.self, repeating: 0, count: previous &- filled)
+                }
+                used = filled
+                while used > 0 && bytes[used &- 1] == 0 { used &-= 1 }
             }
         }
+        length = UInt32(used)
     }
 
     /// The line's cells, padded with blanks (or cut) to `columns`.
@@ -58,7 +100,7 @@ public struct HistoryLine: Hashable, Sendable {
         var row: Row
         if cells.isEmpty {
             let cells = [Cell](unsafeUninitializedCapacity: columns) { buffer, count in
-                let stored = min(text.count, columns)
+                let stored = min(Int(length), columns)
                 text.withUnsafeBufferPointer { text in
                     for x in 0..<stored { buffer[x] = Cell(content: UInt32(text[x])) }
                 }
@@ -78,7 +120,7 @@ public struct HistoryLine: Hashable, Sendable {
 
     /// The cells stored, without padding.
     public var storedCells: [Cell] {
-        if cells.isEmpty { return text.map { Cell(content: UInt32($0)) } }
+        if cells.isEmpty { return plainText.map { Cell(content: UInt32($0)) } }
         return cells
     }
 

@@ -21,17 +21,32 @@ extension Terminal {
             modifyRow(cursor.y) { row in
                 row.splitWideCharacters(at: x..<(x &+ n))
                 if !template.isPlain { row.mayHaveStyle = true }
+                let blankFrom = row.extent
                 if x &+ n > row.extent { row.extent = x &+ n }
                 row.cells.withUnsafeMutableBufferPointer { cells in
-                    var target = cells.baseAddress! + x
-                    var source = bytes.baseAddress! + index
-                    let end = source + n
-                    var cell = template
-                    while source < end {
-                        cell.content = UInt32(source.pointee)
-                        target.pointee = cell
-                        source += 1
-                        target += 1
+                    let target = UnsafeMutableRawPointer(cells.baseAddress! + x)
+                    let source = bytes.baseAddress! + index
+                    let stride = MemoryLayout<Cell>.stride
+                    var i = 0
+                    if x >= blankFrom && template.isDefaultBlank {
+                        // Default look onto blank cells (text streaming onto fresh lines): only
+                        // the content words change.
+                        while i < n {
+                            target.storeBytes(of: UInt32(source[i]), toByteOffset: i &* stride, as: UInt32.self)
+                            i &+= 1
+                        }
+                    } else {
+                        // Otherwise one 16-byte store per cell: the look with the byte in the
+                        // content lane (four 4-byte stores cost twice as much).
+                        let look = SIMD4(
+                            0, template.foreground.rawValue, template.background.rawValue,
+                            template.attributes.rawValue)
+                        while i < n {
+                            target.storeBytes(
+                                of: look | SIMD4(UInt32(source[i]), 0, 0, 0), toByteOffset: i &* stride,
+                                as: SIMD4<UInt32>.self)
+                            i &+= 1
+                        }
                     }
                 }
             }
@@ -93,7 +108,7 @@ extension Terminal {
         guard !cursor.pendingWrap, !modes.insert, charsets.isPlainASCII else { return start }
         // What the next scalar must not join: the cell before the cursor. After a cluster only
         // an ordinary scalar (break class Other) is certain to begin a new cell.
-        var previousClass = ScalarProperties.BreakClass.control
+        var previousClass = ScalarProperties.BreakClass.control.rawValue
         var previousIsCluster = false
         if cursor.x > 0 {
             var previousX = cursor.x - 1
@@ -102,49 +117,56 @@ extension Terminal {
             if previous.isCluster {
                 previousIsCluster = true
             } else if previous.content != 0 {
-                previousClass = ScalarProperties(Unicode.Scalar(previous.content) ?? " ").breakClass
+                previousClass = ScalarProperties(Unicode.Scalar(previous.content) ?? " ").breakClass.rawValue
             }
         }
         let template = cursor.pen.with(content: 0, shape: 0)
+        // A cell is four words, content first (see `Cell`): each is written with one store.
+        let look = SIMD4(0, template.foreground.rawValue, template.background.rawValue, template.attributes.rawValue)
+        let wideLook = look | SIMD4(0, 0, 0, CellAttributes.wide)
+        let spacerLook = look | SIMD4(0, 0, 0, CellAttributes.spacer)
+        let other = ScalarProperties.BreakClass.other.rawValue
         let columns = columns
         var x = cursor.x
         var index = start
         var last: UInt32 = 0
-        ScalarProperties.withLookup { lookup in
+        ScalarProperties.withTables { table, joinMasks in
             modifyRow(cursor.y) { row in
                 // From here on the row is blank: no wide character to cut (the common case when
                 // output streams onto fresh lines).
                 let blankFrom = row.extent
                 row.cells.withUnsafeMutableBufferPointer { cells in
-                    while index < scalars.count {
-                        let value = scalars[index].value
-                        let width: Int
-                        let breakClass: ScalarProperties.BreakClass
-                        if value < 0x80 {
-                            width = 1
-                            breakClass = .other
-                        } else {
-                            guard value >= 0xa0 else { break }
-                            let properties = lookup(value)
-                            width = properties.width
-                            breakClass = properties.breakClass
-                            guard width > 0 else { break }
-                        }
+                    let stride = MemoryLayout<Cell>.stride
+                    let base = UnsafeMutableRawPointer(cells.baseAddress!)
+                    let values = UnsafeRawPointer(scalars.baseAddress!)
+                    let count = scalars.count
+                    while index < count {
+                        let value = values.load(fromByteOffset: index &* 4, as: UInt32.self)
+                        // Width 0 covers C0 and C1 controls, DEL and marks: all left to printScalar.
+                        let packed = ScalarProperties.packed(value, table: table)
+                        let width = Int(packed & 0b11)
+                        let breakClass = packed >> 2
+                        guard width > 0 else { break }
                         if previousIsCluster {
-                            guard breakClass == .other else { break }
+                            guard breakClass == other else { break }
                         } else {
-                            guard !ScalarProperties.joins(previousClass, breakClass) else { break }
+                            guard joinMasks[Int(previousClass)] >> breakClass & 1 == 0 else { break }
                         }
-                        guard x + width <= columns else { break }
+                        guard x &+ width <= columns else { break }
                         if x < blankFrom {
                             let shapes =
-                                cells[x].attributes.rawValue | (width == 2 ? cells[x + 1].attributes.rawValue : 0)
+                                cells[x].attributes.rawValue | (width == 2 ? cells[x &+ 1].attributes.rawValue : 0)
                             guard shapes & CellAttributes.shapeMask == 0 else { break }
                         }
-                        cells[x] = template.with(content: value, shape: width == 2 ? CellAttributes.wide : 0)
-                        if width == 2 { cells[x + 1] = template.with(content: 0, shape: CellAttributes.spacer) }
-                        x += width
-                        index += 1
+                        let target = base + x &* stride
+                        if width == 2 {
+                            target.storeBytes(of: wideLook | SIMD4(value, 0, 0, 0), as: SIMD4<UInt32>.self)
+                            target.storeBytes(of: spacerLook, toByteOffset: stride, as: SIMD4<UInt32>.self)
+                        } else {
+                            target.storeBytes(of: look | SIMD4(value, 0, 0, 0), as: SIMD4<UInt32>.self)
+                        }
+                        x &+= width
+                        index &+= 1
                         previousClass = breakClass
                         previousIsCluster = false
                         last = value

@@ -53,7 +53,7 @@ public struct VTParser: Sendable {
         while index < count {
             if isInGround {
                 let start = index
-                while index < count && bytes[index] &- 0x20 < 0x5f { index += 1 }
+                index = Self.printableRunEnd(bytes, from: index)
                 if index > start { handler.printASCII(UnsafeBufferPointer(rebasing: bytes[start..<index])) }
                 if index == count { break }
                 if bytes[index] >= 0xc2 {
@@ -82,6 +82,25 @@ public struct VTParser: Sendable {
             advance(bytes[index], into: &handler)
             index += 1
         }
+    }
+
+    /// The index of the first byte from `start` on that is not printable ASCII (0x20–0x7E), or
+    /// the buffer's end. Looks at 16 bytes at a time while they are all printable.
+    @usableFromInline @inline(__always)
+    static func printableRunEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var index = start
+        let count = bytes.count
+        if let base = bytes.baseAddress {
+            let first = SIMD16<UInt8>(repeating: 0x20)
+            let limit = SIMD16<UInt8>(repeating: 0x5f)
+            while count &- index >= 16 {
+                let chunk = UnsafeRawPointer(base + index).loadUnaligned(as: SIMD16<UInt8>.self)
+                if any((chunk &- first) .>= limit) { break }
+                index &+= 16
+            }
+        }
+        while index < count && bytes[index] &- 0x20 < 0x5f { index &+= 1 }
+        return index
     }
 
     /// Consumes the digits, `;` and `:` of a control sequence's parameters from `start`; returns

@@ -44,6 +44,24 @@ public struct ScalarProperties: Sendable {
         }
     }
 
+    /// Runs `body` with the packed table of planes 0 and 1 (width in bits 0–1, break class above;
+    /// see `init(packed:)`) and a mask per break class of the classes that join it (bit n for
+    /// raw value n, as `joins` says), for loops that place many scalars.
+    @inlinable
+    public static func withTables<R>(
+        _ body: (_ packed: UnsafeBufferPointer<UInt8>, _ joinMasks: UnsafeBufferPointer<UInt16>) -> R
+    ) -> R {
+        propertyTable.withUnsafeBufferPointer { packed in
+            joinMaskTable.withUnsafeBufferPointer { masks in body(packed, masks) }
+        }
+    }
+
+    /// The packed properties of any scalar value (the table's entry for planes 0 and 1).
+    @inlinable @inline(__always)
+    public static func packed(_ value: UInt32, table: UnsafeBufferPointer<UInt8>) -> UInt8 {
+        value < tableLimit ? table[Int(value)] : pack(value)
+    }
+
     /// Whether `next` continues the cluster begun by the single scalar `previous` (UAX #29 rules
     /// GB6–GB9b and GB12 for a one-scalar cluster; longer clusters need `GraphemeBreaker`).
     @inlinable
@@ -106,3 +124,15 @@ let propertyTable: [UInt8] = (0..<tableLimit).map { ScalarProperties.pack($0) }
 
 @usableFromInline
 let tableLimit: UInt32 = 0x20000
+
+/// For each break class (by raw value), the classes that join a one-scalar cluster of it.
+@usableFromInline
+let joinMaskTable: [UInt16] = (0...ScalarProperties.BreakClass.extendedPictographic.rawValue).map { previous in
+    var mask: UInt16 = 0
+    for next in 0...ScalarProperties.BreakClass.extendedPictographic.rawValue {
+        let a = ScalarProperties.BreakClass(rawValue: previous)!
+        let b = ScalarProperties.BreakClass(rawValue: next)!
+        if ScalarProperties.joins(a, b) { mask |= 1 << next }
+    }
+    return mask
+}
