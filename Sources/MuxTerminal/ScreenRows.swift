@@ -20,7 +20,8 @@ public struct ScreenRows: RandomAccessCollection, MutableCollection, Hashable, S
     }
 
     public subscript(index: Int) -> Row {
-        get { storage[physical(index)] }
+        // `_read` lends the row in place: reading one cell does not retain the row's cells.
+        _read { yield storage[physical(index)] }
         _modify { yield &storage[physical(index)] }
     }
 

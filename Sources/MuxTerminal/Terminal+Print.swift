@@ -7,6 +7,11 @@ extension Terminal {
     /// Prints a run of bytes 0x20–0x7E. The hot path: one row access per row written, and a
     /// plain store per character.
     mutating func printASCIIRun(_ bytes: UnsafeBufferPointer<UInt8>) {
+        if previousCellMayTakeASCII() && joinPreviousCell(Unicode.Scalar(bytes[0])) {
+            charsets.singleShift = 0
+            if bytes.count > 1 { printASCIIRun(UnsafeBufferPointer(rebasing: bytes[1...])) }
+            return
+        }
         guard charsets.isPlainASCII && !modes.insert else {
             for byte in bytes { printGraphic(byte) }
             return
@@ -93,7 +98,11 @@ extension Terminal {
         while index < scalars.count {
             let scalar = scalars[index]
             if scalar.value < 0x80 {
-                printGraphic(UInt8(scalar.value))
+                if previousCellMayTakeASCII() && joinPreviousCell(scalar) {
+                    charsets.singleShift = 0
+                } else {
+                    printGraphic(UInt8(scalar.value))
+                }
             } else {
                 printScalar(scalar)
             }
@@ -106,16 +115,20 @@ extension Terminal {
     /// returns the index of the first it left for `printScalar`.
     private mutating func printSimpleScalars(_ scalars: UnsafeBufferPointer<Unicode.Scalar>, from start: Int) -> Int {
         guard !cursor.pendingWrap, !modes.insert, charsets.isPlainASCII else { return start }
-        // What the next scalar must not join: the cell before the cursor. After a cluster only
-        // an ordinary scalar (break class Other) is certain to begin a new cell.
+        // What the next scalar must not join: the cell before the cursor, by the class of its
+        // last scalar. A cluster ending in ZWJ may also take an emoji (GB11), which needs the
+        // stateful check: such an emoji is left to printScalar too.
         var previousClass = ScalarProperties.BreakClass.control.rawValue
-        var previousIsCluster = false
+        var alsoStopAt: UInt16 = 0
         if cursor.x > 0 {
             var previousX = cursor.x - 1
             if cell(previousX, cursor.y).isSpacer && previousX > 0 { previousX -= 1 }
             let previous = cell(previousX, cursor.y)
             if previous.isCluster {
-                previousIsCluster = true
+                let scalars = clusters[Int(previous.content & ~Cell.clusterFlag)]
+                let last = ScalarProperties(scalars[scalars.count - 1]).breakClass
+                previousClass = last.rawValue
+                if last == .zwj { alsoStopAt = 1 << ScalarProperties.BreakClass.extendedPictographic.rawValue }
             } else if previous.content != 0 {
                 previousClass = ScalarProperties(Unicode.Scalar(previous.content) ?? " ").breakClass.rawValue
             }
@@ -125,7 +138,6 @@ extension Terminal {
         let look = SIMD4(0, template.foreground.rawValue, template.background.rawValue, template.attributes.rawValue)
         let wideLook = look | SIMD4(0, 0, 0, CellAttributes.wide)
         let spacerLook = look | SIMD4(0, 0, 0, CellAttributes.spacer)
-        let other = ScalarProperties.BreakClass.other.rawValue
         let columns = columns
         var x = cursor.x
         var index = start
@@ -147,11 +159,7 @@ extension Terminal {
                         let width = Int(packed & 0b11)
                         let breakClass = packed >> 2
                         guard width > 0 else { break }
-                        if previousIsCluster {
-                            guard breakClass == other else { break }
-                        } else {
-                            guard joinMasks[Int(previousClass)] >> breakClass & 1 == 0 else { break }
-                        }
+                        guard (joinMasks[Int(previousClass)] | alsoStopAt) >> breakClass & 1 == 0 else { break }
                         guard x &+ width <= columns else { break }
                         if x < blankFrom {
                             let shapes =
@@ -168,7 +176,7 @@ extension Terminal {
                         x &+= width
                         index &+= 1
                         previousClass = breakClass
-                        previousIsCluster = false
+                        alsoStopAt = 0
                         last = value
                         if x == columns { break }
                     }
@@ -189,35 +197,57 @@ extension Terminal {
     mutating func printScalar(_ scalar: Unicode.Scalar) {
         charsets.singleShift = 0
         if scalar.value < 0xa0 { return }  // C1 controls arrive as scalars in UTF-8; never printed
-        let properties = ScalarProperties(scalar)
-        if let (x, y) = previousCell() {
-            let previous = cell(x, y)
-            if previous.isCluster {
-                // A cluster of several scalars: its state needs the full, stateful check.
-                let scalars = self.scalars(of: previous)
-                if GraphemeBreaker.extends(scalars, with: scalar) {
-                    extendCluster(x: x, y: y, with: scalars + [scalar])
-                    return
-                }
-            } else if previous.content != 0 {
-                let first = Unicode.Scalar(previous.content) ?? " "
-                if ScalarProperties.joins(ScalarProperties(first).breakClass, properties.breakClass) {
-                    // A base and one mark or modifier: the common cluster, found without building
-                    // an array (👍🏽, é as e + U+0301).
-                    let pair = UInt64(first.value) << 32 | UInt64(scalar.value)
-                    if let index = clusterPairs[pair] {
-                        placeCluster(Int(index), x: x, y: y)
-                    } else if let index = extendCluster(x: x, y: y, with: [first, scalar]) {
-                        clusterPairs[pair] = UInt32(index)
-                    }
-                    return
-                }
-            }
+        if joinPreviousCell(scalar) { return }
+        printCell(content: scalar.value, width: max(ScalarProperties(scalar).width, 1))
+    }
+
+    /// Whether the cell before the cursor could take an ASCII character into its cluster: only
+    /// one ending in a Prepend scalar can (GB9b). Prepend scalars are all U+0600 or above, and a
+    /// cluster ending in one holds nothing but Prepend scalars, so it is never wide: the cell
+    /// just before the cursor (or under it, with a wrap pending) is the one to look at.
+    @inline(__always)
+    func previousCellMayTakeASCII() -> Bool {
+        let x = cursor.pendingWrap ? cursor.x : cursor.x - 1
+        return x >= 0 && cell(x, cursor.y).content >= 0x600
+    }
+
+    /// Adds `scalar` to the cell before the cursor if UAX #29 says it continues that cell's
+    /// cluster; returns whether it did.
+    mutating func joinPreviousCell(_ scalar: Unicode.Scalar) -> Bool {
+        guard let (x, y) = previousCell() else { return false }
+        let previous = cell(x, y)
+        let next = ScalarProperties(scalar).breakClass
+        if previous.isCluster {
+            // A cluster of several scalars. Only emoji ZWJ sequences (GB11) and regional
+            // indicator pairs (GB12, GB13) need more than its last scalar to decide; they take
+            // the full, stateful check.
+            let scalars = clusters[Int(previous.content & ~Cell.clusterFlag)]
+            let lastClass = ScalarProperties(scalars[scalars.count - 1]).breakClass
+            let extends =
+                (next == .extendedPictographic && lastClass == .zwj)
+                    || (next == .regionalIndicator && lastClass == .regionalIndicator)
+                ? GraphemeBreaker.extends(scalars, with: scalar) : ScalarProperties.joins(lastClass, next)
+            guard extends else { return false }
+            extendCluster(x: x, y: y, with: scalars + [scalar])
+            return true
         }
-        printCell(content: scalar.value, width: max(properties.width, 1))
+        guard previous.content != 0 else { return false }
+        let first = Unicode.Scalar(previous.content) ?? " "
+        guard ScalarProperties.joins(ScalarProperties(first).breakClass, next) else { return false }
+        // A base and one mark or modifier: the common cluster, found without building an array
+        // (👍🏽, é as e + U+0301).
+        let pair = UInt64(first.value) << 32 | UInt64(scalar.value)
+        if let index = clusterPairs[pair] {
+            placeCluster(Int(index), x: x, y: y)
+        } else if let index = extendCluster(x: x, y: y, with: [first, scalar]) {
+            clusterPairs[pair] = UInt32(index)
+        }
+        return true
     }
 
     /// The cell the last character went into, if the cursor is still just after it on its row.
+    /// (Inlined: called as a method from mutating code, it copied the whole terminal.)
+    @inline(__always)
     func previousCell() -> (Int, Int)? {
         var x: Int
         if cursor.pendingWrap {

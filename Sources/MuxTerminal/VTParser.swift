@@ -142,38 +142,38 @@ public struct VTParser: Sendable {
             var count = 0
             let end = bytes.count
             decoding: while index < end {
+                let value: UInt32
+                let length: Int
                 let lead = bytes[index]
-                var value: UInt32
-                var length: Int
-                switch lead {
-                case 0x20..<0x7f:
+                if lead < 0x80 {
+                    guard lead &- 0x20 < 0x5f else { break decoding }
                     value = UInt32(lead)
                     length = 1
-                case 0xc2...0xdf:
-                    guard index + 1 < end, bytes[index + 1] & 0xc0 == 0x80 else { break decoding }
-                    value = UInt32(lead & 0x1f) << 6 | UInt32(bytes[index + 1] & 0x3f)
-                    length = 2
-                case 0xe0...0xef:
-                    guard index + 2 < end, bytes[index + 1] & 0xc0 == 0x80, bytes[index + 2] & 0xc0 == 0x80 else {
+                } else if end &- index >= 4 {
+                    // Four bytes at once (little-endian: the lead is the low byte); the masks
+                    // check the lead's length bits and each continuation's 10xxxxxx together.
+                    let word = UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt32.self)
+                    if word & 0x00c0_c0f0 == 0x0080_80e0 {
+                        value = (word & 0x0f) << 12 | (word >> 2) & 0xfc0 | (word >> 16) & 0x3f
+                        // Overlong forms and surrogates are invalid.
+                        guard value >= 0x800, value & 0xf800 != 0xd800 else { break decoding }
+                        length = 3
+                    } else if word & 0xc0c0_c0f8 == 0x8080_80f0 {
+                        value =
+                            (word & 0x07) << 18 | (word << 4) & 0x3_f000 | (word >> 10) & 0xfc0 | (word >> 24) & 0x3f
+                        guard value >= 0x10000, value <= 0x10ffff else { break decoding }
+                        length = 4
+                    } else if word & 0xc0e0 == 0x80c0 {
+                        value = (word & 0x1f) << 6 | (word >> 8) & 0x3f
+                        guard value >= 0x80 else { break decoding }
+                        length = 2
+                    } else {
                         break decoding
                     }
-                    value =
-                        UInt32(lead & 0x0f) << 12 | UInt32(bytes[index + 1] & 0x3f) << 6
-                        | UInt32(bytes[index + 2] & 0x3f)
-                    // Overlong forms and surrogates are invalid.
-                    guard value >= 0x800, value & 0xf800 != 0xd800 else { break decoding }
-                    length = 3
-                case 0xf0...0xf4:
-                    guard index + 3 < end, bytes[index + 1] & 0xc0 == 0x80, bytes[index + 2] & 0xc0 == 0x80,
-                        bytes[index + 3] & 0xc0 == 0x80
-                    else { break decoding }
-                    value =
-                        UInt32(lead & 0x07) << 18 | UInt32(bytes[index + 1] & 0x3f) << 12
-                        | UInt32(bytes[index + 2] & 0x3f) << 6 | UInt32(bytes[index + 3] & 0x3f)
-                    guard value >= 0x10000, value <= 0x10ffff else { break decoding }
-                    length = 4
-                default:
-                    break decoding
+                } else {
+                    guard let (scalar, size) = decodeNearEnd(bytes, at: index) else { break decoding }
+                    value = scalar
+                    length = size
                 }
                 buffer[count] = Unicode.Scalar(value).unsafelyUnwrapped
                 count += 1
@@ -185,6 +185,30 @@ public struct VTParser: Sendable {
             }
             if count > 0 { handler.print(UnsafeBufferPointer(rebasing: buffer[0..<count])) }
             return index
+        }
+    }
+
+    /// Decodes the multi-byte character at `index` when fewer than four bytes are left: its
+    /// value and length, or nil when it is invalid or incomplete.
+    @usableFromInline
+    static func decodeNearEnd(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> (UInt32, Int)? {
+        let end = bytes.count
+        func continuation(_ offset: Int) -> UInt32? {
+            guard index + offset < end, bytes[index + offset] & 0xc0 == 0x80 else { return nil }
+            return UInt32(bytes[index + offset] & 0x3f)
+        }
+        let lead = bytes[index]
+        switch lead {
+        case 0xc2...0xdf:
+            guard let second = continuation(1) else { return nil }
+            return (UInt32(lead & 0x1f) << 6 | second, 2)
+        case 0xe0...0xef:
+            guard let second = continuation(1), let third = continuation(2) else { return nil }
+            let value = UInt32(lead & 0x0f) << 12 | second << 6 | third
+            guard value >= 0x800, value & 0xf800 != 0xd800 else { return nil }
+            return (value, 3)
+        default:
+            return nil  // a four-byte character needs four bytes
         }
     }
 

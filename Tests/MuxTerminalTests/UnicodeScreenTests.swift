@@ -1,5 +1,6 @@
 // Wide characters and grapheme clusters on the grid.
 
+import MuxUnicode
 import Testing
 
 @testable import MuxTerminal
@@ -56,5 +57,49 @@ import Testing
         #expect(emulator.terminal.historyLines.count == 5)
         // 20,000 clusters were made; only those still on screen or in history may remain.
         #expect(emulator.terminal.clusters.count <= 4096 * 2)
+    }
+}
+
+/// The emulator's cells group scalars exactly as the full UAX #29 breaker does, whichever of its
+/// paths (the run writer, a one-scalar base, a longer cluster) places each scalar.
+@Suite struct ClusterAgreementTests {
+    static let texts: [String] = [
+        "👍🏽😀👍🏽漢",  // a cluster, then an emoji that does not join it
+        "👨‍👩‍👧x👨‍👩‍👧‍👦",  // ZWJ chains
+        "👍🏽\u{200D}😀",  // skin tone, ZWJ, emoji: one cluster (GB11)
+        "🇫🇷🇩🇪🇮",  // flags pair off (GB12, GB13)
+        "e\u{301}\u{302}\u{303}a",  // several marks on a base
+        "\u{1100}\u{1161}\u{11A8}\u{1100}",  // Hangul jamo: L V T, then a new L
+        "\u{600}\u{600}a b",  // prepend scalars join what follows (GB9b)
+        "a\u{301}\u{200D}😀",  // ZWJ after a non-emoji cluster does not join the emoji
+        "❤\u{FE0F}\u{200D}🔥",  // VS16 inside a ZWJ sequence
+        "\u{915}\u{94D}\u{937}",  // a Devanagari conjunct (Unicode 15.0 rules: two clusters)
+    ]
+
+    @Test(arguments: texts)
+    func cellsHoldTheBreakersClusters(text: String) {
+        var emulator = Emulator(columns: 40, rows: 2)
+        emulator.feed(Array(text.utf8))
+        #expect(Self.clusters(on: emulator.terminal) == GraphemeBreaker.clusters(text).filter { $0 != [" "] })
+        // The same in two reads split anywhere: each read's first character meets the previous
+        // read's last cell through another path.
+        let bytes = Array(text.utf8)
+        for split in 1..<bytes.count {
+            var twoReads = Emulator(columns: 40, rows: 2)
+            twoReads.feed(Array(bytes[..<split]))
+            twoReads.feed(Array(bytes[split...]))
+            #expect(twoReads.terminal.differences(from: emulator.terminal) == [], "split at \(split)")
+        }
+    }
+
+    /// The scalars of each cell of the top row that holds something other than a space.
+    static func clusters(on terminal: Terminal) -> [[Unicode.Scalar]] {
+        var cells: [[Unicode.Scalar]] = []
+        for x in 0..<terminal.columns {
+            let cell = terminal.screen.rows[0].cells[x]
+            if cell.isSpacer || cell.content == 0 { continue }
+            cells.append(terminal.scalars(of: cell))
+        }
+        return cells.filter { $0 != [" "] }
     }
 }
