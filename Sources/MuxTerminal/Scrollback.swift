@@ -1,35 +1,51 @@
 // The history above the primary screen: a bounded ring of lines stored compactly. A line of plain
-// text in the default look costs one byte per cell; any other line keeps its cells, trimmed.
+// text in the default look costs one byte per cell; a line in the default look with other
+// characters (CJK, emoji, clusters) four bytes per cell; any other line keeps its cells, trimmed.
 
 /// A line that has scrolled off the top of the primary screen.
 public struct HistoryLine: Hashable, Sendable {
-    /// Plain lines: one byte per cell of the row (0 for a never-written cell), of which the first
-    /// `length` are the line and the rest are 0; empty when `cells` is used.
+    /// How the line is stored.
+    enum Form: UInt8 {
+        /// `text` holds one byte per cell of the row (0 for a never-written cell), of which the
+        /// first `length` are the line and the rest are 0.
+        case plain
+        /// `text` holds a word per cell (see `unstyledWord`), of which the first `length` are the
+        /// line: every cell has the default look.
+        case unstyled
+        /// `cells` holds the cells up to the last one that is not the default blank.
+        case styled
+    }
+
     var text: [UInt8] = []
-    /// Other lines: the cells up to the last one that is not the default blank.
     var cells: [Cell] = []
     var length: UInt32 = 0
     public var wrapped = false
+    var form = Form.plain
+
+    /// The word of an unstyled cell: its content with its shape in two bits that no content uses
+    /// (scalars stop at U+10FFFF; cluster indexes stay far below 2^29).
+    static let wideBit: UInt32 = 1 << 30
+    static let spacerBit: UInt32 = 1 << 29
+    static let shapeBits = wideBit | spacerBit
 
     init(_ row: Row) {
         assign(row)
     }
 
     public static func == (a: HistoryLine, b: HistoryLine) -> Bool {
-        a.wrapped == b.wrapped && a.cells == b.cells && a.plainText.elementsEqual(b.plainText)
+        a.wrapped == b.wrapped && a.storedCells == b.storedCells
     }
 
     public func hash(into hasher: inout Hasher) {
         hasher.combine(wrapped)
-        hasher.combine(cells)
-        for byte in plainText { hasher.combine(byte) }
+        hasher.combine(storedCells)
     }
 
     /// The bytes of a plain line, without the zeros after its end.
     var plainText: ArraySlice<UInt8> { text[0..<Int(length)] }
 
     /// Stores `row`, reusing this line's buffers when it can. Runs for every line that scrolls
-    /// into the history, so the plain case is one pass over the cells, written in place.
+    /// into the history, so each form is one pass over the cells, written in place.
     mutating func assign(_ row: Row) {
         wrapped = row.wrapped
         if !row.mayHaveStyle {
@@ -37,16 +53,69 @@ public struct HistoryLine: Hashable, Sendable {
             assignPlain(row.cells, extent: row.extent)
             return
         }
-        // A row that may hold styled cells keeps its cells, up to the last that is not blank.
-        text = []
-        length = 0
+        if assignUnstyled(row.cells, extent: row.extent) { return }
+        // A row with styled cells keeps its cells, up to the last that is not blank.
+        if form != .styled {
+            text = []
+            form = .styled
+        }
         row.cells.withUnsafeBufferPointer { source in
             var used = min(row.extent, source.count)
             while used > 0 && source[used &- 1].isDefaultBlank { used &-= 1 }
             cells.removeAll(keepingCapacity: true)
             cells.reserveCapacity(source.count)
             cells.append(contentsOf: UnsafeBufferPointer(rebasing: source[0..<used]))
+            length = UInt32(used)
         }
+    }
+
+    /// Stores the cells as words if every one has the default look; returns false at the first
+    /// that does not (the caller then stores the cells).
+    private mutating func assignUnstyled(_ source: [Cell], extent: Int) -> Bool {
+        let width = source.count
+        let filled = min(extent, width)
+        // A styled line usually shows it in its first cells: look there before touching the
+        // buffers, so that lines of coloured text keep theirs.
+        let firstLooks = source.withUnsafeBufferPointer { source in
+            var looks: UInt32 = 0
+            for x in 0..<min(filled, 8) { looks |= Self.look(of: source[x]) }
+            return looks
+        }
+        guard firstLooks == 0 else { return false }
+        if !cells.isEmpty { cells = [] }
+        if form != .unstyled || text.count != width * 4 {
+            text = [UInt8](repeating: 0, count: width * 4)
+            form = .unstyled
+        }
+        var looks: UInt32 = 0
+        var used = 0
+        source.withUnsafeBufferPointer { source in
+            let cellWords = UnsafeRawPointer(source.baseAddress!)
+            let stride = MemoryLayout<Cell>.stride
+            text.withUnsafeMutableBytes { words in
+                // Cells are four words: content, foreground, background, attributes (see `Cell`).
+                // The shape bits move from the attributes to bits 30 and 29 of the word.
+                for x in 0..<filled {
+                    let cell = cellWords.load(fromByteOffset: x &* stride, as: SIMD4<UInt32>.self)
+                    let attributes = cell[3]
+                    looks |= cell[1] | cell[2] | attributes & ~CellAttributes.shapeMask | cell[0] & Self.shapeBits
+                    let word =
+                        cell[0] | (attributes & CellAttributes.wide) << 18 | (attributes & CellAttributes.spacer) << 16
+                    words.storeBytes(of: word, toByteOffset: x &* 4, as: UInt32.self)
+                    if word != 0 { used = x &+ 1 }
+                }
+            }
+        }
+        guard looks == 0 else { return false }
+        length = UInt32(used)
+        return true
+    }
+
+    /// What makes a cell need the styled form: its look, or content using the shape bits.
+    @inline(__always)
+    private static func look(of cell: Cell) -> UInt32 {
+        cell.foreground.rawValue | cell.background.rawValue | cell.attributes.rawValue & ~CellAttributes.shapeMask
+            | cell.content & shapeBits
     }
 
     /// Stores cells known to be plain as one byte each, straight into this slot's buffer, which
@@ -54,7 +123,8 @@ public struct HistoryLine: Hashable, Sendable {
     private mutating func assignPlain(_ source: [Cell], extent: Int) {
         if !cells.isEmpty { cells = [] }
         let width = source.count
-        if text.count != width {
+        if form != .plain || text.count != width {
+            form = .plain
             text = [UInt8](repeating: 0, count: width)
             length = 0
         }
@@ -98,7 +168,7 @@ public struct HistoryLine: Hashable, Sendable {
     /// The line's cells, padded with blanks (or cut) to `columns`.
     public func row(columns: Int) -> Row {
         var row: Row
-        if cells.isEmpty {
+        if form == .plain {
             let cells = [Cell](unsafeUninitializedCapacity: columns) { buffer, count in
                 let stored = min(Int(length), columns)
                 text.withUnsafeBufferPointer { text in
@@ -109,7 +179,7 @@ public struct HistoryLine: Hashable, Sendable {
             }
             row = Row(plainCells: cells)
         } else {
-            var padded = Array(cells.prefix(columns))
+            var padded = Array(storedCells.prefix(columns))
             if padded.count < columns { padded += repeatElement(Cell.blank, count: columns - padded.count) }
             row = Row(cells: padded, wrapped: false)
             row.repairWideCharacters()
@@ -120,8 +190,42 @@ public struct HistoryLine: Hashable, Sendable {
 
     /// The cells stored, without padding.
     public var storedCells: [Cell] {
-        if cells.isEmpty { return plainText.map { Cell(content: UInt32($0)) } }
-        return cells
+        switch form {
+        case .plain: return plainText.map { Cell(content: UInt32($0)) }
+        case .unstyled: return (0..<Int(length)).map { unstyledCell($0) }
+        case .styled: return cells
+        }
+    }
+
+    /// Cell `x` of an unstyled line.
+    private func unstyledCell(_ x: Int) -> Cell {
+        let word = text.withUnsafeBytes { $0.load(fromByteOffset: x * 4, as: UInt32.self) }
+        var shape: UInt32 = 0
+        if word & Self.wideBit != 0 { shape = CellAttributes.wide }
+        if word & Self.spacerBit != 0 { shape = CellAttributes.spacer }
+        return Cell(
+            content: word & ~(Self.wideBit | Self.spacerBit), attributes: CellAttributes(rawValue: shape))
+    }
+
+    /// Calls `body` on every stored cell that can refer to a table (clusters, extras): those of
+    /// styled and unstyled lines. An unstyled line takes back what `body` leaves, which must
+    /// still be unstyled (a renumbered cluster).
+    mutating func forEachCell(_ body: (inout Cell) -> Void) {
+        switch form {
+        case .plain: return
+        case .styled:
+            cells.withUnsafeMutableBufferPointer { for x in $0.indices { body(&$0[x]) } }
+        case .unstyled:
+            for x in 0..<Int(length) {
+                var cell = unstyledCell(x)
+                body(&cell)
+                assert(cell.attributes.style == 0, "an unstyled history cell was given a look")
+                var word = cell.content
+                if cell.isWide { word |= Self.wideBit }
+                if cell.isSpacer { word |= Self.spacerBit }
+                text.withUnsafeMutableBytes { $0.storeBytes(of: word, toByteOffset: x * 4, as: UInt32.self) }
+            }
+        }
     }
 
     /// Bytes of memory this line holds beyond its slot in the ring (for the memory benchmark).
@@ -159,9 +263,7 @@ public struct Scrollback: Sendable {
 
     /// Calls `body` on every stored cell (plain lines hold no table references and are skipped).
     mutating func forEachCell(_ body: (inout Cell) -> Void) {
-        for index in lines.indices where !lines[index].cells.isEmpty {
-            lines[index].cells.withUnsafeMutableBufferPointer { for x in $0.indices { body(&$0[x]) } }
-        }
+        for index in lines.indices where lines[index].form != .plain { lines[index].forEachCell(body) }
     }
 
     mutating func removeAll() {

@@ -18,6 +18,8 @@ var runs = 5
 var only: Workload?
 var warm = false
 var measureSnapshots = true
+var chunk = 65536
+var forwarding = false
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
     switch argument {
@@ -26,8 +28,12 @@ while let argument = arguments.popFirst() {
     case "--workload": only = Workload(rawValue: arguments.popFirst() ?? "")
     case "--warm": warm = true
     case "--no-snapshots": measureSnapshots = false
+    case "--chunk": chunk = max(1, Int(arguments.popFirst() ?? "") ?? chunk)
+    case "--forwarding": forwarding = true
     default:
-        print("usage: EmulatorThroughput [--size MB] [--runs N] [--workload NAME] [--warm] [--no-snapshots]")
+        print(
+            "usage: EmulatorThroughput [--size MB] [--runs N] [--workload NAME] [--warm] [--no-snapshots] [--chunk BYTES] [--forwarding]"
+        )
         exit(2)
     }
 }
@@ -42,11 +48,20 @@ for workload in Workload.allCases where only == nil || only == workload {
         if !warm { emulator = Emulator(columns: 80, rows: 24, scrollbackLimit: 10_000) }
         let start = now()
         input.withUnsafeBufferPointer { all in
-            // 64 KiB at a time, as reads from a PTY arrive.
+            // `--chunk` bytes at a time (64 KiB unless told), as reads from a PTY arrive; with
+            // `--forwarding`, as the server feeds them (also producing what clients receive).
             var offset = 0
+            var forward: [UInt8] = []
+            forward.reserveCapacity(chunk * 2)
             while offset < all.count {
-                let end = min(offset + 65536, all.count)
-                emulator.feed(UnsafeBufferPointer(rebasing: all[offset..<end]))
+                let end = min(offset + chunk, all.count)
+                let piece = UnsafeBufferPointer(rebasing: all[offset..<end])
+                if forwarding {
+                    forward.removeAll(keepingCapacity: true)
+                    emulator.feedForwarding(piece, into: &forward)
+                } else {
+                    emulator.feed(piece)
+                }
                 offset = end
             }
         }
