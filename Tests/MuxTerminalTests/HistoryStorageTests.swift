@@ -76,4 +76,22 @@ import Testing
         #expect(history == Array(expected.suffix(51).prefix(50)))
         #expect(emulator.terminal.clusters.count < 6000)
     }
+
+    @Test func linksInHistoryLinesSurviveTheExtrasTableBeingCompacted() {
+        // More distinct links than the extras table holds: it is compacted while history lines
+        // still point into it.
+        var emulator = Emulator(columns: 20, rows: 2, scrollbackLimit: 20)
+        let count = 70_000
+        for index in 0..<count {
+            emulator.feed(Array("\u{1b}]8;;http://h/\(index)\u{7}x\u{1b}]8;;\u{7} y\r\n".utf8))
+        }
+        let terminal = emulator.terminal
+        #expect(terminal.scrollback.count == 20)
+        for line in 0..<20 {
+            let cells = terminal.scrollback[line].storedCells
+            let link = terminal.hyperlink(terminal.extras(of: cells[0]).hyperlink)
+            #expect(link?.uri == "http://h/\(count - 21 + line)")
+            #expect(terminal.extras(of: cells[2]).hyperlink == 0)
+        }
+    }
 }
