@@ -99,7 +99,7 @@ final class Connection: @unchecked Sendable {
 
     /// A snapshot of `session` at its current offset, split into frames; output follows from there.
     func sendSnapshot(of session: Session, history: Int) {
-        session.handOn()  // the snapshot's offset must be where the emulator is
+        session.prepareForSnapshot()  // the snapshot's offset must be where the emulator is
         let bytes = session.emulator.terminal.snapshot(history: history)
         let offset = session.ring.endOffset
         let piece = Frame.maximumPayload - 64

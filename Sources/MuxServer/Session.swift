@@ -128,6 +128,14 @@ final class Session: @unchecked Sendable {
         batchStartedMidUpdate = nil
     }
 
+    /// Makes the ring agree with the emulator for a snapshot at the ring's end: controls already
+    /// executed inside a sequence the parser still holds back go out first (a viewer starting from
+    /// the snapshot must not apply them again), then everything parsed is handed on.
+    func prepareForSnapshot() {
+        emulator.releaseExecutedControls(into: &forward)
+        handOn()
+    }
+
     // MARK: synchronized output
 
     /// Inside a synchronized update (mode 2026) that has not overstayed: snapshots wait for its

@@ -93,6 +93,28 @@ public struct Emulator: Sendable {
         if parser.isInGround { heldBackForwarded = false }
     }
 
+    /// Hands on now the controls that the held-back bytes (an unfinished sequence) contain and
+    /// that were already executed, keeping the rest held back. Call before a snapshot: it shows
+    /// their effect, so the sequence must reach a viewer starting from it without them. Viewers
+    /// already watching get them just before the sequence instead of inside it, which acts the
+    /// same: a control inside a sequence takes effect before the sequence ends.
+    public mutating func releaseExecutedControls(into forward: inout [UInt8]) {
+        guard !heldBack.isEmpty else { return }
+        var controls = ExecutedControls()
+        var scratch = VTParser()
+        var rest: [UInt8] = []
+        rest.reserveCapacity(heldBack.count)
+        for byte in heldBack {
+            let executed = controls.bytes.count
+            withUnsafePointer(to: byte) { scratch.feed(UnsafeBufferPointer(start: $0, count: 1), into: &controls) }
+            if controls.bytes.count == executed { rest.append(byte) }
+        }
+        guard !controls.bytes.isEmpty else { return }
+        forward.append(contentsOf: controls.bytes)
+        heldBack = rest
+        heldBackAfterHalfCharacter = false  // what was handed on now ends in a control
+    }
+
     /// Whether `bytes` end with the start of a UTF-8 character that lacks continuation bytes.
     static func endsInsideCharacter(_ bytes: ArraySlice<UInt8>) -> Bool {
         var index = bytes.endIndex - 1

@@ -81,6 +81,23 @@ import Testing
         #expect(late.terminal.terminal.title == "alt")
     }
 
+    @Test func aViewerAttachingInTheMiddleOfASequenceShowsTheSessionsScreen() throws {
+        // The program stops inside a control sequence that holds a line feed (executed at once,
+        // as terminals do); a viewer attaches then, and the sequence ends later.
+        let server = try TestServer()
+        let go = server.directory + "/go"
+        try server.newSession(
+            "s",
+            "printf 'top\\n\\033[1\\n'; while [ ! -e \(go) ]; do sleep 0.01; done; printf '2mX\\n'; exec sleep 100")
+        #expect(try eventually { try server.capture("s").contains("\"cursor\":{\"x\":0,\"y\":2") })
+        let viewer = try AttachedClient(server, ["attach", "s", "--observe"])
+        #expect(try eventually { try server.ok(["ls", "--json"]).contains("\"clients\":1") })
+        #expect(try eventually { viewer.screen.contains("top") })
+        #expect(creat(go, 0o600) >= 0)
+        #expect(try eventually { try server.captureText("s").contains("X") })
+        #expect(try eventually { try viewer.screen == server.capture("s") })
+    }
+
     @Test func leaseStackAndSizeFollowTheHolder() throws {
         let server = try TestServer()
         try server.newSession("l", "exec cat")

@@ -107,3 +107,52 @@ import Testing
         #expect(String(decoding: out, as: UTF8.self) == esc("ab⎋cd"))
     }
 }
+
+/// A viewer that attaches while the parser holds back an unfinished sequence: it starts from a
+/// snapshot and the output after it, and must end with the session's state, as must a viewer that
+/// was watching all along. Controls inside the sequence already acted when the snapshot was taken.
+@Suite struct SnapshotMidSequenceTests {
+    @Test(arguments: [
+        ("⎋[1\n2mX", 3),  // a line feed inside SGR parameters
+        ("⎋[1\r\n2;4mX\u{8}Y", 3),  // CR LF inside, then more after the sequence
+        ("ab⎋[\u{8}\u{8}CZ", 4),  // backspaces inside a cursor motion
+        ("⎋[3\n⎋[1\n2mX", 5),  // a sequence aborted by another, both with a control inside
+        ("⎋]0;ti\ntle\u{7}X", 6),  // a line feed inside OSC is not executed: nothing to release
+    ])
+    func bothViewersEndWithTheSessionsState(input: String, split: Int) {
+        let bytes = Array(esc(input).utf8)
+        var session = Emulator(columns: 20, rows: 5)
+        session.feed(Array(esc("top\r\nline").utf8))
+        var watcher = Emulator(columns: 20, rows: 5)
+        watcher.feed(Array(esc("top\r\nline").utf8))
+
+        var first: [UInt8] = []
+        session.feedForwarding(Array(bytes[..<split]), into: &first)
+        session.releaseExecutedControls(into: &first)
+        let snapshot = session.terminal.snapshot()
+        var rest: [UInt8] = []
+        session.feedForwarding(Array(bytes[split...]), into: &rest)
+        #expect(session.isInGround)
+
+        var newcomer = Emulator(columns: 20, rows: 5)
+        newcomer.feed(snapshot)
+        newcomer.feed(rest)
+        #expect(newcomer.terminal.differences(from: session.terminal, includingHistory: false) == [])
+        watcher.feed(first + rest)
+        #expect(watcher.terminal.differences(from: session.terminal) == [])
+    }
+
+    @Test func withoutReleasingTheControlsTheNewcomerWouldApplyThemTwice() {
+        var session = Emulator(columns: 20, rows: 5)
+        var first: [UInt8] = []
+        session.feedForwarding(Array(esc("⎋[1\n").utf8), into: &first)
+        #expect(first.isEmpty)  // all held back
+        let snapshot = session.terminal.snapshot()
+        var rest: [UInt8] = []
+        session.feedForwarding(Array(esc("2mX").utf8), into: &rest)
+        var newcomer = Emulator(columns: 20, rows: 5)
+        newcomer.feed(snapshot)
+        newcomer.feed(rest)
+        #expect(newcomer.terminal.cursor.y == 2 && session.terminal.cursor.y == 1)
+    }
+}
