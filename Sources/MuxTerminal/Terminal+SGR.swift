@@ -10,68 +10,72 @@ extension Terminal {
         }
         var pen = cursor.pen
         var underlineColor = penExtras.underlineColor
-        var index = 0
-        while index < s.count {
-            let value = s.parameters[index]
-            var next = index + 1
-            while next < s.count && s.isSubparameter(next) { next += 1 }
-            let subparameters = (index + 1)..<next
-            switch value {
-            case 0:
-                pen.foreground = .default
-                pen.background = .default
-                pen.attributes.rawValue &= ~0xffff
-                underlineColor = .default
-            case 1: pen.attributes.set(CellAttributes.bold, true)
-            case 2: pen.attributes.set(CellAttributes.faint, true)
-            case 3: pen.attributes.set(CellAttributes.italic, true)
-            case 4:
-                if let style = subparameters.first {
-                    pen.attributes.underline =
-                        UnderlineStyle(rawValue: UInt8(min(s.parameters[style], 255))) ?? pen.attributes.underline
-                } else {
-                    pen.attributes.underline = .single
-                }
-            case 5: pen.attributes.set(CellAttributes.blink, true)
-            case 6: pen.attributes.set(CellAttributes.rapidBlink, true)
-            case 7: pen.attributes.set(CellAttributes.inverse, true)
-            case 8: pen.attributes.set(CellAttributes.invisible, true)
-            case 9: pen.attributes.set(CellAttributes.strikethrough, true)
-            case 21: pen.attributes.underline = .double
-            case 22:
-                pen.attributes.set(CellAttributes.bold, false)
-                pen.attributes.set(CellAttributes.faint, false)
-            case 23: pen.attributes.set(CellAttributes.italic, false)
-            case 24: pen.attributes.underline = .none
-            case 25:
-                pen.attributes.set(CellAttributes.blink, false)
-                pen.attributes.set(CellAttributes.rapidBlink, false)
-            case 27: pen.attributes.set(CellAttributes.inverse, false)
-            case 28: pen.attributes.set(CellAttributes.invisible, false)
-            case 29: pen.attributes.set(CellAttributes.strikethrough, false)
-            case 30...37: pen.foreground = .palette(UInt8(value - 30))
-            case 39: pen.foreground = .default
-            case 40...47: pen.background = .palette(UInt8(value - 40))
-            case 49: pen.background = .default
-            case 53: pen.attributes.set(CellAttributes.overline, true)
-            case 55: pen.attributes.set(CellAttributes.overline, false)
-            case 59: underlineColor = .default
-            case 90...97: pen.foreground = .palette(UInt8(value - 90 + 8))
-            case 100...107: pen.background = .palette(UInt8(value - 100 + 8))
-            case 38, 48, 58:
-                let (color, end) = extendedColor(s, at: index, subparameters: subparameters)
-                next = end
-                if let color {
-                    switch value {
-                    case 38: pen.foreground = color
-                    case 48: pen.background = color
-                    default: underlineColor = color
+        let subparameterMask = s.subparameterMask
+        s.parameters.withUnsafeValues { values in
+            let count = values.count
+            var index = 0
+            while index < count {
+                let value = values[index]
+                var next = index + 1
+                while next < count && next < 32 && subparameterMask & (1 << UInt32(next)) != 0 { next += 1 }
+                let subparameters = (index + 1)..<next
+                switch value {
+                case 0:
+                    pen.foreground = .default
+                    pen.background = .default
+                    pen.attributes.rawValue &= ~0xffff
+                    underlineColor = .default
+                case 1: pen.attributes.set(CellAttributes.bold, true)
+                case 2: pen.attributes.set(CellAttributes.faint, true)
+                case 3: pen.attributes.set(CellAttributes.italic, true)
+                case 4:
+                    if let style = subparameters.first {
+                        pen.attributes.underline =
+                            UnderlineStyle(rawValue: UInt8(min(values[style], 255))) ?? pen.attributes.underline
+                    } else {
+                        pen.attributes.underline = .single
                     }
+                case 5: pen.attributes.set(CellAttributes.blink, true)
+                case 6: pen.attributes.set(CellAttributes.rapidBlink, true)
+                case 7: pen.attributes.set(CellAttributes.inverse, true)
+                case 8: pen.attributes.set(CellAttributes.invisible, true)
+                case 9: pen.attributes.set(CellAttributes.strikethrough, true)
+                case 21: pen.attributes.underline = .double
+                case 22:
+                    pen.attributes.set(CellAttributes.bold, false)
+                    pen.attributes.set(CellAttributes.faint, false)
+                case 23: pen.attributes.set(CellAttributes.italic, false)
+                case 24: pen.attributes.underline = .none
+                case 25:
+                    pen.attributes.set(CellAttributes.blink, false)
+                    pen.attributes.set(CellAttributes.rapidBlink, false)
+                case 27: pen.attributes.set(CellAttributes.inverse, false)
+                case 28: pen.attributes.set(CellAttributes.invisible, false)
+                case 29: pen.attributes.set(CellAttributes.strikethrough, false)
+                case 30...37: pen.foreground = .palette(UInt8(value - 30))
+                case 39: pen.foreground = .default
+                case 40...47: pen.background = .palette(UInt8(value - 40))
+                case 49: pen.background = .default
+                case 53: pen.attributes.set(CellAttributes.overline, true)
+                case 55: pen.attributes.set(CellAttributes.overline, false)
+                case 59: underlineColor = .default
+                case 90...97: pen.foreground = .palette(UInt8(value - 90 + 8))
+                case 100...107: pen.background = .palette(UInt8(value - 100 + 8))
+                case 38, 48, 58:
+                    let (color, end) = Self.extendedColor(values, at: index, subparameters: subparameters)
+                    next = end
+                    if let color {
+                        switch value {
+                        case 38: pen.foreground = color
+                        case 48: pen.background = color
+                        default: underlineColor = color
+                        }
+                    }
+                default:
+                    break
                 }
-            default:
-                break
+                index = next
             }
-            index = next
         }
         cursor.pen = pen
         if underlineColor != penExtras.underlineColor {
@@ -82,14 +86,18 @@ extension Terminal {
 
     /// Reads the colour after 38, 48 or 58 at `index`; returns it (nil when malformed) and the
     /// index of the parameter after it.
-    private func extendedColor(_ s: CSISequence, at index: Int, subparameters: Range<Int>) -> (Color?, Int) {
-        func component(_ i: Int) -> UInt8? {
-            i < s.count && s.parameters[i] <= 255 ? UInt8(s.parameters[i]) : nil
+    @inline(__always)
+    private static func extendedColor(
+        _ values: UnsafeBufferPointer<UInt16>, at index: Int, subparameters: Range<Int>
+    ) -> (Color?, Int) {
+        let count = values.count
+        @inline(__always) func component(_ i: Int) -> UInt8? {
+            i < count && values[i] <= 255 ? UInt8(values[i]) : nil
         }
         if !subparameters.isEmpty {
             // Colon form: 38:5:i, 38:2:cs:r:g:b, or the common 38:2:r:g:b without a colour space.
             let first = subparameters.lowerBound
-            switch s.parameters[first] {
+            switch values[first] {
             case 5:
                 return (component(first + 1).map(Color.palette), subparameters.upperBound)
             case 2:
@@ -103,13 +111,13 @@ extension Terminal {
             }
         }
         // Semicolon form: 38;5;i or 38;2;r;g;b.
-        guard index + 1 < s.count else { return (nil, index + 1) }
-        switch s.parameters[index + 1] {
+        guard index + 1 < count else { return (nil, index + 1) }
+        switch values[index + 1] {
         case 5:
-            return (component(index + 2).map(Color.palette), min(index + 3, s.count))
+            return (component(index + 2).map(Color.palette), min(index + 3, count))
         case 2:
             guard let r = component(index + 2), let g = component(index + 3), let b = component(index + 4) else {
-                return (nil, min(index + 5, s.count))
+                return (nil, min(index + 5, count))
             }
             return (.rgb(r, g, b), index + 5)
         default:

@@ -77,6 +77,12 @@ public struct CSIParameters: RandomAccessCollection, Sendable {
         return storage[index]
     }
 
+    /// Runs `body` on the values (for loops that read many: no check per read).
+    @inline(__always)
+    func withUnsafeValues<R>(_ body: (UnsafeBufferPointer<UInt16>) -> R) -> R {
+        storage.span.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[0..<endIndex])) }
+    }
+
     /// Adds a value; the caller keeps to the capacity.
     mutating func append(_ value: UInt16) {
         storage[endIndex] = value
