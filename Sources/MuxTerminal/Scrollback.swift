@@ -76,12 +76,11 @@ public struct HistoryLine: Hashable, Sendable {
         let filled = min(extent, width)
         // A styled line usually shows it in its first cells: look there before touching the
         // buffers, so that lines of coloured text keep theirs.
-        let firstLooks = source.withUnsafeBufferPointer { source in
-            var looks: UInt32 = 0
-            for x in 0..<min(filled, 8) { looks |= Self.look(of: source[x]) }
-            return looks
+        let styledEarly = source.withUnsafeBufferPointer { source in
+            for x in 0..<min(filled, 8) where Self.look(of: source[x]) != 0 { return true }
+            return false
         }
-        guard firstLooks == 0 else { return false }
+        guard !styledEarly else { return false }
         if !cells.isEmpty { cells = [] }
         if form != .unstyled || text.count != width * 4 {
             text = [UInt8](repeating: 0, count: width * 4)
