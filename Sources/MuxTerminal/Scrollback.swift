@@ -9,7 +9,7 @@ public struct HistoryLine: Hashable, Sendable {
         /// `text` holds one byte per cell of the row (0 for a never-written cell), of which the
         /// first `length` are the line and the rest are 0.
         case plain
-        /// `text` holds a word per cell (see `unstyledWord`), of which the first `length` are the
+        /// `text` holds a word per cell (see `wideBit`), of which the first `length` are the
         /// line: every cell has the default look.
         case unstyled
         /// `cells` holds the cells up to the last one that is not the default blank.
