@@ -92,6 +92,15 @@ import Testing
         }
     }
 
+    @Test func noScalarBelowU0600IsPrepend() {
+        // Printing ASCII looks for a Prepend scalar before the cursor only from U+0600 on.
+        let below = (0..<0x600).compactMap(Unicode.Scalar.init).filter {
+            ScalarProperties($0).breakClass == .prepend
+        }
+        #expect(below.isEmpty)
+        #expect(ScalarProperties("\u{600}").breakClass == .prepend)
+    }
+
     /// The scalars of each cell of the top row that holds something other than a space.
     static func clusters(on terminal: Terminal) -> [[Unicode.Scalar]] {
         var cells: [[Unicode.Scalar]] = []
