@@ -149,6 +149,13 @@ final class AttachedClient {
 }
 
 extension ServerConnection {
+    /// The code of the next ERROR to arrive (nil if none does in time).
+    func nextErrorCode() throws -> ErrorCode? {
+        guard case .error(let code, _) = try receive(until: { if case .error = $0 { true } else { false } }).last
+        else { return nil }
+        return code
+    }
+
     /// Receives until `match` accepts a message, or `timeout` seconds pass; returns what arrived.
     func receive(until match: (Message) -> Bool, timeout: Double = 10) throws -> [Message] {
         _ = try identify()

@@ -136,21 +136,15 @@ import Testing
         try observer.send(.attach(session: "r", asHolder: false, historyLines: 0, since: nil, lossless: false))
         _ = try observer.receive(until: { if case .snapshot(_, true, _) = $0 { true } else { false } })
         try observer.send(.input(Array("x".utf8)))
-        #expect(
-            try observer.receive(until: { if case .error = $0 { true } else { false } }).last
-                .map { if case .error(.roleForbidden, _) = $0 { true } else { false } } == true)
+        #expect(try observer.nextErrorCode() == .roleForbidden)
         try observer.send(.resize(columns: 50, rows: 10))
-        #expect(
-            try observer.receive(until: { if case .error = $0 { true } else { false } }).last
-                .map { if case .error(.roleForbidden, _) = $0 { true } else { false } } == true)
+        #expect(try observer.nextErrorCode() == .roleForbidden)
 
         let other = try server.connect()
         try other.send(.attach(session: "r", asHolder: false, historyLines: 0, since: nil, lossless: false))
         _ = try other.receive(until: { if case .snapshot(_, true, _) = $0 { true } else { false } })
         try other.send(.input(Array("x".utf8)))
-        #expect(
-            try other.receive(until: { if case .error = $0 { true } else { false } }).last
-                .map { if case .error(.leaseRequired, _) = $0 { true } else { false } } == true)
+        #expect(try other.nextErrorCode() == .leaseRequired)
         let send = try server.mux(["send", "r", "--", "typed"])
         #expect(send.status != 0 && send.stderr.contains("holds the lease"))
         try server.ok(["send", "r", "--force", "--", "forced"])
