@@ -91,7 +91,7 @@ public struct CellAttributes: Hashable, Sendable {
 /// set, an index into the terminal's cluster table for a cell holding several scalars.
 ///
 /// The hot paths (printing ASCII, storing plain history lines) reach `content` as the cell's first
-/// four bytes; `CellLayoutTests` checks that layout.
+/// four bytes; `HistoryStorageTests` checks that layout.
 public struct Cell: Hashable, Sendable {
     public var content: UInt32
     public var foreground: Color

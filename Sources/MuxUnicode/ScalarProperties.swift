@@ -35,15 +35,6 @@ public struct ScalarProperties: Sendable {
             raw <= BreakClass.extendedPictographic.rawValue ? unsafeBitCast(raw, to: BreakClass.self) : .other
     }
 
-    /// Runs `body` with a lookup that reads the table without going through the global each time
-    /// (for loops over many scalars).
-    @inlinable
-    public static func withLookup<R>(_ body: ((UInt32) -> ScalarProperties) -> R) -> R {
-        propertyTable.withUnsafeBufferPointer { table in
-            body { value in ScalarProperties(packed: value < tableLimit ? table[Int(value)] : pack(value)) }
-        }
-    }
-
     /// Runs `body` with the packed table of planes 0 and 1 (width in bits 0–1, break class above;
     /// see `init(packed:)`) and a mask per break class of the classes that join it (bit n for
     /// raw value n, as `joins` says), for loops that place many scalars.
