@@ -46,10 +46,20 @@ extension ServerState {
         } catch {
             return client.fail(.spawnFailed, "\(error)")
         }
+        let reader: OutputReader
+        do {
+            reader = try OutputReader(descriptor: process.masterDescriptor)
+        } catch {
+            try? process.signal(SIGKILL)
+            _ = try? process.waitForExit()
+            process.close()
+            return client.fail(.spawnFailed, "cannot watch the terminal of \(command.joined(separator: " ")): \(error)")
+        }
         var resolved = request
         resolved.command = command
         let session = Session(
-            name: name, request: resolved, process: process, created: UInt64(time(nil)), logger: logger)
+            name: name, request: resolved, process: process, created: UInt64(time(nil)), loop: loop, logger: logger)
+        session.reader = reader
         sessions[name] = session
         touch(session)
         logger.info("session \(name): started \(session.command) as pid \(process.pid)")
@@ -57,26 +67,42 @@ extension ServerState {
         let descriptor = fcntl(process.masterDescriptor, F_DUPFD_CLOEXEC, 0)
         let sessionName = name
         NIOPipeBootstrap(group: loop)
-            .channelOption(.maxMessagesPerRead, value: 16)
-            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 1 << 16))
-            .channelInitializer { [self] channel in
+            .channelOption(.autoRead, value: false)
+            .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ProgramOutputHandler(session: session, server: self))
+                    try channel.pipeline.syncOperations.addHandler(ProgramInputHandler(session: session))
                 }
             }
-            .takingOwnershipOfDescriptor(inputOutput: descriptor)
+            .takingOwnershipOfDescriptor(output: descriptor)
             .whenComplete { [self] result in
                 switch result {
                 case .success(let channel):
                     session.pty = channel
-                    client.send(.created(session: sessionName))
                 case .failure(let error):
                     close(descriptor)
-                    logger.error("session \(sessionName): cannot watch its terminal: \(error)")
-                    client.fail(.spawnFailed, "cannot watch the terminal of \(sessionName): \(error)")
-                    try? session.process.signal(SIGKILL)
+                    logger.warning("session \(sessionName): input to the program will be lost: \(error)")
                 }
+                startReading(session, with: reader)
+                client.send(.created(session: sessionName))
             }
+    }
+
+    /// Hands the program's output to the session on the loop, chunk by chunk, and ends the
+    /// session's terminal once it is all read.
+    private func startReading(_ session: Session, with reader: OutputReader) {
+        let loop = self.loop
+        reader.start(
+            deliver: { bytes in loop.execute { session.programWrote(bytes) } },
+            ended: { [self] reason in
+                loop.execute {
+                    if reason != 0 && reason != EIO && reason != ECANCELED {
+                        self.logger.warning(
+                            "session \(session.name): reading its terminal: \(String(cString: strerror(reason)))")
+                    }
+                    session.handOn()
+                    self.programTerminalClosed(session)
+                }
+            })
     }
 
     func attach(_ client: Connection, to name: String, asHolder: Bool, history: Int, since: UInt64?, lossless: Bool) {
@@ -161,13 +187,15 @@ extension ServerState {
             // The rest of its output is still in the terminal: read it, but do not wait for a
             // grandchild that keeps the terminal open.
             loop.scheduleTask(in: .milliseconds(200)) {
-                if !session.ptyClosed { session.pty?.close(promise: nil) }
+                if !session.ptyClosed { session.reader?.stop() }
             }
         }
     }
 
     func programTerminalClosed(_ session: Session) {
         session.ptyClosed = true
+        session.reader = nil
+        session.pty?.close(promise: nil)
         session.pty = nil
         if session.programExited != nil { finish(session) }
     }

@@ -28,7 +28,10 @@ final class Session: @unchecked Sendable {
     var clients: [Connection] = []
     var columns: UInt16
     var rows: UInt16
+    /// The PTY's channel, for writing to the program (its output is read by `reader`).
     var pty: Channel?
+    var reader: OutputReader?
+    let loop: EventLoop
     /// Set when the program has exited and its terminal has been read to the end.
     var programExited: ExitStatus?
     var ptyClosed = false
@@ -38,7 +41,6 @@ final class Session: @unchecked Sendable {
     /// Parsed output not yet handed to clients, and whether this turn began inside an update.
     private var forward: [UInt8] = []
     private var batchStartedMidUpdate: Bool?
-    private var lastReadWasFull = false
     private var handOnScheduled = false
     static let largestChunk = 1 << 16
     static let fullRead = 4000
@@ -50,7 +52,10 @@ final class Session: @unchecked Sendable {
     private var updateGeneration = 0
     static let longestUpdate = TimeAmount.milliseconds(500)
 
-    init(name: String, request: CreateRequest, process: PTYProcess, created: UInt64, logger: Logger) {
+    init(
+        name: String, request: CreateRequest, process: PTYProcess, created: UInt64, loop: EventLoop, logger: Logger
+    ) {
+        self.loop = loop
         self.name = name
         self.command = request.command.joined(separator: " ")
         self.keep = request.keep
@@ -83,28 +88,17 @@ final class Session: @unchecked Sendable {
 
     // MARK: output
 
-    /// The program wrote `buffer`: parse it and answer its queries. What clients get collects
-    /// until the end of this turn's reads (`turnEnded`), so that a burst travels in few frames.
-    func programWrote(_ buffer: ByteBuffer) {
+    /// The program wrote `bytes` (a chunk from the reader): parse them and answer their queries.
+    /// What clients get is handed on at once, or in a flood (a chunk of at least one full PTY
+    /// read) with what follows, up to 64 KiB or 2 ms, so that a burst travels in few frames
+    /// instead of one small write and one wake-up per 4 KiB. Typing and prompts go at once.
+    func programWrote(_ bytes: [UInt8]) {
         if batchStartedMidUpdate == nil { batchStartedMidUpdate = isMidUpdate }
-        lastReadWasFull = buffer.readableBytes >= Self.fullRead
-        buffer.withUnsafeReadableBytes { raw in
-            emulator.feedForwarding(raw.assumingMemoryBound(to: UInt8.self), into: &forward)
-        }
+        bytes.withUnsafeBufferPointer { emulator.feedForwarding($0, into: &forward) }
+        reader?.consumed(bytes.count)
         let effects = emulator.takeEffects()
         if !effects.replies.isEmpty { writeToProgram(effects.replies) }
-        if forward.count >= Self.largestChunk { handOn() }
-    }
-
-    /// A turn of reads ended. A flooding program fills each read (a PTY passes about 4 KiB at a
-    /// time): then what was parsed waits for the next turn, up to 64 KiB or 2 ms, so that clients
-    /// get few large frames instead of one small write and one wake-up per 4 KiB. Anything less
-    /// than a full read (typing, a prompt) goes at once.
-    func turnEnded() {
-        guard lastReadWasFull, forward.count < Self.largestChunk, let loop = pty?.eventLoop else {
-            handOn()
-            return
-        }
+        guard bytes.count >= Self.fullRead, forward.count < Self.largestChunk else { return handOn() }
         guard !handOnScheduled else { return }
         handOnScheduled = true
         loop.scheduleTask(in: .milliseconds(2)) { [self] in
@@ -146,7 +140,7 @@ final class Session: @unchecked Sendable {
         updateGeneration += 1
         if emulator.terminal.modes.synchronizedOutput {
             let generation = updateGeneration
-            pty?.eventLoop.scheduleTask(in: Self.longestUpdate) { [self] in
+            loop.scheduleTask(in: Self.longestUpdate) { [self] in
                 guard generation == updateGeneration else { return }
                 updateOverdue = true
                 for client in clients { client.pump() }
@@ -160,20 +154,16 @@ final class Session: @unchecked Sendable {
     // MARK: holding the program back
 
     func pauseReading() {
-        guard !readingPaused, let pty else { return }
+        guard !readingPaused, let reader else { return }
         readingPaused = true
-        pty.setOption(ChannelOptions.autoRead, value: false).whenFailure { [logger, name] error in
-            logger.warning("session \(name): cannot pause reading: \(error)")
-        }
+        reader.pause()
     }
 
     func resumeReadingIfNobodyLags() {
         guard readingPaused else { return }
         if clients.contains(where: { $0.holdsProgramBack && !$0.outbox.isUnderLowWatermark }) { return }
         readingPaused = false
-        pty?.setOption(ChannelOptions.autoRead, value: true).whenFailure { [logger, name] error in
-            logger.warning("session \(name): cannot resume reading: \(error)")
-        }
+        reader?.resume()
     }
 
     func writeToProgram(_ bytes: [UInt8]) {
@@ -230,32 +220,18 @@ final class Session: @unchecked Sendable {
     }
 }
 
-/// Reads the program's output on the event loop.
-final class ProgramOutputHandler: ChannelInboundHandler {
+/// The PTY's channel carries only what is written to the program; its output comes from the
+/// session's `OutputReader`, which also tells when it has ended.
+final class ProgramInputHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     let session: Session
-    let server: ServerState
 
-    init(session: Session, server: ServerState) {
+    init(session: Session) {
         self.session = session
-        self.server = server
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        session.programWrote(unwrapInboundIn(data))
-    }
-
-    func channelReadComplete(context: ChannelHandlerContext) {
-        session.turnEnded()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        // EIO once the program's side has closed: the end of its output, not a failure.
+        // EIO once the program's side has closed: its reader reports the end of the output.
         context.close(promise: nil)
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        session.handOn()
-        server.programTerminalClosed(session)
     }
 }

@@ -1,0 +1,124 @@
+// The output reader against real PTYs and real programs: everything arrives in order, what is
+// handed over and not handled stays bounded, pausing holds the program back, stopping ends it.
+
+import Glibc
+import MuxPTY
+import Synchronization
+import Testing
+
+/// What a reader delivered, collected from its thread.
+private final class Collected: Sendable {
+    struct State {
+        var bytes: [UInt8] = []
+        var chunks = 0
+        var largestChunk = 0
+        var ended: Int32?
+    }
+    let state = Mutex(State())
+
+    func start(_ reader: OutputReader, consuming: Bool) {
+        reader.start(
+            deliver: { bytes in
+                self.state.withLock {
+                    $0.bytes += bytes
+                    $0.chunks += 1
+                    $0.largestChunk = max($0.largestChunk, bytes.count)
+                }
+                if consuming { reader.consumed(bytes.count) }
+            },
+            ended: { reason in self.state.withLock { $0.ended = reason } })
+    }
+
+    var snapshot: State { state.withLock { $0 } }
+}
+
+/// Polls `condition` every 10 ms for up to `seconds`.
+private func eventually(_ seconds: Double = 20, _ condition: () -> Bool) -> Bool {
+    for _ in 0..<Int(seconds * 100) {
+        if condition() { return true }
+        usleep(10_000)
+    }
+    return condition()
+}
+
+private func spawn(_ script: String) throws -> PTYProcess {
+    try PTYProcess.spawn(
+        ["/bin/sh", "-c", script], environment: ["PATH=/usr/bin:/bin"], size: TerminalSize(columns: 80, rows: 24))
+}
+
+/// `seq 1 n` as it comes through a PTY (the terminal turns each newline into CR LF).
+private func expectedSequence(_ n: Int) -> [UInt8] {
+    Array((1...n).map { "\($0)\r\n" }.joined().utf8)
+}
+
+@Suite struct OutputReaderTests {
+    @Test func everythingArrivesInOrderThenTheEndOfTheTerminal() throws {
+        let process = try spawn("seq 1 200000")
+        let reader = try OutputReader(descriptor: process.masterDescriptor, chunkSize: 8192, inFlightLimit: 16384)
+        let collected = Collected()
+        collected.start(reader, consuming: true)
+        #expect(eventually { collected.snapshot.ended != nil })
+        let result = collected.snapshot
+        #expect(result.ended == EIO)
+        #expect(result.bytes == expectedSequence(200_000))
+        #expect(result.largestChunk <= 8192)
+        #expect(result.chunks > 1)
+        #expect(try process.waitForExit() == .exited(0))
+        process.close()
+    }
+
+    @Test func whatIsNotHandledStaysWithinTheLimitAndTheProgramWaits() throws {
+        let process = try spawn("seq 1 200000; echo END")
+        let reader = try OutputReader(descriptor: process.masterDescriptor, chunkSize: 4096, inFlightLimit: 12288)
+        let collected = Collected()
+        collected.start(reader, consuming: false)
+        #expect(eventually { collected.snapshot.bytes.count >= 12288 })
+        usleep(300_000)
+        // Nothing was consumed: the reader stopped at its limit and the program is held back.
+        #expect(collected.snapshot.bytes.count <= 12288)
+        #expect(collected.snapshot.ended == nil)
+        #expect(try process.pollExit() == nil)
+        // Handling what arrived lets the rest come.
+        var handled = 0
+        #expect(
+            eventually {
+                let now = collected.snapshot
+                reader.consumed(now.bytes.count - handled)
+                handled = now.bytes.count
+                return now.ended != nil
+            })
+        #expect(collected.snapshot.bytes == expectedSequence(200_000) + Array("END\r\n".utf8))
+        #expect(try process.waitForExit() == .exited(0))
+        process.close()
+    }
+
+    @Test func pausedReadingHoldsTheProgramBackUntilResumed() throws {
+        let process = try spawn("seq 1 100000; echo END")
+        let reader = try OutputReader(descriptor: process.masterDescriptor)
+        reader.pause()
+        let collected = Collected()
+        collected.start(reader, consuming: true)
+        usleep(300_000)
+        #expect(collected.snapshot.bytes.isEmpty)
+        #expect(try process.pollExit() == nil, "the program ran to its end while nobody read its terminal")
+        reader.resume()
+        #expect(eventually { collected.snapshot.ended != nil })
+        #expect(collected.snapshot.bytes == expectedSequence(100_000) + Array("END\r\n".utf8))
+        #expect(try process.waitForExit() == .exited(0))
+        process.close()
+    }
+
+    @Test func stopEndsReadingOfAProgramThatKeepsRunning() throws {
+        let process = try spawn("echo READY; exec sleep 30")
+        let reader = try OutputReader(descriptor: process.masterDescriptor)
+        let collected = Collected()
+        collected.start(reader, consuming: true)
+        #expect(eventually { collected.snapshot.bytes == Array("READY\r\n".utf8) })
+        reader.stop()
+        #expect(eventually { collected.snapshot.ended != nil })
+        #expect(collected.snapshot.ended == ECANCELED)
+        try process.signal(SIGKILL)
+        _ = try process.waitForExit()
+        process.close()
+    }
+}
