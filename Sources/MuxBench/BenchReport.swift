@@ -23,6 +23,7 @@ public struct BenchReport: Sendable {
         guard let a, let b, b > 0 else { return "-" }
         return fixed(a / b, 2)
     }
+    private func ratio(_ value: Double?) -> String { value.map { fixed($0, 2) } ?? "-" }
 
     /// The rows of the report's tables, shared by the text and Markdown forms.
     private var sections: [(title: String, header: [String], rows: [[String]])] {
@@ -30,16 +31,18 @@ public struct BenchReport: Sendable {
         if !throughput.isEmpty {
             result.append(
                 (
-                    "Throughput (MB/s; time ratios: mux/floor lower is better, tmux/mux higher is better)",
+                    "Throughput (MB/s, median of the repeats; time ratios, median of each repeat's: "
+                        + "mux/floor lower is better, tmux/mux higher is better)",
                     [
-                        "workload", "MB", "floor", "mux", "tmux", "mux/floor", "tmux/mux", "server user s",
+                        "workload", "MB", "runs", "floor", "mux", "tmux", "mux/floor", "tmux/mux", "server user s",
                         "server sys s",
                     ],
                     throughput.map { row in
                         [
-                            row.workload, "\(row.bytes / 1_000_000)", mbps(row.bytes, row.floor),
-                            mbps(row.bytes, row.mux), row.tmux.map { mbps(row.bytes, $0) } ?? "-",
-                            ratio(row.mux, row.floor), ratio(row.tmux, row.mux),
+                            row.workload, "\(row.bytes / 1_000_000)", "\(row.muxRuns.count)",
+                            mbps(row.bytes, row.floor), mbps(row.bytes, row.mux),
+                            row.tmux.map { mbps(row.bytes, $0) } ?? "-", ratio(row.muxOverFloor),
+                            ratio(row.tmuxOverMux),
                             row.serverUser.map { fixed($0, 2) } ?? "-", row.serverSystem.map { fixed($0, 2) } ?? "-",
                         ]
                     }
@@ -131,6 +134,7 @@ public struct BenchReport: Sendable {
             guard let value, value.isFinite else { return "null" }
             return fixed(value, 6)
         }
+        func list(_ values: [Double]) -> String { values.map { number($0) }.joined(separator: ",") }
         func latency(_ figures: LatencyFigures?) -> String {
             guard let figures else { return "null" }
             return "{\"p50\":\(number(figures.p50)),\"p99\":\(number(figures.p99)),\"trials\":\(figures.samples.count)}"
@@ -141,8 +145,9 @@ public struct BenchReport: Sendable {
                 + throughput.map { row in
                     "{\"workload\":\"\(row.workload)\",\"bytes\":\(row.bytes),\"floorSeconds\":\(number(row.floor)),"
                         + "\"muxSeconds\":\(number(row.mux)),\"tmuxSeconds\":\(number(row.tmux)),"
-                        + "\"muxOverFloor\":\(number(row.mux / row.floor)),"
-                        + "\"tmuxOverMux\":\(number(row.tmux.map { $0 / row.mux })),"
+                        + "\"muxOverFloor\":\(number(row.muxOverFloor)),\"tmuxOverMux\":\(number(row.tmuxOverMux)),"
+                        + "\"floorRuns\":[\(list(row.floorRuns))],\"muxRuns\":[\(list(row.muxRuns))],"
+                        + "\"tmuxRuns\":[\(list(row.tmuxRuns))],"
                         + "\"serverUserSeconds\":\(number(row.serverUser)),\"serverSystemSeconds\":\(number(row.serverSystem))}"
                 }.joined(separator: ",") + "]")
         parts.append("\"interrupt\":{\"mux\":\(latency(muxInterrupt)),\"tmux\":\(latency(tmuxInterrupt))}")
@@ -170,14 +175,13 @@ public struct BenchReport: Sendable {
         var bars = ""
         var y = 40
         for row in throughput {
-            let overFloor = row.mux / row.floor
+            let overFloor = row.muxOverFloor
             bars += "<text x=\"4\" y=\"\(y + 15)\">\(row.workload)</text>"
             bars +=
                 "<rect x=\"\(left)\" y=\"\(y + 2)\" width=\"\(Int(overFloor * scale))\" height=\"8\" fill=\"#3b7dd8\"/>"
             bars +=
                 "<text x=\"\(left + Int(overFloor * scale) + 4)\" y=\"\(y + 10)\" font-size=\"10\">\(fixed(overFloor, 2))× floor</text>"
-            if let tmux = row.tmux {
-                let faster = tmux / row.mux
+            if let faster = row.tmuxOverMux {
                 let width = Int(min(faster, 12) * scale / 2)
                 bars += "<rect x=\"\(left)\" y=\"\(y + 11)\" width=\"\(width)\" height=\"8\" fill=\"#d8823b\"/>"
                 bars +=

@@ -7,16 +7,35 @@ import MuxPTY
 import MuxProtocol
 import MuxWorkloads
 
-/// Seconds for one system to pass one workload, or nil when it was not measured.
+/// Seconds for each system to pass one workload, repeated: the runs alternate (floor, mux, tmux,
+/// floor, ...), so a slow minute of a shared machine falls on all three alike, and each ratio is
+/// the median of the ratios within one repeat.
 public struct ThroughputRow: Sendable {
     public var workload: String
     public var bytes: Int
-    public var floor: Double
-    public var mux: Double
-    public var tmux: Double?
-    /// CPU seconds the mux server spent in user space and in the kernel during the mux run.
-    public var serverUser: Double?
-    public var serverSystem: Double?
+    public var floorRuns: [Double] = []
+    public var muxRuns: [Double] = []
+    public var tmuxRuns: [Double] = []
+    /// CPU seconds the mux server spent in user space and in the kernel in each mux run.
+    public var serverUserRuns: [Double] = []
+    public var serverSystemRuns: [Double] = []
+
+    public init(workload: String, bytes: Int) {
+        self.workload = workload
+        self.bytes = bytes
+    }
+
+    public var floor: Double { percentile(floorRuns, 0.5) }
+    public var mux: Double { percentile(muxRuns, 0.5) }
+    public var tmux: Double? { tmuxRuns.isEmpty ? nil : percentile(tmuxRuns, 0.5) }
+    public var serverUser: Double? { serverUserRuns.isEmpty ? nil : percentile(serverUserRuns, 0.5) }
+    public var serverSystem: Double? { serverSystemRuns.isEmpty ? nil : percentile(serverSystemRuns, 0.5) }
+    /// mux's time over the floor's (lower is better).
+    public var muxOverFloor: Double { percentile(zip(muxRuns, floorRuns).map { $0 / $1 }, 0.5) }
+    /// tmux's time over mux's (higher is better).
+    public var tmuxOverMux: Double? {
+        tmuxRuns.isEmpty ? nil : percentile(zip(tmuxRuns, muxRuns).map { $0 / $1 }, 0.5)
+    }
 }
 
 public struct LatencyFigures: Sendable {
@@ -39,22 +58,25 @@ extension BenchEnvironment {
         return end - start
     }
 
-    public func throughput(_ workload: Workload, bytes: Int) throws -> ThroughputRow {
+    public func throughput(_ workload: Workload, bytes: Int, repeats: Int) throws -> ThroughputRow {
         let program = emit(workload.rawValue, bytes: bytes)
-        let floor = try timeToEnd([mux, "bench", "copy", "--"] + program)
         let server = pid_t(try connect().serverPID)
-        let before = cpuSeconds(of: server)
-        let viaMux = try timeToEnd([mux, "new", "--socket", socket, "--"] + program)
-        let after = cpuSeconds(of: server)
-        var viaTmux: Double?
-        if tmux != nil {
-            viaTmux = try timeToEnd(
-                tmuxCommand(["new-session", "-x", "\(columns)", "-y", "\(rows)", program.joined(separator: " ")]))
-        }
-        var row = ThroughputRow(workload: workload.rawValue, bytes: bytes, floor: floor, mux: viaMux, tmux: viaTmux)
-        if let before, let after {
-            row.serverUser = after.user - before.user
-            row.serverSystem = after.system - before.system
+        var row = ThroughputRow(workload: workload.rawValue, bytes: bytes)
+        for _ in 0..<repeats {
+            row.floorRuns.append(try timeToEnd([mux, "bench", "copy", "--"] + program))
+            let before = cpuSeconds(of: server)
+            row.muxRuns.append(try timeToEnd([mux, "new", "--socket", socket, "--"] + program))
+            if let before, let after = cpuSeconds(of: server) {
+                row.serverUserRuns.append(after.user - before.user)
+                row.serverSystemRuns.append(after.system - before.system)
+            }
+            if tmux != nil {
+                row.tmuxRuns.append(
+                    try timeToEnd(
+                        tmuxCommand([
+                            "new-session", "-x", "\(columns)", "-y", "\(rows)", program.joined(separator: " "),
+                        ])))
+            }
         }
         return row
     }

@@ -39,8 +39,11 @@ struct Bench: ParsableCommand {
         @Option(help: "Workloads for the throughput section (repeatable; default: plain, sgr, cjk and the rest).")
         var workload: [Workload] = []
 
-        @Option(help: "Megabytes of each workload (default 256; 32 with --quick).")
+        @Option(help: "Megabytes of each workload (default 128; 32 with --quick).")
         var size: Int?
+
+        @Option(help: "Runs of each workload through each system, alternating (default 3; 1 with --quick).")
+        var repeats: Int?
 
         @Option(help: "Interrupt trials per system.")
         var trials = 30
@@ -64,7 +67,7 @@ struct Bench: ParsableCommand {
         var out: String?
 
         func validate() throws {
-            guard size ?? 1 > 0, trials > 0, keys > 0, floodSize > 0 else {
+            guard size ?? 1 > 0, repeats ?? 1 > 0, trials > 0, keys > 0, floodSize > 0 else {
                 throw ValidationError("sizes and counts must be more than 0")
             }
         }
@@ -72,15 +75,17 @@ struct Bench: ParsableCommand {
         func run() throws {
             let sections = Set(only.isEmpty ? Section.allCases : only)
             let workloads = workload.isEmpty ? Workload.allCases : workload
-            let megabytes = size ?? (quick ? 32 : 256)
+            let megabytes = size ?? (quick ? 32 : 128)
+            let runs = repeats ?? (quick ? 1 : 3)
             let environment = try BenchEnvironment(useTmux: !noTmux)
             defer { environment.close() }
             if environment.tmux == nil && !noTmux { progress("tmux is not installed: its columns stay empty") }
             var report = BenchReport()
             if sections.contains(.throughput) {
                 for workload in workloads {
-                    progress("throughput: \(workload.rawValue), \(megabytes) MB through floor, mux, tmux")
-                    report.throughput.append(try environment.throughput(workload, bytes: megabytes * 1_000_000))
+                    progress("throughput: \(workload.rawValue), \(megabytes) MB through floor, mux, tmux, \(runs)×")
+                    report.throughput.append(
+                        try environment.throughput(workload, bytes: megabytes * 1_000_000, repeats: runs))
                 }
             }
             if sections.contains(.interrupt) {

@@ -121,11 +121,14 @@ func readToEnd(_ fd: Int32) -> [UInt8] {
         // depend on it). Only its shape and sign are checked; timings are not tested.
         let run = try runMux([
             "bench", "--only", "throughput", "--only", "roundtrip", "--workload", "plain", "--size", "1",
-            "--no-tmux", "--quick", "--json",
+            "--repeats", "2", "--no-tmux", "--quick", "--json",
         ])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.hasPrefix("{\"throughput\":[{\"workload\":\"plain\",\"bytes\":1000000,"))
         #expect(run.stdout.contains("\"tmuxSeconds\":null"))
+        // Two alternating runs of each system, each timed.
+        #expect(
+            run.stdout.contains(#/"floorRuns":\[\d+\.\d+,\d+\.\d+\],"muxRuns":\[\d+\.\d+,\d+\.\d+\],"tmuxRuns":\[\]/#))
         #expect(run.stdout.contains("\"roundTrip\":{\"muxSeconds\":0."))
         #expect(run.stderr.contains("mux bench: throughput: plain"))
     }
