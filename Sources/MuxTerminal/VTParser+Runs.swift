@@ -5,7 +5,9 @@
 
 extension VTParser {
     /// The index of the first byte from `start` on that is not printable ASCII (0x20–0x7E), or
-    /// the buffer's end. Looks at 16 bytes at a time while they are all printable.
+    /// the buffer's end. Looks at 16 bytes at a time while they are all printable, then at 8, and
+    /// finds the first other byte of those 8 without a loop (words between escape sequences are
+    /// short, so most runs end there).
     @usableFromInline @inline(__always)
     static func printableRunEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         var index = start
@@ -18,32 +20,57 @@ extension VTParser {
                 if any((chunk &- first) .>= limit) { break }
                 index &+= 16
             }
+            while count &- index >= 8 {
+                let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+                let others = notPrintable(word)
+                if others != 0 { return index &+ others.trailingZeroBitCount &>> 3 }
+                index &+= 8
+            }
         }
         while index < count && bytes[index] &- 0x20 < 0x5f { index &+= 1 }
         return index
     }
 
+    /// The high bit of each byte of `word` that is not printable ASCII, the others clear. The
+    /// additions cannot carry from one byte into the next: each byte's high bit is cleared first.
+    @usableFromInline @inline(__always)
+    static func notPrintable(_ word: UInt64) -> UInt64 {
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let low = word & ~high
+        let atLeastSpace = (low &+ 0x6060_6060_6060_6060) & high  // low 7 bits >= 0x20
+        let delete = (low &+ 0x0101_0101_0101_0101) & high  // low 7 bits == 0x7F
+        return (word | ~atLeastSpace | delete) & high
+    }
+
     /// Consumes the digits, `;` and `:` of a control sequence's parameters from `start`; returns
-    /// the index of the first other byte.
+    /// the index of the first other byte. The value being read stays in a register; a separator
+    /// stores it.
     @usableFromInline
     mutating func scanParameters(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        guard let base = bytes.baseAddress else { return start }
+        let end = bytes.count
         var index = start
         var value = parameter
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte &- 0x30 < 10 {
-                value = min(value &* 10 &+ UInt32(byte &- 0x30), 65535)
-                parameterStarted = true
-            } else if byte == 0x3b || byte == 0x3a {
+        var started = parameterStarted
+        while index < end {
+            let byte = base[index]
+            let digit = byte &- 0x30
+            if digit < 10 {
+                value = min(value &* 10 &+ UInt32(digit), 65535)
+                started = true
+            } else if byte & 0xfe == 0x3a {  // `:` or `;`
+                started = true
                 parameter = value
-                parameterByte(byte)
+                pushParameter()
+                nextIsSubparameter = byte == 0x3a
                 value = 0
             } else {
                 break
             }
-            index += 1
+            index &+= 1
         }
         parameter = value
+        parameterStarted = started
         if index > start { state = .csiParameter }
         return index
     }

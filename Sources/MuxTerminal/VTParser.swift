@@ -77,6 +77,17 @@ public struct VTParser: Sendable {
                 // Parameters are most of a control sequence's bytes (SGR colours above all).
                 index = scanParameters(bytes, from: index)
                 if index == count { break }
+                let final = bytes[index]
+                if final &- 0x40 < 0x3f {
+                    // The final byte: dispatch as `controlSequence` would, without the detour.
+                    position = index
+                    state = .ground
+                    finishParameters(final: final)
+                    handler.csiDispatch(sequence)
+                    handler.sequenceEnded(from: escapeIndex, to: index + 1)
+                    index += 1
+                    continue
+                }
             }
             position = index
             advance(bytes[index], into: &handler)
