@@ -23,6 +23,7 @@ public final class OutputReader: @unchecked Sendable {
     private var inFlight = 0
     private var paused = false
     private var stopped = false
+    private var descriptorOpen = true
 
     /// Takes a duplicate of `descriptor` (closed when reading ends, whatever happens to the
     /// original); nothing is read until `start`.
@@ -50,7 +51,10 @@ public final class OutputReader: @unchecked Sendable {
     }
 
     deinit {
+        // Closed here, not when reading ends: a late `stop` must not write into a closed pipe.
+        close(wake)
         close(wakeWriter)
+        if descriptorOpen { close(descriptor) }  // never started
         pthread_cond_destroy(&condition)
         pthread_mutex_destroy(&mutex)
     }
@@ -64,8 +68,10 @@ public final class OutputReader: @unchecked Sendable {
     ) {
         startThread { [self] in
             let reason = run(deliver)
-            close(descriptor)
-            close(wake)
+            withLock {
+                close(descriptor)
+                descriptorOpen = false
+            }
             ended(reason)
         }
     }

@@ -63,6 +63,7 @@ private func expectedSequence(_ n: Int) -> [UInt8] {
         #expect(result.bytes == expectedSequence(200_000))
         #expect(result.largestChunk <= 8192)
         #expect(result.chunks > 1)
+        reader.stop()  // after the end: nothing happens (no write into a closed pipe)
         #expect(try process.waitForExit() == .exited(0))
         process.close()
     }
