@@ -1,5 +1,7 @@
 // Reads a program's terminal on a thread of its own and hands what it read to an owner in chunks,
-// with a bound on what is handed over but not yet handled. A PTY gives at most about 4 KiB per
+// with a bound on what is handed over but not yet handled. The chunks are views into one ring of
+// bytes the reader allocates once: reading allocates nothing, and the memory a flooding session
+// holds for its output is that ring (128 KiB), whatever the flood. A PTY gives at most about 4 KiB per
 // read, and each read makes the kernel wake its flush worker and often wait for it: done on the
 // event loop, that wait stalls the parsing of what was already read. Here the reads of the next
 // chunk overlap with the handling of the last (docs/server.md, "Reading a program's output").
@@ -8,12 +10,20 @@ import Glibc
 
 /// Reads a descriptor on its own thread until end of file, error or `stop()`.
 public final class OutputReader: @unchecked Sendable {
+    /// Bytes read, in the reader's ring: valid until the owner has `consumed` them.
+    public struct Chunk: @unchecked Sendable {
+        public let bytes: UnsafeBufferPointer<UInt8>
+    }
+
     /// Two chunks: one being handled while the next is read.
     public static let defaultInFlightLimit = 1 << 17
 
     public let chunkSize: Int
-    /// The most bytes handed over and not yet `consumed`; reading waits beyond it.
+    /// The most bytes handed over and not yet `consumed` (the ring's size); reading waits beyond it.
     public let inFlightLimit: Int
+    private let ring: UnsafeMutablePointer<UInt8>
+    /// Where the next read goes in the ring; only the reader's thread uses it.
+    private var writeOffset = 0
     private let descriptor: Int32
     /// A pipe that `stop` writes to, so that a reader waiting in `poll` ends.
     private let wake: Int32
@@ -24,6 +34,8 @@ public final class OutputReader: @unchecked Sendable {
     private var paused = false
     private var stopped = false
     private var descriptorOpen = true
+    /// Chunks read and not yet taken, oldest first.
+    private var waiting: [Chunk] = []
 
     /// Takes a duplicate of `descriptor` (closed when reading ends, whatever happens to the
     /// original); nothing is read until `start`.
@@ -36,16 +48,17 @@ public final class OutputReader: @unchecked Sendable {
         guard copy >= 0 else { throw PTYError(operation: "duplicate the terminal descriptor", errorNumber: errno) }
         // Reads go on until the terminal has no more for now, so they must not block.
         _ = fcntl(copy, F_SETFL, fcntl(copy, F_GETFL) | O_NONBLOCK)
-        var ends: [Int32] = [-1, -1]
-        guard pipe(&ends) == 0 else {
-            let code = errno
+        let wakePipe: (read: Int32, write: Int32)
+        do {
+            wakePipe = try makePipe(nonblockingWrite: true)
+        } catch {
             close(copy)
-            throw PTYError(operation: "create a pipe", errorNumber: code)
+            throw error
         }
-        for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
         self.descriptor = copy
-        self.wake = ends[0]
-        self.wakeWriter = ends[1]
+        self.wake = wakePipe.read
+        self.wakeWriter = wakePipe.write
+        ring = .allocate(capacity: inFlightLimit)
         pthread_mutex_init(&mutex, nil)
         pthread_cond_init(&condition, nil)
     }
@@ -57,17 +70,22 @@ public final class OutputReader: @unchecked Sendable {
         if descriptorOpen { close(descriptor) }  // never started
         pthread_cond_destroy(&condition)
         pthread_mutex_destroy(&mutex)
+        ring.deallocate()
     }
 
-    /// Starts reading. `deliver` runs on the reader's thread for every chunk, in order; the owner
-    /// calls `consumed` once it has handled one. `ended` runs once, after the last `deliver`, with
-    /// the `errno` that ended reading (0 for end of file, `EIO` when a PTY's program side closed,
-    /// `ECANCELED` after `stop`).
-    public func start(
-        deliver: @escaping @Sendable ([UInt8]) -> Void, ended: @escaping @Sendable (Int32) -> Void
-    ) {
+    /// Starts reading. `ready` runs on the reader's thread when a chunk has been read while no
+    /// other was waiting to be taken: the owner then calls `takeChunks` (on its own thread, when it
+    /// gets to it), handles the chunks in order and calls `consumed` with each one's size once it
+    /// is done with its bytes. `ended` runs once, after the last `ready`, with the `errno` that
+    /// ended reading (0 for end of file, `EIO` when a PTY's program side closed, `ECANCELED` after
+    /// `stop`); chunks may still be waiting then.
+    ///
+    /// The owner decides how `ready` reaches it. An event loop should not be handed a task per
+    /// chunk: a loop that runs tasks until none are left would never get back to its sockets
+    /// while a flood keeps adding them.
+    public func start(ready: @escaping @Sendable () -> Void, ended: @escaping @Sendable (Int32) -> Void) {
         startThread { [self] in
-            let reason = run(deliver)
+            let reason = run(ready)
             withLock {
                 close(descriptor)
                 descriptorOpen = false
@@ -76,7 +94,15 @@ public final class OutputReader: @unchecked Sendable {
         }
     }
 
-    /// The owner has handled `count` bytes of what was delivered.
+    /// The chunks read since the last call, oldest first.
+    public func takeChunks() -> [Chunk] {
+        withLock {
+            defer { waiting.removeAll(keepingCapacity: true) }
+            return waiting
+        }
+    }
+
+    /// The owner is done with the oldest `count` bytes it was given; the reader may reuse them.
     public func consumed(_ count: Int) {
         withLock {
             inFlight -= count
@@ -111,47 +137,53 @@ public final class OutputReader: @unchecked Sendable {
         return body()
     }
 
-    /// Waits until reading may go on; returns how much may be read, or nil once stopped.
+    /// Waits until reading may go on; returns how much may be read into the ring from
+    /// `writeOffset` on (free and contiguous, at most a chunk), or nil once stopped.
     private func allowance() -> Int? {
         withLock {
             while !stopped && (paused || inFlight >= inFlightLimit) { pthread_cond_wait(&condition, &mutex) }
-            return stopped ? nil : min(chunkSize, inFlightLimit - inFlight)
+            // Chunks are consumed in order, so the free bytes start at `writeOffset`; they may
+            // wrap past the ring's end, and a read takes only the part before it.
+            return stopped ? nil : min(chunkSize, inFlightLimit - inFlight, inFlightLimit - writeOffset)
         }
     }
 
-    private func run(_ deliver: ([UInt8]) -> Void) -> Int32 {
+    private func run(_ ready: () -> Void) -> Int32 {
         var watched = [
             pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0),
             pollfd(fd: wake, events: Int16(POLLIN), revents: 0),
         ]
         while let allowance = allowance() {
-            let ready = poll(&watched, 2, -1)
-            if ready < 0 {
+            if poll(&watched, 2, -1) < 0 {
                 if errno == EINTR { continue }
                 return errno
             }
             if watched[1].revents != 0 { return ECANCELED }
             var reason: Int32?
-            let bytes = [UInt8](unsafeUninitializedCapacity: allowance) { buffer, count in
-                count = 0
-                while count < allowance {
-                    let n = read(descriptor, buffer.baseAddress! + count, allowance - count)
-                    if n > 0 {
-                        count += n
-                    } else if n == 0 {
-                        reason = 0
-                        break
-                    } else if errno == EINTR {
-                        continue
-                    } else {
-                        if errno != EAGAIN { reason = errno }
-                        break
-                    }
+            var count = 0
+            while count < allowance {
+                let n = read(descriptor, ring + writeOffset + count, allowance - count)
+                if n > 0 {
+                    count += n
+                } else if n == 0 {
+                    reason = 0
+                    break
+                } else if errno == EINTR {
+                    continue
+                } else {
+                    if errno != EAGAIN { reason = errno }
+                    break
                 }
             }
-            if !bytes.isEmpty {
-                withLock { inFlight += bytes.count }
-                deliver(bytes)
+            if count > 0 {
+                let chunk = Chunk(bytes: UnsafeBufferPointer(start: ring + writeOffset, count: count))
+                writeOffset = (writeOffset + count) % inFlightLimit
+                let first = withLock {
+                    inFlight += count
+                    waiting.append(chunk)
+                    return waiting.count == 1
+                }
+                if first { ready() }
             }
             if let reason { return reason }
         }

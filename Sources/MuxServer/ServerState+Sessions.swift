@@ -46,9 +46,9 @@ extension ServerState {
         } catch {
             return client.fail(.spawnFailed, "\(error)")
         }
-        let reader: OutputReader
+        let output: ProgramOutput
         do {
-            reader = try OutputReader(descriptor: process.masterDescriptor)
+            output = try ProgramOutput(terminal: process.masterDescriptor)
         } catch {
             try? process.signal(SIGKILL)
             _ = try? process.waitForExit()
@@ -59,48 +59,21 @@ extension ServerState {
         resolved.command = command
         let session = Session(
             name: name, request: resolved, process: process, created: UInt64(time(nil)), loop: loop, logger: logger)
-        session.reader = reader
+        session.reader = output.reader
         sessions[name] = session
         touch(session)
         logger.info("session \(name): started \(session.command) as pid \(process.pid)")
         watchExit(of: session)
-        let descriptor = fcntl(process.masterDescriptor, F_DUPFD_CLOEXEC, 0)
-        let sessionName = name
-        NIOPipeBootstrap(group: loop)
-            .channelOption(.autoRead, value: false)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ProgramInputHandler(session: session))
-                }
-            }
-            .takingOwnershipOfDescriptor(output: descriptor)
-            .whenComplete { [self] result in
+        startReading(
+            session, output,
+            then: { [self, name] result in
                 switch result {
-                case .success(let channel):
-                    session.pty = channel
+                case .success:
+                    client.send(.created(session: name))
                 case .failure(let error):
-                    close(descriptor)
-                    logger.warning("session \(sessionName): input to the program will be lost: \(error)")
-                }
-                startReading(session, with: reader)
-                client.send(.created(session: sessionName))
-            }
-    }
-
-    /// Hands the program's output to the session on the loop, chunk by chunk, and ends the
-    /// session's terminal once it is all read.
-    private func startReading(_ session: Session, with reader: OutputReader) {
-        let loop = self.loop
-        reader.start(
-            deliver: { bytes in loop.execute { session.programWrote(bytes) } },
-            ended: { [self] reason in
-                loop.execute {
-                    if reason != 0 && reason != EIO && reason != ECANCELED {
-                        self.logger.warning(
-                            "session \(session.name): reading its terminal: \(String(cString: strerror(reason)))")
-                    }
-                    session.handOn()
-                    self.programTerminalClosed(session)
+                    logger.error("session \(name): cannot watch its terminal: \(error)")
+                    client.fail(.spawnFailed, "cannot watch the terminal of \(name): \(error)")
+                    try? process.signal(SIGKILL)
                 }
             })
     }

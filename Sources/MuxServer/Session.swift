@@ -88,14 +88,13 @@ final class Session: @unchecked Sendable {
 
     // MARK: output
 
-    /// The program wrote `bytes` (a chunk from the reader): parse them and answer their queries.
+    /// The program wrote `bytes` (a chunk from the reader, valid for this call): parse them and answer their queries.
     /// What clients get is handed on at once, or in a flood (a chunk of at least one full PTY
     /// read) with what follows, up to 64 KiB or 2 ms, so that a burst travels in few frames
     /// instead of one small write and one wake-up per 4 KiB. Typing and prompts go at once.
-    func programWrote(_ bytes: [UInt8]) {
+    func programWrote(_ bytes: UnsafeBufferPointer<UInt8>) {
         if batchStartedMidUpdate == nil { batchStartedMidUpdate = isMidUpdate }
-        bytes.withUnsafeBufferPointer { emulator.feedForwarding($0, into: &forward) }
-        reader?.consumed(bytes.count)
+        emulator.feedForwarding(bytes, into: &forward)
         let effects = emulator.takeEffects()
         if !effects.replies.isEmpty { writeToProgram(effects.replies) }
         guard bytes.count >= Self.fullRead, forward.count < Self.largestChunk else { return handOn() }
@@ -217,21 +216,5 @@ final class Session: @unchecked Sendable {
         client.session = nil
         leaseChanged(lease.leave(client.clientID))
         resumeReadingIfNobodyLags()
-    }
-}
-
-/// The PTY's channel carries only what is written to the program; its output comes from the
-/// session's `OutputReader`, which also tells when it has ended.
-final class ProgramInputHandler: ChannelInboundHandler {
-    typealias InboundIn = ByteBuffer
-    let session: Session
-
-    init(session: Session) {
-        self.session = session
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: Error) {
-        // EIO once the program's side has closed: its reader reports the end of the output.
-        context.close(promise: nil)
     }
 }

@@ -139,4 +139,19 @@ func clientStatus(_ server: TestServer, _ id: String) throws -> (queued: Int, re
         #expect(try eventually(timeout: 60) { try holder.screen == server.capture("slow") })
         #expect(try clientStatus(server, "L")?.resyncs == 0)
     }
+
+    @Test func aFloodingSessionDoesNotHoldUpAnother() throws {
+        let server = try TestServer()
+        try server.ok(["server", "start"])
+        try server.newSession("flood", "exec yes 'every session is read on a thread of its own'")
+        try server.newSession("calm", "PS1='$ ' exec /bin/sh")
+        #expect(try eventually { try server.captureText("flood").contains("thread of its own") })
+        // While `flood` keeps the server parsing, `calm` still takes its input and shows its
+        // output: each reader's chunks are tasks on the loop, served in turn.
+        for round in 1...3 {
+            try server.ok(["send", "calm", "--", "echo calm-$((\(round) * 7))\r"])
+            #expect(try eventually { try server.captureText("calm").contains("calm-\(round * 7)\n$") })
+        }
+        try server.ok(["kill", "flood"])
+    }
 }

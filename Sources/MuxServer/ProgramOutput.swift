@@ -1,0 +1,121 @@
+// How a program's output gets from its PTY to its session on the event loop. An `OutputReader`
+// reads the PTY on a thread of its own (docs/server.md, "Reading a program's output"); when it
+// has chunks waiting it rings a doorbell: one byte down a pipe whose read end is the input of the
+// session's NIO channel (the channel's output is the PTY, for what is typed). So the loop takes
+// the chunks as I/O, in turn with every socket, and not as tasks: NIO runs tasks until none are
+// left, and a flood adding one per chunk would keep it from its sockets.
+
+import Glibc
+import Logging
+import MuxPTY
+import NIOCore
+import NIOPosix
+
+/// A session's reader and the two ends of its doorbell.
+struct ProgramOutput {
+    let reader: OutputReader
+    let doorbell: Doorbell
+    let doorbellInput: Int32
+
+    init(terminal: Int32) throws(PTYError) {
+        reader = try OutputReader(descriptor: terminal)
+        // A full pipe already holds rings enough: ringing must never block the reader.
+        let ends = try makePipe(nonblockingWrite: true)
+        doorbellInput = ends.read
+        doorbell = Doorbell(ends.write)
+    }
+}
+
+/// The writing end of a doorbell pipe; closed when the last reference goes (the reader's thread
+/// holds one until reading has ended).
+final class Doorbell: Sendable {
+    let descriptor: Int32
+
+    init(_ descriptor: Int32) { self.descriptor = descriptor }
+
+    func ring() {
+        var byte: UInt8 = 1
+        _ = write(descriptor, &byte, 1)
+    }
+
+    deinit { close(descriptor) }
+}
+
+/// The session's PTY channel: it reads the doorbell and writes to the program.
+final class ProgramChannelHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    let session: Session
+
+    init(session: Session) {
+        self.session = session
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {}  // the bytes only say "look"
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        session.takeProgramOutput()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        // EIO once the program's side has closed: its reader reports the end of the output.
+        context.close(promise: nil)
+    }
+}
+
+extension Session {
+    /// Parses the chunks the reader has waiting, oldest first, and gives their bytes back.
+    func takeProgramOutput() {
+        guard let reader else { return }
+        for chunk in reader.takeChunks() {
+            programWrote(chunk.bytes)
+            reader.consumed(chunk.bytes.count)
+        }
+    }
+}
+
+extension ServerState {
+    /// Opens the session's channel (doorbell in, PTY out), then starts its reader; `then` learns
+    /// whether the channel opened. When reading ends, what is left is parsed and handed on and
+    /// the session's terminal is closed.
+    func startReading(
+        _ session: Session, _ output: ProgramOutput, then: @escaping @Sendable (Result<Void, Error>) -> Void
+    ) {
+        let terminal = fcntl(session.process.masterDescriptor, F_DUPFD_CLOEXEC, 0)
+        let loop = self.loop
+        NIOPipeBootstrap(group: loop)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ProgramChannelHandler(session: session))
+                }
+            }
+            .takingOwnershipOfDescriptors(input: output.doorbellInput, output: terminal)
+            .whenComplete { [self] result in
+                switch result {
+                case .success(let channel):
+                    session.pty = channel
+                case .failure(let error):
+                    close(output.doorbellInput)
+                    close(terminal)
+                    then(.failure(error))
+                    // Nobody would take the chunks: read nothing, and let the session end.
+                    output.reader.stop()
+                }
+                let doorbell = output.doorbell
+                output.reader.start(
+                    ready: { doorbell.ring() },
+                    ended: { [self] reason in
+                        loop.execute {
+                            if reason != 0 && reason != EIO && reason != ECANCELED {
+                                self.logger.warning(
+                                    "session \(session.name): reading its terminal: \(String(cString: strerror(reason)))"
+                                )
+                            }
+                            session.takeProgramOutput()
+                            session.handOn()
+                            self.programTerminalClosed(session)
+                        }
+                    })
+                if case .success = result { then(.success(())) }
+            }
+    }
+}
