@@ -27,6 +27,19 @@ import Testing
         #expect(try eventually { try server.captureText("env").hasPrefix("mux-256color truecolor env\nfound\n") })
     }
 
+    @Test func aBackgroundProcessHoldingTheTerminalDoesNotKeepTheSessionRunning() throws {
+        let server = try TestServer()
+        let pidFile = server.directory + "/sleeper"
+        // The shell exits; the sleep it left behind keeps the terminal open for 30 s.
+        try server.newSession("held", keep: true, "sleep 30 & echo $! > \(pidFile); echo last words; exit 5")
+        let wait = try server.mux(["wait", "held", "--exit", "--timeout", "10"])
+        #expect(wait.status == 5)
+        #expect(try eventually { try server.ok(["ls"]).contains("exited(5)") })
+        #expect(try server.captureText("held").hasPrefix("last words\n"))
+        let sleeper = try runProgram(["/bin/cat", pidFile]).stdout.split(separator: "\n").first
+        if let sleeper, let pid = Int32(sleeper) { kill(pid, SIGKILL) }
+    }
+
     @Test func keptSessionStaysListedWithItsStatusAndScreen() throws {
         let server = try TestServer()
         try server.newSession("k", keep: true, "echo bye; exit 3")
