@@ -1,9 +1,10 @@
 // How a program's output gets from its PTY to its session on the event loop. An `OutputReader`
 // reads the PTY on a thread of its own (docs/server.md, "Reading a program's output"); when it
-// has chunks waiting it rings a doorbell: one byte down a pipe whose read end is the input of the
-// session's NIO channel (the channel's output is the PTY, for what is typed). So the loop takes
-// the chunks as I/O, in turn with every socket, and not as tasks: NIO runs tasks until none are
-// left, and a flood adding one per chunk would keep it from its sockets.
+// has chunks waiting it rings a doorbell: one byte down a pipe whose read end is a NIO channel of
+// the session's. So the loop takes the chunks as I/O, in turn with every socket, and not as
+// tasks: NIO runs tasks until none are left, and a flood adding one per chunk would keep it from
+// its sockets. What is typed goes to the PTY through a second channel, so that a failed write
+// (which closes that channel) cannot silence the output.
 
 import Glibc
 import Logging
@@ -41,8 +42,8 @@ final class Doorbell: Sendable {
     deinit { close(descriptor) }
 }
 
-/// The session's PTY channel: it reads the doorbell and writes to the program.
-final class ProgramChannelHandler: ChannelInboundHandler {
+/// Reads a session's doorbell: its reader has chunks waiting.
+final class DoorbellHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     let session: Session
 
@@ -55,6 +56,11 @@ final class ProgramChannelHandler: ChannelInboundHandler {
     func channelReadComplete(context: ChannelHandlerContext) {
         session.takeProgramOutput()
     }
+}
+
+/// Writes what is typed to the program; its output comes from the reader.
+final class ProgramInputHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         // EIO once the program's side has closed: its reader reports the end of the output.
@@ -74,48 +80,66 @@ extension Session {
 }
 
 extension ServerState {
-    /// Opens the session's channel (doorbell in, PTY out), then starts its reader; `then` learns
-    /// whether the channel opened. When reading ends, what is left is parsed and handed on and
-    /// the session's terminal is closed.
+    /// Opens the session's two channels (the doorbell, and the PTY for input), then starts its
+    /// reader; `then` learns whether the channels opened. When reading ends, what is left is parsed
+    /// and handed on and the session's terminal is closed.
     func startReading(
         _ session: Session, _ output: ProgramOutput, then: @escaping @Sendable (Result<Void, Error>) -> Void
     ) {
         let terminal = fcntl(session.process.masterDescriptor, F_DUPFD_CLOEXEC, 0)
         let loop = self.loop
-        NIOPipeBootstrap(group: loop)
+        let doorbell = NIOPipeBootstrap(group: loop)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ProgramChannelHandler(session: session))
+                    try channel.pipeline.syncOperations.addHandler(DoorbellHandler(session: session))
                 }
             }
-            .takingOwnershipOfDescriptors(input: output.doorbellInput, output: terminal)
-            .whenComplete { [self] result in
-                switch result {
-                case .success(let channel):
-                    session.pty = channel
-                case .failure(let error):
-                    close(output.doorbellInput)
-                    close(terminal)
-                    then(.failure(error))
-                    // Nobody would take the chunks: read nothing, and let the session end.
-                    output.reader.stop()
+            .takingOwnershipOfDescriptor(input: output.doorbellInput)
+        let input = NIOPipeBootstrap(group: loop)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ProgramInputHandler())
                 }
-                let doorbell = output.doorbell
-                output.reader.start(
-                    ready: { doorbell.ring() },
-                    ended: { [self] reason in
-                        loop.execute {
-                            if reason != 0 && reason != EIO && reason != ECANCELED {
-                                self.logger.warning(
-                                    "session \(session.name): reading its terminal: \(String(cString: strerror(reason)))"
-                                )
-                            }
-                            session.takeProgramOutput()
-                            session.handOn()
-                            self.programTerminalClosed(session)
+            }
+            .takingOwnershipOfDescriptor(output: terminal)
+        doorbell.and(input).whenComplete { [self] result in
+            switch result {
+            case .success(let (doorbellChannel, inputChannel)):
+                session.doorbell = doorbellChannel
+                session.pty = inputChannel
+            case .failure(let error):
+                // A channel that opened closes its descriptor; one that did not leaves it to us.
+                doorbell.whenComplete { opened in
+                    switch opened {
+                    case .success(let channel): channel.close(promise: nil)
+                    case .failure: close(output.doorbellInput)
+                    }
+                }
+                input.whenComplete { opened in
+                    switch opened {
+                    case .success(let channel): channel.close(promise: nil)
+                    case .failure: close(terminal)
+                    }
+                }
+                then(.failure(error))
+                // Nobody would take the chunks: read nothing, and let the session end.
+                output.reader.stop()
+            }
+            let bell = output.doorbell
+            output.reader.start(
+                ready: { bell.ring() },
+                ended: { [self] reason in
+                    loop.execute {
+                        if reason != 0 && reason != EIO && reason != ECANCELED {
+                            self.logger.warning(
+                                "session \(session.name): reading its terminal: \(String(cString: strerror(reason)))")
                         }
-                    })
-                if case .success = result { then(.success(())) }
-            }
+                        session.takeProgramOutput()
+                        session.handOn()
+                        self.programTerminalClosed(session)
+                    }
+                })
+            if case .success = result { then(.success(())) }
+        }
     }
 }

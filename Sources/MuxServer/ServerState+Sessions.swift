@@ -170,6 +170,8 @@ extension ServerState {
         session.reader = nil
         session.pty?.close(promise: nil)
         session.pty = nil
+        session.doorbell?.close(promise: nil)
+        session.doorbell = nil
         if session.programExited != nil { finish(session) }
     }
 

@@ -28,9 +28,11 @@ final class Session: @unchecked Sendable {
     var clients: [Connection] = []
     var columns: UInt16
     var rows: UInt16
-    /// The PTY's channel, for writing to the program (its output is read by `reader`).
+    /// The PTY's channel, for writing to the program (its output is read by `reader`, which
+    /// rings `doorbell` when it has chunks waiting).
     var pty: Channel?
     var reader: OutputReader?
+    var doorbell: Channel?
     let loop: EventLoop
     /// Set when the program has exited and its terminal has been read to the end.
     var programExited: ExitStatus?
