@@ -1,10 +1,10 @@
 // Reads a program's terminal on a thread of its own and hands what it read to an owner in chunks,
-// with a bound on what is handed over but not yet handled. The chunks are views into one ring of
-// bytes the reader allocates once: reading allocates nothing, and the memory a flooding session
-// holds for its output is that ring (128 KiB), whatever the flood. A PTY gives at most about 4 KiB per
+// with a bound on what is handed over but not yet handled. A PTY gives at most about 4 KiB per
 // read, and each read makes the kernel wake its flush worker and often wait for it: done on the
 // event loop, that wait stalls the parsing of what was already read. Here the reads of the next
 // chunk overlap with the handling of the last (docs/server.md, "Reading a program's output").
+// The chunks are views into one ring of bytes the reader allocates once: reading allocates
+// nothing, and a flooding session holds that ring (128 KiB) for its output, whatever the flood.
 
 import Glibc
 
@@ -28,8 +28,10 @@ public final class OutputReader: @unchecked Sendable {
     /// A pipe that `stop` writes to, so that a reader waiting in `poll` ends.
     private let wake: Int32
     private let wakeWriter: Int32
-    private var mutex = pthread_mutex_t()
-    private var condition = pthread_cond_t()
+    // Allocated, not stored inline: a pthread mutex must not move, and `&property` promises no
+    // stable address.
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     private var inFlight = 0
     private var paused = false
     private var stopped = false
@@ -59,8 +61,8 @@ public final class OutputReader: @unchecked Sendable {
         self.wake = wakePipe.read
         self.wakeWriter = wakePipe.write
         ring = .allocate(capacity: inFlightLimit)
-        pthread_mutex_init(&mutex, nil)
-        pthread_cond_init(&condition, nil)
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(condition, nil)
     }
 
     deinit {
@@ -68,8 +70,10 @@ public final class OutputReader: @unchecked Sendable {
         close(wake)
         close(wakeWriter)
         if descriptorOpen { close(descriptor) }  // never started
-        pthread_cond_destroy(&condition)
-        pthread_mutex_destroy(&mutex)
+        pthread_cond_destroy(condition)
+        pthread_mutex_destroy(mutex)
+        condition.deallocate()
+        mutex.deallocate()
         ring.deallocate()
     }
 
@@ -106,7 +110,7 @@ public final class OutputReader: @unchecked Sendable {
     public func consumed(_ count: Int) {
         withLock {
             inFlight -= count
-            pthread_cond_signal(&condition)
+            pthread_cond_signal(condition)
         }
     }
 
@@ -117,7 +121,7 @@ public final class OutputReader: @unchecked Sendable {
     public func resume() {
         withLock {
             paused = false
-            pthread_cond_signal(&condition)
+            pthread_cond_signal(condition)
         }
     }
 
@@ -125,15 +129,15 @@ public final class OutputReader: @unchecked Sendable {
     public func stop() {
         withLock {
             stopped = true
-            pthread_cond_signal(&condition)
+            pthread_cond_signal(condition)
         }
         var one: UInt8 = 1
         _ = write(wakeWriter, &one, 1)
     }
 
     private func withLock<R>(_ body: () -> R) -> R {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
         return body()
     }
 
@@ -141,7 +145,7 @@ public final class OutputReader: @unchecked Sendable {
     /// `writeOffset` on (free and contiguous, at most a chunk), or nil once stopped.
     private func allowance() -> Int? {
         withLock {
-            while !stopped && (paused || inFlight >= inFlightLimit) { pthread_cond_wait(&condition, &mutex) }
+            while !stopped && (paused || inFlight >= inFlightLimit) { pthread_cond_wait(condition, mutex) }
             // Chunks are consumed in order, so the free bytes start at `writeOffset`; they may
             // wrap past the ring's end, and a read takes only the part before it.
             return stopped ? nil : min(chunkSize, inFlightLimit - inFlight, inFlightLimit - writeOffset)
