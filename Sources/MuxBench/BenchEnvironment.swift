@@ -28,6 +28,14 @@ public func percentile(_ values: [Double], _ fraction: Double) -> Double {
     return sorted[min(max(rank, 0), sorted.count - 1)]
 }
 
+/// The middle value, or the mean of the two middle values of an even count.
+func median(_ values: [Double]) -> Double {
+    guard !values.isEmpty else { return .nan }
+    let sorted = values.sorted()
+    let middle = sorted.count / 2
+    return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}
+
 /// The servers and programs one `mux bench` run uses; torn down by `close()`.
 public final class BenchEnvironment {
     public let mux: String

@@ -25,17 +25,15 @@ public struct ThroughputRow: Sendable {
         self.bytes = bytes
     }
 
-    public var floor: Double { percentile(floorRuns, 0.5) }
-    public var mux: Double { percentile(muxRuns, 0.5) }
-    public var tmux: Double? { tmuxRuns.isEmpty ? nil : percentile(tmuxRuns, 0.5) }
-    public var serverUser: Double? { serverUserRuns.isEmpty ? nil : percentile(serverUserRuns, 0.5) }
-    public var serverSystem: Double? { serverSystemRuns.isEmpty ? nil : percentile(serverSystemRuns, 0.5) }
+    public var floor: Double { median(floorRuns) }
+    public var mux: Double { median(muxRuns) }
+    public var tmux: Double? { tmuxRuns.isEmpty ? nil : median(tmuxRuns) }
+    public var serverUser: Double? { serverUserRuns.isEmpty ? nil : median(serverUserRuns) }
+    public var serverSystem: Double? { serverSystemRuns.isEmpty ? nil : median(serverSystemRuns) }
     /// mux's time over the floor's (lower is better).
-    public var muxOverFloor: Double { percentile(zip(muxRuns, floorRuns).map { $0 / $1 }, 0.5) }
+    public var muxOverFloor: Double { median(zip(muxRuns, floorRuns).map { $0 / $1 }) }
     /// tmux's time over mux's (higher is better).
-    public var tmuxOverMux: Double? {
-        tmuxRuns.isEmpty ? nil : percentile(zip(tmuxRuns, muxRuns).map { $0 / $1 }, 0.5)
-    }
+    public var tmuxOverMux: Double? { tmuxRuns.isEmpty ? nil : median(zip(tmuxRuns, muxRuns).map { $0 / $1 }) }
 }
 
 public struct LatencyFigures: Sendable {
@@ -170,7 +168,7 @@ extension BenchEnvironment {
             }
             samples.append(monotonicNow() - start)
         }
-        return percentile(samples, 0.5)
+        return median(samples)
     }
 
     /// The server's resident memory growth while a session writes `bytes` bytes with one drained
@@ -289,6 +287,6 @@ extension BenchEnvironment {
             try runQuietly(argv)
             samples.append(monotonicNow() - start)
         }
-        return percentile(samples, 0.5)
+        return median(samples)
     }
 }

@@ -90,10 +90,11 @@ final class Session: @unchecked Sendable {
 
     // MARK: output
 
-    /// The program wrote `bytes` (a chunk from the reader, valid for this call): parse them and answer their queries.
-    /// What clients get is handed on at once, or in a flood (a chunk of at least one full PTY
-    /// read) with what follows, up to 64 KiB or 2 ms, so that a burst travels in few frames
-    /// instead of one small write and one wake-up per 4 KiB. Typing and prompts go at once.
+    /// The program wrote `bytes` (a chunk from the reader, valid for this call): parse them and
+    /// answer their queries. What clients get is handed on at once, or in a flood (a chunk of at
+    /// least one full PTY read) with what follows, up to 64 KiB or 2 ms, so that a burst travels
+    /// in few frames instead of one small write and one wake-up per 4 KiB. Typing and prompts go
+    /// at once.
     func programWrote(_ bytes: UnsafeBufferPointer<UInt8>) {
         if batchStartedMidUpdate == nil { batchStartedMidUpdate = isMidUpdate }
         emulator.feedForwarding(bytes, into: &forward)
