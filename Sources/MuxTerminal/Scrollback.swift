@@ -101,8 +101,11 @@ public struct HistoryLine: Hashable, Sendable {
                     let word =
                         cell[0] | (attributes & CellAttributes.wide) << 18 | (attributes & CellAttributes.spacer) << 16
                     words.storeBytes(of: word, toByteOffset: x &* 4, as: UInt32.self)
-                    if word != 0 { used = x &+ 1 }
                 }
+                // The stored length ends after the last word that is not 0 (found here rather
+                // than tracked in the loop above, which then vectorises without it).
+                used = filled
+                while used > 0 && words.load(fromByteOffset: (used &- 1) &* 4, as: UInt32.self) == 0 { used &-= 1 }
             }
         }
         guard looks == 0 else { return false }

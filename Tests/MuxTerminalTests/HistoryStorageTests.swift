@@ -36,6 +36,8 @@ import Testing
         ("wide characters", "中文 テスト", .unstyled),
         ("clusters", "e\u{301}👍🏽🇫🇷x", .unstyled),
         ("a wide character at the margin", "0123456789012345678中", .unstyled),
+        ("wide characters with an erased end", "中文テスト漢字\u{1b}[5D\u{1b}[K", .unstyled),
+        ("a gap of erased cells", "中文テスト漢字\u{1b}[9D\u{1b}[4X", .unstyled),
         ("colour", "a\u{1b}[31mb\u{1b}[0m", .styled),
         ("a background erase", "\u{1b}[44m\u{1b}[K\u{1b}[0m中", .styled),
     ])
