@@ -8,8 +8,8 @@ import MuxProtocol
 import MuxWorkloads
 
 /// Seconds for each system to pass one workload, repeated: the runs alternate (floor, mux, tmux,
-/// floor, ...), so a slow minute of a shared machine falls on all three alike, and each ratio is
-/// the median of the ratios within one repeat.
+/// floor, ...), so a slow minute of a shared machine falls on all three alike; each ratio is the
+/// median, over the repeats, of the ratio measured within each.
 public struct ThroughputRow: Sendable {
     public var workload: String
     public var bytes: Int

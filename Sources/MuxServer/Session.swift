@@ -110,8 +110,8 @@ final class Session: @unchecked Sendable {
     }
 
     /// Appends what was parsed since the last call to the ring and hands it to every client.
-    /// Called at the end of a turn of reads (or 2 ms after, see `turnEnded`) and before anything
-    /// looks at the emulator (snapshots, captures, keys, resizes), so the emulator and the ring
+    /// Called after a chunk the reader brought (or 2 ms after, see `programWrote`) and before
+    /// anything looks at the emulator (snapshots, captures, keys, resizes), so the emulator and the ring
     /// always agree when a snapshot is taken.
     func handOn() {
         if !forward.isEmpty {

@@ -15,7 +15,8 @@ struct Bench: ParsableCommand {
             Runs each workload through three paths and times each to the end: the floor (two PTY \
             hops with a plain copy between, no parsing: the limit of any design), mux (the program \
             in a session, one attached client on a drained PTY) and tmux (the same with a tmux \
-            client), side by side in one run. Then interrupt latency (Ctrl-C from the holder while \
+            client), side by side in one run, --repeats times in turn (floor, mux, tmux, floor, ...) \
+            so that a slow minute of the machine falls on all three alike. Then interrupt latency (Ctrl-C from the holder while \
             `yes` floods and an observer has stopped reading), attach latency by history length, \
             server memory over a flood with a stalled observer and per 10,000 lines of scrollback, \
             keystroke echo, and the `ls` round trip. Use a release build; progress goes to standard \
