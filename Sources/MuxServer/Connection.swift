@@ -1,12 +1,12 @@
-// One client connection: its frames in, its messages out, and its outbox. Confined to the
-// server's event loop (docs/server.md); the NIO handler below only decodes and hands on.
+// One client connection: its frames in, its messages out. Confined to the server's event loop
+// (docs/server.md): the NIO handler below decodes and hands each message to `ServerState`; what
+// a client receives of a session is decided by that session's machine.
 
 import MuxProtocol
-import MuxTerminal
 import NIOCore
 
 /// A connected client, from HELLO until the socket closes.
-final class Connection: @unchecked Sendable {
+final class Connection {
     let channel: Channel
     /// The peer's user and process, from SO_PEERCRED.
     let peerUID: UInt32
@@ -21,23 +21,18 @@ final class Connection: @unchecked Sendable {
     /// The session this client is attached to, if any.
     var session: Session?
     var lossless = false
-    var outbox: Outbox
-    var historyForSnapshot = 0
     var closing = false
 
     init(channel: Channel, peerUID: UInt32, peerPID: Int32) {
         self.channel = channel
         self.peerUID = peerUID
         self.peerPID = peerPID
-        outbox = Outbox(highWatermark: 1 << 20, lowWatermark: 1 << 18)
     }
 
-    /// Writes a message now (not through the outbox: replies, events, snapshots).
+    /// Writes a message now (replies, events, snapshots; output goes through `ServerState.flush`).
     func send(_ message: Message, flush: Bool = true) {
         guard !closing else { return }
-        var buffer = channel.allocator.buffer(capacity: 0)
-        let frame = message.frame()
-        buffer.writeBytes(frame.encoded())
+        let buffer = channel.allocator.buffer(bytes: message.frame().encoded())
         if flush {
             channel.writeAndFlush(buffer, promise: nil)
         } else {
@@ -55,53 +50,8 @@ final class Connection: @unchecked Sendable {
         }
     }
 
-    /// Whether this client holds its session's program back when it lags: a `--lossless` client,
-    /// while it holds the lease. Observers never do.
-    var holdsProgramBack: Bool {
-        guard lossless, let session else { return false }
-        return session.lease.holder == clientID
-    }
-
-    /// Accepts a chunk of the session's output for this client.
-    func deliver(_ chunk: Outbox.Chunk) {
-        outbox.lossless = holdsProgramBack
-        let resyncs = outbox.resyncs
-        outbox.enqueue(chunk)
-        if outbox.resyncs != resyncs, let session {
-            session.logger.info(
-                "client \(clientID) fell behind in session \(session.name) at offset \(chunk.offset): resync \(outbox.resyncs)"
-            )
-        }
-        pump()
-        if outbox.lossless && outbox.isOverHighWatermark { session?.pauseReading() }
-    }
-
-    /// Moves queued output into the socket while it takes it, then a snapshot if one is owed and
-    /// the socket has drained.
-    func pump() {
-        guard !closing, let session else { return }
-        var wrote = false
-        while channel.isWritable, let chunk = outbox.take() {
-            var buffer = channel.allocator.buffer(capacity: 18 + chunk.bytes.count)
-            buffer.writeBytes(Message.outputHeader(offset: chunk.offset, count: chunk.bytes.count))
-            buffer.writeBytes(chunk.bytes)
-            channel.write(buffer, promise: nil)
-            wrote = true
-        }
-        if outbox.shouldSendSnapshot(unwrittenBytes: channel.isWritable ? 0 : Int.max), !session.isMidUpdate {
-            sendSnapshot(of: session, history: historyForSnapshot)
-            historyForSnapshot = 0
-            wrote = true
-        }
-        if wrote { channel.flush() }
-        if session.readingPaused && outbox.isUnderLowWatermark { session.resumeReadingIfNobodyLags() }
-    }
-
-    /// A snapshot of `session` at its current offset, split into frames; output follows from there.
-    func sendSnapshot(of session: Session, history: Int) {
-        session.prepareForSnapshot()  // the snapshot's offset must be where the emulator is
-        let bytes = session.emulator.terminal.snapshot(history: history)
-        let offset = session.ring.endOffset
+    /// A snapshot at stream offset `offset`, split into frames; output follows from there.
+    func sendSnapshot(_ bytes: [UInt8], at offset: UInt64) {
         let piece = Frame.maximumPayload - 64
         var start = 0
         repeat {
@@ -109,14 +59,17 @@ final class Connection: @unchecked Sendable {
             send(.snapshot(offset: offset, final: end == bytes.count, bytes: Array(bytes[start..<end])), flush: false)
             start = end
         } while start < bytes.count
-        outbox.snapshotSent(at: offset)
+        channel.flush()
     }
 
     var status: ClientStatus {
-        ClientStatus(
+        let machine = session?.machine
+        let attachment = machine?.attachment(clientID)
+        return ClientStatus(
             clientID: clientID, role: role, session: session?.name ?? "",
-            holdsLease: session.map { $0.lease.holder == clientID } ?? false, lossless: lossless,
-            queuedBytes: UInt64(outbox.queuedBytes), resyncs: UInt64(outbox.resyncs))
+            holdsLease: machine?.lease.holder == clientID, lossless: lossless,
+            queuedBytes: UInt64(attachment?.queuedBytes(end: machine?.endOffset ?? 0) ?? 0),
+            resyncs: UInt64(attachment?.resyncs ?? 0))
     }
 }
 
@@ -164,7 +117,7 @@ final class ConnectionHandler: ChannelInboundHandler {
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable { connection.pump() }
+        server.writabilityChanged(connection)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -182,3 +135,6 @@ final class ConnectionHandler: ChannelInboundHandler {
         }
     }
 }
+
+@available(*, unavailable)
+extension ConnectionHandler: Sendable {}

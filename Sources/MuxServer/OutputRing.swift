@@ -51,15 +51,25 @@ public struct OutputRing: Sendable {
     /// caller then sends a snapshot). An offset past the end is nil too.
     public func bytes(from offset: UInt64) -> [UInt8]? {
         guard offset >= startOffset, offset <= endOffset else { return nil }
-        let count = Int(endOffset - offset)
         var result: [UInt8] = []
-        result.reserveCapacity(count)
-        var position = Int(offset % UInt64(capacity))
-        for _ in 0..<count {
-            result.append(storage[position])
-            position += 1
-            if position == capacity { position = 0 }
-        }
+        result.reserveCapacity(Int(endOffset - offset))
+        copy(from: offset, count: Int(endOffset - offset)) { result.append(contentsOf: $0) }
         return result
+    }
+
+    /// Hands `count` bytes from `offset` to `body`, in at most two pieces (the ring wraps).
+    /// The bytes must still be in the ring.
+    public func copy(from offset: UInt64, count: Int, into body: (UnsafeRawBufferPointer) -> Void) {
+        precondition(offset >= startOffset && offset + UInt64(count) <= endOffset, "bytes outside the ring")
+        var position = Int(offset % UInt64(capacity))
+        var remaining = count
+        storage.withUnsafeBytes { ring in
+            while remaining > 0 {
+                let piece = min(remaining, capacity - position)
+                body(UnsafeRawBufferPointer(rebasing: ring[position..<(position + piece)]))
+                remaining -= piece
+                position = 0
+            }
+        }
     }
 }

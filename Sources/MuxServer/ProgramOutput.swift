@@ -45,18 +45,23 @@ final class Doorbell: Sendable {
 /// Reads a session's doorbell: its reader has chunks waiting.
 final class DoorbellHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
+    let server: ServerState
     let session: Session
 
-    init(session: Session) {
+    init(server: ServerState, session: Session) {
+        self.server = server
         self.session = session
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {}  // the bytes only say "look"
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        session.takeProgramOutput()
+        server.takeProgramOutput(session)
     }
 }
+
+@available(*, unavailable)
+extension DoorbellHandler: Sendable {}
 
 /// Writes what is typed to the program; its output comes from the reader.
 final class ProgramInputHandler: ChannelInboundHandler {
@@ -68,30 +73,18 @@ final class ProgramInputHandler: ChannelInboundHandler {
     }
 }
 
-extension Session {
-    /// Parses the chunks the reader has waiting, oldest first, and gives their bytes back.
-    func takeProgramOutput() {
-        guard let reader else { return }
-        for chunk in reader.takeChunks() {
-            programWrote(chunk.bytes)
-            reader.consumed(chunk.bytes.count)
-        }
-    }
-}
-
 extension ServerState {
     /// Opens the session's two channels (the doorbell, and the PTY for input), then starts its
-    /// reader; `then` learns whether the channels opened. When reading ends, what is left is parsed
-    /// and handed on and the session's terminal is closed.
-    func startReading(
-        _ session: Session, _ output: ProgramOutput, then: @escaping @Sendable (Result<Void, Error>) -> Void
-    ) {
+    /// reader; the machine learns whether the channels opened. When reading ends, the door says
+    /// so (`ServerDoor.Event.terminalEnded`).
+    func startReading(_ session: Session, _ output: ProgramOutput) {
         let terminal = fcntl(session.process.masterDescriptor, F_DUPFD_CLOEXEC, 0)
-        let loop = self.loop
+        let bound = NIOLoopBound((server: self, session: session), eventLoop: loop)
         let doorbell = NIOPipeBootstrap(group: loop)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(DoorbellHandler(session: session))
+                    let (server, session) = bound.value
+                    try channel.pipeline.syncOperations.addHandler(DoorbellHandler(server: server, session: session))
                 }
             }
             .takingOwnershipOfDescriptor(input: output.doorbellInput)
@@ -102,12 +95,14 @@ extension ServerState {
                 }
             }
             .takingOwnershipOfDescriptor(output: terminal)
-        doorbell.and(input).whenComplete { [self] result in
+        let door = ServerDoor(self)
+        let serial = session.serial
+        doorbell.and(input).assumeIsolated().whenComplete { [self] result in
             switch result {
             case .success(let (doorbellChannel, inputChannel)):
                 session.doorbell = doorbellChannel
                 session.pty = inputChannel
-            case .failure(let error):
+            case .failure:
                 // A channel that opened closes its descriptor; one that did not leaves it to us.
                 doorbell.whenComplete { opened in
                     switch opened {
@@ -121,25 +116,15 @@ extension ServerState {
                     case .failure: close(terminal)
                     }
                 }
-                then(.failure(error))
-                // Nobody would take the chunks: read nothing, and let the session end.
-                output.reader.stop()
             }
             let bell = output.doorbell
             output.reader.start(
                 ready: { bell.ring() },
-                ended: { [self] reason in
-                    loop.execute {
-                        if reason != 0 && reason != EIO && reason != ECANCELED {
-                            self.logger.warning(
-                                "session \(session.name): reading its terminal: \(String(cString: strerror(reason)))")
-                        }
-                        session.takeProgramOutput()
-                        session.handOn()
-                        self.programTerminalClosed(session)
-                    }
-                })
-            if case .success = result { then(.success(())) }
+                ended: { reason in door.post(.terminalEnded(session: serial, reason: reason)) })
+            switch result {
+            case .success: perform(session, .opened)
+            case .failure(let error): perform(session, .failedToOpen("\(error)"))
+            }
         }
     }
 }

@@ -78,8 +78,13 @@ public enum Server {
 
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let loop = group.next()
-        let state = ServerState(loop: loop, configuration: configuration, logger: logger)
-        state.sessionEnvironment = sessionEnvironment(configuration, logger: logger)
+        let environment = sessionEnvironment(configuration, logger: logger)
+        // The state lives on the loop; other threads reach it through `ServerDoor` only.
+        let state = try loop.submit {
+            let state = ServerState(loop: loop, configuration: configuration, logger: logger)
+            state.sessionEnvironment = environment
+            return NIOLoopBound(state, eventLoop: loop)
+        }.wait()
 
         let previousMask = umask(0o177)
         let listener: Channel
@@ -103,17 +108,19 @@ public enum Server {
         logger.info("listening on \(socketPath) as pid \(getpid())")
 
         let stopped = loop.makePromise(of: Void.self)
-        state.onShutdown = {
-            listener.close(promise: nil)
-            stopped.succeed(())
-        }
+        let door = try loop.submit {
+            state.value.stopped = {
+                listener.close(promise: nil)
+                stopped.succeed(())
+            }
+            return ServerDoor(state.value)
+        }.wait()
         let waitedSignals = stopSignals
         startThread {
             var signal: Int32 = 0
             var mask = waitedSignals
             sigwait(&mask, &signal)
-            let received = signal
-            loop.execute { state.shutDown(reason: "signal \(received)") }
+            door.post(.signal(signal))
         }
         if readyDescriptor >= 0 {
             var byte: UInt8 = 0x0a
@@ -127,7 +134,8 @@ public enum Server {
         try? group.syncShutdownGracefully()
     }
 
-    private static func acceptConnection(_ channel: Channel, state: ServerState) -> EventLoopFuture<Void> {
+    private static func acceptConnection(_ channel: Channel, state: NIOLoopBound<ServerState>) -> EventLoopFuture<Void>
+    {
         guard let provider = channel as? SocketOptionProvider else {
             return channel.eventLoop.makeFailedFuture(ServerStartFailure(description: "not a socket"))
         }
@@ -135,7 +143,8 @@ public enum Server {
             level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_PEERCRED))
         return credentials.flatMapThrowing { peer in
             let connection = Connection(channel: channel, peerUID: peer.uid, peerPID: peer.pid)
-            try channel.pipeline.syncOperations.addHandler(ConnectionHandler(server: state, connection: connection))
+            try channel.pipeline.syncOperations.addHandler(
+                ConnectionHandler(server: state.value, connection: connection))
         }
     }
 

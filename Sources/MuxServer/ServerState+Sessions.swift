@@ -1,4 +1,5 @@
-// Creating, attaching to and ending sessions.
+// Creating and attaching to sessions, what other threads report about them (through the door),
+// and stopping the server.
 
 import Glibc
 import Logging
@@ -6,7 +7,6 @@ import MuxPTY
 import MuxProtocol
 import MuxTerminal
 import NIOCore
-import NIOPosix
 
 extension ServerState {
     func create(_ request: CreateRequest, for client: Connection) {
@@ -55,149 +55,81 @@ extension ServerState {
             process.close()
             return client.fail(.spawnFailed, "cannot watch the terminal of \(command.joined(separator: " ")): \(error)")
         }
-        var resolved = request
-        resolved.command = command
+        let machine = SessionMachine(
+            name: name, columns: request.columns, rows: request.rows, keep: request.keep, creator: client.clientID,
+            ringCapacity: Session.ringCapacity, outboxMinimum: configuration.outboxMinimum)
         let session = Session(
-            name: name, request: resolved, process: process, created: UInt64(time(nil)), loop: loop, logger: logger)
+            serial: nextSerial, machine: machine, command: command, process: process, created: UInt64(time(nil)),
+            scrollback: Int(request.scrollback))
+        nextSerial += 1
         session.reader = output.reader
         sessions[name] = session
         touch(session)
         logger.info("session \(name): started \(session.command) as pid \(process.pid)")
         watchExit(of: session)
-        startReading(
-            session, output,
-            then: { [self, name] result in
-                switch result {
-                case .success:
-                    client.send(.created(session: name))
-                case .failure(let error):
-                    logger.error("session \(name): cannot watch its terminal: \(error)")
-                    client.fail(.spawnFailed, "cannot watch the terminal of \(name): \(error)")
-                    try? process.signal(SIGKILL)
-                }
-            })
+        startReading(session, output)
     }
 
     func attach(_ client: Connection, to name: String, asHolder: Bool, history: Int, since: UInt64?, lossless: Bool) {
         guard let session = find(name, for: client) else { return }
-        guard session.isRunning else {
+        guard session.machine.isLive else {
             return client.fail(
                 .sessionExited, "session \(session.name) has exited; `mux capture \(session.name)` shows its screen")
         }
         if asHolder || lossless, client.role != .control {
             return client.fail(.roleForbidden, "an observer may only attach read-only")
         }
-        client.session?.detach(client)
+        if let previous = client.session { perform(previous, .detach(client.clientID, acknowledge: false)) }
         client.session = session
         client.lossless = lossless
-        let marks = Outbox.watermarks(
-            forCells: Int(session.columns) * Int(session.rows), minimum: configuration.outboxMinimum)
-        client.outbox = Outbox(highWatermark: marks.high, lowWatermark: marks.low)
-        session.clients.append(client)
         touch(session)
-        var change: InputLease.Change?
-        if asHolder {
-            change = session.lease.take(client.clientID)
-            session.resize(columns: client.columns, rows: client.rows)
-        }
-        client.send(
-            .attached(
-                session: session.name, columns: session.columns, rows: session.rows,
-                holdsLease: session.lease.holder == client.clientID), flush: false)
-        if let since, let bytes = session.ring.bytes(from: since) {
-            client.outbox.snapshotSent(at: since)
-            if !bytes.isEmpty { client.outbox.enqueue(.init(offset: since, bytes: bytes)) }
-        } else {
-            client.outbox.requireSnapshot()
-            client.historyForSnapshot = history
-        }
-        client.pump()
-        client.channel.flush()
-        if let change {
-            session.leaseChanged(change)
-        } else if let holder = session.lease.holder {
-            client.send(.lease(holder: holder, holdsLease: false))
-        }
+        perform(
+            session,
+            .attach(
+                .init(
+                    client: client.clientID, mayHold: client.role == .control, asHolder: asHolder, lossless: lossless,
+                    columns: client.columns, rows: client.rows, history: history, since: since)))
     }
 
-    func kill(_ session: Session, signal: Int32, for client: Connection) {
-        session.killRequested = true
-        session.onEnd.append { client.send(.done) }
-        guard session.isRunning else { return endSession(session) }
-        do {
-            try session.process.signal(signal)
-        } catch {
-            logger.warning("session \(session.name): \(error)")
-        }
-        // A program that ignores the signal is not allowed to keep the session forever.
-        loop.scheduleTask(in: .seconds(3)) { [session] in
-            if session.isRunning { try? session.process.signal(SIGKILL) }
-        }
-    }
+    // MARK: what other threads report
 
-    // MARK: the end of a program
-
-    /// Reaps the session's program on a thread of its own (waitpid blocks), then hops back.
+    /// Reaps the session's program on a thread of its own (waitpid blocks); the status comes back
+    /// through the door.
     private func watchExit(of session: Session) {
-        let loop = self.loop
-        startThread { [self] in
-            let status: ExitStatus
-            do {
-                status = try session.process.waitForExit()
-            } catch {
-                status = .exited(-1)
+        let door = ServerDoor(self)
+        let process = session.process
+        let serial = session.serial
+        startThread {
+            let status = (try? process.waitForExit()) ?? .exited(-1)
+            door.post(.programExited(session: serial, status))
+        }
+    }
+
+    /// What came through the door, now on the loop.
+    func arrived(_ event: ServerDoor.Event) {
+        switch event {
+        case .programExited(let serial, let status):
+            guard let session = session(serial) else { return }
+            perform(session, .programExited(status))
+        case .terminalEnded(let serial, let reason):
+            guard let session = session(serial) else { return }
+            if reason != 0 && reason != EIO && reason != ECANCELED {
+                logger.warning("session \(session.name): reading its terminal: \(String(cString: strerror(reason)))")
             }
-            loop.execute { self.programExited(session, status: status) }
+            takeProgramOutput(session)
+            session.reader = nil
+            session.pty?.close(promise: nil)
+            session.pty = nil
+            session.doorbell?.close(promise: nil)
+            session.doorbell = nil
+            perform(session, .terminalEnded)
+        case .signal(let number):
+            shutDown(reason: "signal \(number)")
         }
     }
 
-    func programExited(_ session: Session, status: ExitStatus) {
-        logger.info("session \(session.name): \(session.command) \(status)")
-        session.programExited = status
-        if session.ptyClosed {
-            finish(session)
-        } else {
-            // The rest of its output is still in the terminal: read it, but do not wait for a
-            // grandchild that keeps the terminal open.
-            loop.scheduleTask(in: .milliseconds(200)) {
-                if !session.ptyClosed { session.reader?.stop() }
-            }
-        }
-    }
-
-    func programTerminalClosed(_ session: Session) {
-        session.ptyClosed = true
-        session.reader = nil
-        session.pty?.close(promise: nil)
-        session.pty = nil
-        session.doorbell?.close(promise: nil)
-        session.doorbell = nil
-        if session.programExited != nil { finish(session) }
-    }
-
-    /// The program has exited and its output is all read: tell the clients, then remove the
-    /// session unless it was created with --keep.
-    private func finish(_ session: Session) {
-        guard session.isRunning, let status = session.programExited else { return }
-        session.state = .exited(status)
-        session.process.close()
-        for client in session.clients {
-            client.pump()
-            client.send(.exited(status: status.shellStatus))
-            client.session = nil
-        }
-        session.clients.removeAll()
-        session.lease = InputLease()
-        if !session.keep || session.killRequested { endSession(session) }
-    }
-
-    private func endSession(_ session: Session) {
-        sessions[session.name] = nil
-        recent.removeAll { $0 == session.name }
-        let waiting = session.onEnd
-        session.onEnd.removeAll()
-        for reply in waiting { reply() }
-        if shuttingDown && sessions.values.allSatisfy({ !$0.isRunning }) { onShutdown() }
+    private func session(_ serial: UInt64) -> Session? {
+        sessions.values.first { $0.serial == serial }
     }
 
     // MARK: shutting down
@@ -209,16 +141,11 @@ extension ServerState {
         for connection in connections {
             connection.fail(.shuttingDown, "the server is shutting down (\(reason))", closing: true)
         }
-        let running = sessions.values.filter(\.isRunning)
-        for session in sessions.values where !session.isRunning { endSession(session) }
-        if running.isEmpty { return onShutdown() }
-        for session in running {
-            session.killRequested = true
-            try? session.process.signal(SIGHUP)
-        }
-        loop.scheduleTask(in: .seconds(2)) { [self] in
-            for session in sessions.values where session.isRunning { try? session.process.signal(SIGKILL) }
-            loop.scheduleTask(in: .seconds(1)) { [self] in onShutdown() }
+        for session in Array(sessions.values) { perform(session, .shutdown) }
+        if sessions.isEmpty { return onShutdown() }
+        loop.assumeIsolated().scheduleTask(in: .seconds(2)) { [self] in
+            for session in sessions.values where session.machine.isLive { try? session.process.signal(SIGKILL) }
+            loop.assumeIsolated().scheduleTask(in: .seconds(1)) { [self] in onShutdown() }
         }
     }
 }

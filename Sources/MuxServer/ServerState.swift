@@ -1,5 +1,7 @@
 // The server's state and what each message does to it. Everything here runs on the one event
-// loop (docs/server.md), so no locks: NIO calls in, and callbacks from other threads hop over.
+// loop (docs/server.md), so no locks: NIO calls in on the loop, and other threads come in through
+// `ServerDoor`. What a message means for a session is its machine's decision; this file checks
+// roles, finds sessions, and hands the machine its event.
 
 import Glibc
 import Logging
@@ -7,24 +9,33 @@ import MuxPTY
 import MuxProtocol
 import MuxTerminal
 import NIOCore
-import NIOPosix
 
-final class ServerState: @unchecked Sendable {
+final class ServerState {
     let loop: EventLoop
     let configuration: ServerConfiguration
     let logger: Logger
     let started = UInt64(time(nil))
+    let allocator = ByteBufferAllocator()
     var sessions: [String: Session] = [:]
     /// Sessions in the order of their last use, most recent last (`mux` alone attaches to it).
     var recent: [String] = []
+    /// Every connection, in the order they connected.
     var connections: [Connection] = []
+    /// Greeted connections by client id: where the sessions' actions are addressed.
+    var clients: [String: Connection] = [:]
     var nextClientNumber = 1
     var nextSessionNumber = 0
+    var nextSerial: UInt64 = 1
     var shuttingDown = false
     /// Called once the server has stopped everything and may exit.
-    var onShutdown: () -> Void = {}
+    var stopped: () -> Void = {}
+    private var hasStopped = false
     /// Extra environment for every session (TERM, TERMINFO_DIRS, COLORTERM, MUX_SOCKET).
     var sessionEnvironment: [String: String] = [:]
+    /// Sessions' actions waiting to be carried out, in order (see ServerState+Actions.swift).
+    var pendingActions: [(Session, SessionMachine.Action)] = []
+    var nextPendingAction = 0
+    var carryingOut = false
 
     init(loop: EventLoop, configuration: ServerConfiguration, logger: Logger) {
         self.loop = loop
@@ -35,6 +46,7 @@ final class ServerState: @unchecked Sendable {
     // MARK: connections
 
     func connected(_ connection: Connection) {
+        loop.preconditionInEventLoop()
         if shuttingDown {
             connection.fail(.shuttingDown, "the server is shutting down", closing: true)
             return
@@ -54,8 +66,16 @@ final class ServerState: @unchecked Sendable {
             logger.info("client \(connection.clientID) left in the middle of a frame (\(pendingBytes) bytes)")
         }
         connection.closing = true
-        connection.session?.detach(connection)
+        if let session = connection.session { perform(session, .detach(connection.clientID, acknowledge: false)) }
         connections.removeAll { $0 === connection }
+        if connection.greeted, clients[connection.clientID] === connection { clients[connection.clientID] = nil }
+    }
+
+    /// NIO says the connection's socket takes writes again, or stopped taking them.
+    func writabilityChanged(_ connection: Connection) {
+        guard let session = connection.session else { return }
+        let id = connection.clientID
+        perform(session, connection.channel.isWritable ? .writable(id) : .blocked(id))
     }
 
     // MARK: messages
@@ -73,6 +93,7 @@ final class ServerState: @unchecked Sendable {
             client.fail(.shuttingDown, "the server is shutting down")
             return
         }
+        let id = client.clientID
         switch message {
         case .hello: break
         case .list:
@@ -90,34 +111,29 @@ final class ServerState: @unchecked Sendable {
             attach(client, to: name, asHolder: asHolder, history: Int(history), since: since, lossless: lossless)
         case .detach:
             guard let session = client.session else { return client.fail(.invalidArgument, "not attached") }
-            session.detach(client)
-            client.send(.done)
+            perform(session, .detach(id, acknowledge: true))
         case .input(let bytes):
             guard let session = client.session else { return client.fail(.invalidArgument, "not attached") }
-            guard mayType(client, in: session, force: false) else { return }
-            session.writeToProgram(bytes)
+            guard requireControl(client, "an observer may not type or resize") else { return }
+            perform(session, .input(from: id, bytes: bytes, force: false, acknowledge: false))
         case .resize(let columns, let rows):
             client.columns = columns
             client.rows = rows
             guard let session = client.session else { return }
-            guard mayType(client, in: session, force: false) else { return }
-            session.resize(columns: columns, rows: rows)
+            guard requireControl(client, "an observer may not type or resize") else { return }
+            perform(session, .resize(by: id, columns: columns, rows: rows, force: false, acknowledge: false))
         case .refresh:
-            guard client.session != nil else { return client.fail(.invalidArgument, "not attached") }
-            client.outbox.requireSnapshot()
-            client.pump()
+            guard let session = client.session else { return client.fail(.invalidArgument, "not attached") }
+            perform(session, .refresh(id))
         case .kill(let name, let signal):
             guard requireControl(client), let session = find(name, for: client) else { return }
-            kill(session, signal: signal, for: client)
+            perform(session, .kill(signal: signal, requester: id))
         case .resizeSession(let name, let columns, let rows, let force):
             guard requireControl(client), let session = running(name, for: client) else { return }
-            guard columns > 0, rows > 0 else { return client.fail(.invalidArgument, "a size needs columns and rows") }
-            guard mayType(client, in: session, force: force) else { return }
-            session.resize(columns: columns, rows: rows)
-            client.send(.done)
+            perform(session, .resize(by: id, columns: columns, rows: rows, force: force, acknowledge: true))
         case .send(let name, let items, let force):
             guard requireControl(client), let session = running(name, for: client) else { return }
-            guard mayType(client, in: session, force: force) else { return }
+            handOn(session)  // keys are encoded by the modes the program has set so far
             var bytes: [UInt8] = []
             for item in items {
                 switch item {
@@ -129,12 +145,11 @@ final class ServerState: @unchecked Sendable {
                     bytes += encoded
                 }
             }
-            session.writeToProgram(bytes)
             touch(session)
-            client.send(.done)
+            perform(session, .input(from: id, bytes: bytes, force: force, acknowledge: true))
         case .capture(let name, let format, let history):
             guard let session = find(name, for: client) else { return }
-            session.handOn()
+            handOn(session)
             let terminal = session.emulator.terminal
             let text =
                 switch format {
@@ -143,26 +158,15 @@ final class ServerState: @unchecked Sendable {
                 case .json: terminal.renderJSON(history: Int(history)) + "\n"
                 }
             client.send(.captured(text))
-        case .leaseTake(let name, let id):
+        case .leaseTake(let name, let taker):
             guard requireControl(client), let session = running(name, for: client) else { return }
-            let taker = id.isEmpty ? defaultTaker(in: session) : id
-            guard let taker, session.clients.contains(where: { $0.clientID == taker && $0.role == .control }) else {
-                return client.fail(
-                    .invalidArgument,
-                    id.isEmpty
-                        ? "no attached client of session \(name) is waiting for the lease; name one with --client"
-                        : "client \(id) is not attached to session \(name) as a control client")
-            }
-            session.leaseChanged(session.lease.take(taker))
-            client.send(.leaseState(session: name, holders: session.lease.stack.reversed()))
-        case .leaseRelease(let name, let id):
+            perform(session, .takeLease(taker.isEmpty ? nil : taker, requester: id))
+        case .leaseRelease(let name, let holder):
             guard requireControl(client), let session = running(name, for: client) else { return }
-            let releaser = id.isEmpty ? session.lease.holder : id
-            if let releaser { session.leaseChanged(session.lease.release(releaser)) }
-            client.send(.leaseState(session: name, holders: session.lease.stack.reversed()))
+            perform(session, .releaseLease(holder.isEmpty ? nil : holder, requester: id))
         case .leaseStatus(let name):
             guard let session = find(name, for: client) else { return }
-            client.send(.leaseState(session: name, holders: session.lease.stack.reversed()))
+            client.send(.leaseState(session: session.name, holders: session.machine.lease.stack.reversed()))
         case .shutdown:
             guard requireControl(client) else { return }
             client.send(.done)
@@ -186,9 +190,11 @@ final class ServerState: @unchecked Sendable {
         }
         var id = clientID
         if id.isEmpty {
-            id = "c\(nextClientNumber)"
-            nextClientNumber += 1
-        } else if connections.contains(where: { $0.greeted && $0.clientID == id }) {
+            repeat {
+                id = "c\(nextClientNumber)"
+                nextClientNumber += 1
+            } while clients[id] != nil
+        } else if clients[id] != nil {
             return client.fail(.invalidArgument, "client id \(id) is already connected", closing: true)
         }
         client.clientID = id
@@ -197,30 +203,25 @@ final class ServerState: @unchecked Sendable {
         client.rows = max(rows, 1)
         client.term = term
         client.greeted = true
+        clients[id] = client
         client.send(.welcome(version: ProtocolVersion.current, clientID: id, serverPID: UInt32(getpid())))
+    }
+
+    /// Everything has stopped: the server may exit (once, whichever comes first: the last session
+    /// ending or the deadline).
+    func onShutdown() {
+        guard !hasStopped else { return }
+        hasStopped = true
+        stopped()
     }
 
     // MARK: helpers
 
-    private func requireControl(_ client: Connection) -> Bool {
+    private func requireControl(
+        _ client: Connection, _ refusal: String = "an observer may only list, capture and attach read-only"
+    ) -> Bool {
         guard client.role == .control else {
-            client.fail(.roleForbidden, "an observer may only list, capture and attach read-only")
-            return false
-        }
-        return true
-    }
-
-    /// Whether `client` may type into or resize `session`, refusing it with the right code.
-    private func mayType(_ client: Connection, in session: Session, force: Bool) -> Bool {
-        guard client.role == .control else {
-            client.fail(.roleForbidden, "an observer may not type or resize")
-            return false
-        }
-        if let holder = session.lease.holder, holder != client.clientID, !force {
-            client.fail(
-                .leaseRequired,
-                "client \(holder) holds the lease of session \(session.name); take it with `mux lease take "
-                    + "\(session.name)` (or pass --force)")
+            client.fail(.roleForbidden, refusal)
             return false
         }
         return true
@@ -237,18 +238,13 @@ final class ServerState: @unchecked Sendable {
         return session
     }
 
-    private func running(_ name: String, for client: Connection) -> Session? {
+    func running(_ name: String, for client: Connection) -> Session? {
         guard let session = find(name, for: client) else { return nil }
-        guard session.isRunning else {
+        guard session.machine.isLive else {
             client.fail(.sessionExited, "session \(session.name) has exited; `mux kill \(session.name)` removes it")
             return nil
         }
         return session
-    }
-
-    /// The newest attached control client that does not hold the lease.
-    private func defaultTaker(in session: Session) -> String? {
-        session.clients.last { $0.role == .control && $0.clientID != session.lease.holder }?.clientID
     }
 
     func touch(_ session: Session) {

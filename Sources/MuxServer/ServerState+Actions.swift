@@ -1,0 +1,192 @@
+// Carrying out what the session machines decide. Every event goes through `perform`: parsed
+// output is handed on first (so the machine, the ring and the emulator agree), then the machine
+// answers the event, then its actions are carried out in order. Actions that lead to more events
+// (a snapshot that releases held controls, a socket that fills) queue their answers behind the
+// ones already waiting: nothing is carried out re-entrantly, and since every client is handed
+// output from its own cursor, no client can see one chunk before another.
+
+import Glibc
+import MuxPTY
+import MuxProtocol
+import MuxTerminal
+import NIOCore
+
+extension ServerState {
+    /// Hands `event` to the session's machine and carries out its answer.
+    func perform(_ session: Session, _ event: SessionMachine.Event) {
+        loop.preconditionInEventLoop()
+        handOn(session)
+        enqueue(session, session.machine.handle(event))
+        carryOutActions()
+    }
+
+    private func enqueue(_ session: Session, _ actions: [SessionMachine.Action]) {
+        for action in actions { pendingActions.append((session, action)) }
+    }
+
+    private func carryOutActions() {
+        guard !carryingOut else { return }  // the loop below is already at it
+        carryingOut = true
+        defer { carryingOut = false }
+        while nextPendingAction < pendingActions.count {
+            let (session, action) = pendingActions[nextPendingAction]
+            nextPendingAction += 1
+            carryOut(action, for: session)
+        }
+        pendingActions.removeAll(keepingCapacity: pendingActions.capacity <= 256)
+        nextPendingAction = 0
+    }
+
+    private func carryOut(_ action: SessionMachine.Action, for session: Session) {
+        switch action {
+        case .send(let id, let message):
+            clients[id]?.send(message)
+        case .flush(let id):
+            if let client = attached(id, to: session) { flush(client, of: session) }
+        case .drain(let id, let cursor):
+            if let client = attached(id, to: session) { drain(client, of: session, from: cursor) }
+        case .sendSnapshot(let id, let history):
+            guard let client = attached(id, to: session) else { return }
+            // Controls the parser executed inside a sequence it still holds back are in the
+            // snapshot's state: they go into the ring first, so this client never applies them
+            // twice and the others still get them.
+            session.emulator.releaseExecutedControls(into: &session.forward)
+            handOn(session)
+            let offset = session.ring.endOffset
+            client.sendSnapshot(session.emulator.terminal.snapshot(history: history), at: offset)
+            enqueue(session, session.machine.handle(.snapshotSent(id, at: offset)))
+        case .release(let id):
+            if let client = attached(id, to: session) { client.session = nil }
+        case .writeToProgram(let bytes):
+            write(bytes, to: session)
+        case .resizeTerminal(let columns, let rows):
+            session.emulator.resize(columns: Int(columns), rows: Int(rows))
+            do {
+                try session.process.resize(to: TerminalSize(columns: columns, rows: rows))
+            } catch {
+                logger.warning("session \(session.name): \(error)")
+            }
+        case .pauseReading:
+            session.reader?.pause()
+        case .resumeReading:
+            session.reader?.resume()
+        case .stopReading:
+            session.reader?.stop()
+        case .signalProgram(let signal):
+            do {
+                try session.process.signal(signal)
+            } catch {
+                logger.warning("session \(session.name): \(error)")
+            }
+        case .schedule(let timer):
+            loop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(timer.milliseconds))) { [self] in
+                if sessions[session.name] === session { perform(session, .timer(timer)) }
+            }
+        case .log(.info, let text):
+            logger.info("\(text)")
+        case .log(.warning, let text):
+            logger.warning("\(text)")
+        case .closeProgram:
+            session.process.close()
+        case .forget:
+            if sessions[session.name] === session {
+                sessions[session.name] = nil
+                recent.removeAll { $0 == session.name }
+            }
+            if shuttingDown && sessions.isEmpty { onShutdown() }
+        }
+    }
+
+    /// Writes to the program's terminal (what is typed, and the emulator's answers to queries).
+    private func write(_ bytes: [UInt8], to session: Session) {
+        guard let pty = session.pty else { return }
+        pty.writeAndFlush(allocator.buffer(bytes: bytes), promise: nil)
+    }
+
+    /// The connection of client `id`, if it is still attached to `session`.
+    private func attached(_ id: String, to session: Session) -> Connection? {
+        guard let client = clients[id], client.session === session, !client.closing else { return nil }
+        return client
+    }
+
+    /// Writes the client's queued output while its socket takes it.
+    private func flush(_ client: Connection, of session: Session) {
+        let id = client.clientID
+        var wrote = false
+        while client.channel.isWritable, let pending = session.machine.pendingOutput(for: id) {
+            guard let (frame, end) = session.outputFrame(at: pending.lowerBound, allocator: client.channel.allocator)
+            else {
+                // Its output has left the ring and was never shared: a snapshot catches it up.
+                logger.warning("client \(id) of session \(session.name): output at \(pending.lowerBound) is gone")
+                enqueue(session, session.machine.handle(.refresh(id)))
+                break
+            }
+            client.channel.write(frame, promise: nil)
+            wrote = true
+            enqueue(session, session.machine.handedOn(id, through: end))
+        }
+        if wrote { client.channel.flush() }
+        if !client.channel.isWritable { enqueue(session, session.machine.handle(.blocked(id))) }
+        session.frames.forget(before: session.machine.oldestCursor)
+    }
+
+    /// Writes everything still owed to a client of a session that is ending, whether or not its
+    /// socket takes it now (NIO keeps it until it does): the output from `cursor`, or a snapshot.
+    private func drain(_ client: Connection, of session: Session, from cursor: UInt64?) {
+        guard var offset = cursor else {
+            return client.sendSnapshot(session.emulator.terminal.snapshot(history: 0), at: session.ring.endOffset)
+        }
+        while offset < session.ring.endOffset,
+            let (frame, end) = session.outputFrame(at: offset, allocator: client.channel.allocator)
+        {
+            client.channel.write(frame, promise: nil)
+            offset = end
+        }
+        client.channel.flush()
+    }
+
+    // MARK: the program's output
+
+    /// Parses the chunks the reader has waiting, oldest first, and gives their bytes back.
+    func takeProgramOutput(_ session: Session) {
+        guard let reader = session.reader else { return }
+        for chunk in reader.takeChunks() {
+            programWrote(chunk.bytes, in: session)
+            reader.consumed(chunk.bytes.count)
+        }
+    }
+
+    /// The program wrote `bytes` (a chunk from the reader, valid for this call): parse them and
+    /// answer their queries. What clients get is handed on at once, or in a flood (a chunk of at
+    /// least one full PTY read) with what follows, up to 64 KiB or 2 ms, so that a burst travels
+    /// in few frames instead of one small write and one wake-up per 4 KiB. Typing and prompts go
+    /// at once.
+    private func programWrote(_ bytes: UnsafeBufferPointer<UInt8>, in session: Session) {
+        session.emulator.feedForwarding(bytes, into: &session.forward)
+        let effects = session.emulator.takeEffects()
+        if !effects.replies.isEmpty { write(effects.replies, to: session) }
+        guard bytes.count >= Session.fullRead, session.forward.count < Session.largestChunk else {
+            handOn(session)
+            return carryOutActions()
+        }
+        guard !session.handOnScheduled else { return }
+        session.handOnScheduled = true
+        loop.assumeIsolated().scheduleTask(in: .milliseconds(2)) { [self] in
+            session.handOnScheduled = false
+            handOn(session)
+            carryOutActions()
+        }
+    }
+
+    /// Appends what was parsed since the last call to the ring and tells the machine, then tells
+    /// it whether the program is inside a synchronized update. Called before every event (see
+    /// `perform`), so the emulator and the ring agree whenever the machine decides.
+    func handOn(_ session: Session) {
+        let count = session.appendForwarded(allocator: allocator)
+        if count > 0 { enqueue(session, session.machine.handle(.output(count: count))) }
+        let updating = session.emulator.terminal.modes.synchronizedOutput
+        if updating != session.machine.synchronizedOutput {
+            enqueue(session, session.machine.handle(.synchronizedOutput(updating)))
+        }
+    }
+}

@@ -1,0 +1,298 @@
+// One session's decisions as a pure state machine (docs/server.md, "The session machine"): its
+// lifecycle, its input lease, its attached clients and where each one is in the output stream.
+// It answers every event with a list of actions for the server to carry out, in order, and does
+// no I/O: no NIO, no PTY, no emulator. The style is swift-nio's HTTPServerPipelineHandler and its
+// connection state machines.
+
+import MuxPTY
+import MuxProtocol
+
+/// The decisions of one session.
+struct SessionMachine {
+    /// Where a session is in its life (the journal will record these).
+    enum Lifecycle: Equatable {
+        /// The program was spawned; the channels that read and write its terminal are opening.
+        case starting
+        case running
+        /// The program was reaped; the rest of its output is still being read (at most 200 ms).
+        case draining(ExitStatus)
+        /// The program exited and its output is all read; kept (`--keep`) for capture until killed.
+        case exited(ExitStatus)
+        /// Gone: the server forgets the session.
+        case ended
+    }
+
+    /// Things that happen to a session.
+    enum Event: Equatable {
+        /// The session's channels opened: it runs, and its creator is told.
+        case opened
+        /// The session's channels could not open.
+        case failedToOpen(String)
+        /// `count` parsed bytes were appended to the session's output (its ring ends `count` later).
+        case output(count: Int)
+        /// The program entered (true) or left a synchronized update (mode 2026).
+        case synchronizedOutput(Bool)
+        case attach(AttachRequest)
+        /// A client detaches (`acknowledge`: it asked, and gets DONE) or vanished.
+        case detach(String, acknowledge: Bool)
+        /// Input from a client: typed (INPUT) or sent (SEND, answered DONE when `acknowledge`).
+        case input(from: String, bytes: [UInt8], force: Bool, acknowledge: Bool)
+        /// A client's terminal changed size (RESIZE), or a client resizes the session
+        /// (RESIZE_SESSION, answered DONE when `acknowledge`).
+        case resize(by: String, columns: UInt16, rows: UInt16, force: Bool, acknowledge: Bool)
+        /// An attached client asks for a fresh snapshot (REFRESH).
+        case refresh(String)
+        /// A client's socket takes writes again.
+        case writable(String)
+        /// A client's socket stopped taking writes (its kernel and NIO buffers are full).
+        case blocked(String)
+        /// The server wrote a client's snapshot; its output continues from `offset`.
+        case snapshotSent(String, at: UInt64)
+        /// `taker` (nil: the newest attached control client not holding it) takes the lease, at
+        /// `requester`'s request (LEASE_TAKE, answered LEASE_STATE).
+        case takeLease(String?, requester: String)
+        /// `holder` (nil: the current holder) gives the lease back (LEASE_RELEASE).
+        case releaseLease(String?, requester: String)
+        /// `requester` asks for the signal to be sent, and is answered DONE when the session ends.
+        case kill(signal: Int32, requester: String)
+        /// The server stops: the program gets SIGHUP, and the session ends with it.
+        case shutdown
+        case programExited(ExitStatus)
+        /// The program's terminal has no more output (every writer closed it, or reading stopped).
+        case terminalEnded
+        case timer(Timer)
+    }
+
+    /// What ATTACH asks for.
+    struct AttachRequest: Equatable {
+        var client: String
+        /// A control client (an observer can never hold the lease).
+        var mayHold: Bool
+        var asHolder: Bool
+        var lossless: Bool
+        /// The client's terminal.
+        var columns: UInt16
+        var rows: UInt16
+        /// Lines of scrollback before the first snapshot.
+        var history: Int
+        /// The client has the output up to here, and wants only what follows.
+        var since: UInt64?
+    }
+
+    /// Delays the machine asks for; each comes back as `Event.timer`.
+    enum Timer: Equatable {
+        /// A synchronized update has lasted too long to wait for its end.
+        case updateOverdue(generation: Int)
+        /// The program exited but something still holds its terminal: stop reading it.
+        case drainDeadline
+        /// The program ignored the signal `mux kill` sent.
+        case killDeadline
+
+        var milliseconds: Int {
+            switch self {
+            case .updateOverdue: 500
+            case .drainDeadline: 200
+            case .killDeadline: 3000
+            }
+        }
+    }
+
+    enum LogLevel: Equatable { case info, warning }
+
+    /// What the server must do, in order.
+    enum Action: Equatable {
+        /// A message to a client (attached or not), written now, ahead of queued output.
+        case send(String, Message)
+        /// Write the client's queued output while its socket takes it.
+        case flush(String)
+        /// Write all of the client's output from `from` on, or a snapshot when nil, whether or not
+        /// its socket takes it now (the session is ending).
+        case drain(String, from: UInt64?)
+        /// Take a snapshot for the client and send it (answer with `Event.snapshotSent`).
+        case sendSnapshot(String, history: Int)
+        /// The client is no longer attached to this session.
+        case release(String)
+        case writeToProgram([UInt8])
+        case resizeTerminal(columns: UInt16, rows: UInt16)
+        case pauseReading
+        case resumeReading
+        case stopReading
+        case signalProgram(Int32)
+        case schedule(Timer)
+        case log(LogLevel, String)
+        /// The program and its terminal are done with: release them.
+        case closeProgram
+        /// The session is gone: forget it.
+        case forget
+    }
+
+    // The machine's state. Its transitions live in extensions in other files, so Swift cannot keep
+    // these private; only the machine's own methods change them (the server reads them).
+    let name: String
+    let ringCapacity: Int
+    let outboxMinimum: Int
+    let keep: Bool
+    /// The client that asked for the session, told when it starts (or fails to).
+    let creator: String
+    var lifecycle = Lifecycle.starting
+    var columns: UInt16
+    var rows: UInt16
+    var lease = InputLease()
+    /// Attached clients in the order they attached.
+    var attachments: [Attachment] = []
+    /// The offset of the next byte of output: everything before it is in the ring.
+    var endOffset: UInt64 = 0
+    /// A `--lossless` holder lags: the PTY is not read, so the kernel holds the program back.
+    var readingPaused = false
+    /// The program's terminal has no more output.
+    var terminalEnded = false
+    var killRequested = false
+    /// Clients waiting for the session to end (`mux kill`).
+    var killWaiters: [String] = []
+    /// Inside a synchronized update (mode 2026), and whether it has overstayed.
+    var synchronizedOutput = false
+    var updateOverdue = false
+    var updateGeneration = 0
+
+    init(
+        name: String, columns: UInt16, rows: UInt16, keep: Bool, creator: String, ringCapacity: Int,
+        outboxMinimum: Int
+    ) {
+        self.name = name
+        self.columns = columns
+        self.rows = rows
+        self.keep = keep
+        self.creator = creator
+        self.ringCapacity = ringCapacity
+        self.outboxMinimum = outboxMinimum
+    }
+
+    /// The offset of the oldest byte the ring still holds.
+    var startOffset: UInt64 { endOffset - min(UInt64(ringCapacity), endOffset) }
+
+    /// The program may still run and be attached to: starting, running, or draining its output.
+    var isLive: Bool {
+        switch lifecycle {
+        case .starting, .running, .draining: true
+        case .exited, .ended: false
+        }
+    }
+
+    /// The exit status, once the session has exited (draining or kept).
+    var exitStatus: ExitStatus? {
+        switch lifecycle {
+        case .draining(let status), .exited(let status): status
+        case .starting, .running, .ended: nil
+        }
+    }
+
+    /// Snapshots wait while the program is inside a synchronized update that has not overstayed,
+    /// so a viewer never starts from a half-drawn screen.
+    var isMidUpdate: Bool { synchronizedOutput && !updateOverdue }
+
+    func attachment(_ client: String) -> Attachment? { attachments.first { $0.client == client } }
+
+    func index(of client: String) -> Int? { attachments.firstIndex { $0.client == client } }
+
+    /// Whether `client` holds this session's program back when it lags: attached `--lossless`
+    /// while it holds the lease. Observers never do.
+    func holdsProgramBack(_ attachment: Attachment) -> Bool {
+        attachment.lossless && lease.holder == attachment.client
+    }
+
+    // MARK: events
+
+    /// Answers one event with what the server must do, in order.
+    mutating func handle(_ event: Event) -> [Action] {
+        var actions: [Action] = []
+        switch event {
+        case .opened: opened(into: &actions)
+        case .failedToOpen(let reason): failedToOpen(reason, into: &actions)
+        case .output(let count): output(count, into: &actions)
+        case .synchronizedOutput(let on): synchronizedOutputChanged(on, into: &actions)
+        case .attach(let request): attach(request, into: &actions)
+        case .detach(let client, let acknowledge): detach(client, acknowledge: acknowledge, into: &actions)
+        case .input(let client, let bytes, let force, let acknowledge):
+            input(bytes, from: client, force: force, acknowledge: acknowledge, into: &actions)
+        case .resize(let client, let columns, let rows, let force, let acknowledge):
+            resize(by: client, columns: columns, rows: rows, force: force, acknowledge: acknowledge, into: &actions)
+        case .refresh(let client): refresh(client, into: &actions)
+        case .writable(let client): writable(client, into: &actions)
+        case .blocked(let client):
+            if let index = index(of: client) { attachments[index].socketBlocked = true }
+        case .snapshotSent(let client, let offset): snapshotSent(client, at: offset, into: &actions)
+        case .takeLease(let taker, let requester): takeLease(taker, requester: requester, into: &actions)
+        case .releaseLease(let holder, let requester): releaseLease(holder, requester: requester, into: &actions)
+        case .kill(let signal, let requester): kill(signal, requester: requester, into: &actions)
+        case .shutdown: shutdown(into: &actions)
+        case .programExited(let status): programExited(status, into: &actions)
+        case .terminalEnded: terminalEnded(into: &actions)
+        case .timer(let timer): fired(timer, into: &actions)
+        }
+        return actions
+    }
+
+    /// The client's socket took output up to `offset` (the server wrote frames from its cursor).
+    mutating func handedOn(_ client: String, through offset: UInt64) -> [Action] {
+        guard let index = index(of: client), case .live(let cursor) = attachments[index].phase, offset > cursor,
+            offset <= endOffset
+        else { return [] }
+        attachments[index].phase = .live(cursor: offset)
+        var actions: [Action] = []
+        resumeReadingIfNobodyLags(into: &actions)
+        return actions
+    }
+
+    /// The output a live client has yet to be handed: from its cursor to the end.
+    func pendingOutput(for client: String) -> Range<UInt64>? {
+        guard let attachment = attachment(client), case .live(let cursor) = attachment.phase, cursor < endOffset
+        else { return nil }
+        return cursor..<endOffset
+    }
+
+    /// The oldest offset a live client still needs; output before it may be forgotten.
+    var oldestCursor: UInt64 {
+        attachments.reduce(endOffset) { oldest, attachment in
+            if case .live(let cursor) = attachment.phase { return min(oldest, cursor) }
+            return oldest
+        }
+    }
+}
+
+extension SessionMachine {
+    /// One attached client, as the session sees it.
+    struct Attachment: Equatable {
+        /// Where a client is in the output stream.
+        enum Phase: Equatable {
+            /// Owed a snapshot (it just attached, the session was resized, it asked, or it fell
+            /// behind), with this many lines of history; sent once its socket takes writes and
+            /// no synchronized update is in progress.
+            case awaitingSnapshot(history: Int)
+            /// The server is taking its snapshot now.
+            case snapshotting
+            /// Receives output from `cursor` on.
+            case live(cursor: UInt64)
+        }
+
+        let client: String
+        let mayHold: Bool
+        let lossless: Bool
+        /// The client's terminal; the session takes this size when the client holds the lease.
+        var columns: UInt16
+        var rows: UInt16
+        var phase: Phase
+        var socketBlocked = false
+        /// Output queued past this many bytes costs a snapshot (or pauses the program, for a
+        /// lossless holder); a paused program goes on once the queue is under the low mark.
+        let highWatermark: Int
+        let lowWatermark: Int
+        /// How many times its queue was dropped for a snapshot.
+        var resyncs = 0
+
+        /// Output the session has and this client has not been handed.
+        func queuedBytes(end: UInt64) -> Int {
+            if case .live(let cursor) = phase { return Int(end - cursor) }
+            return 0
+        }
+    }
+}
