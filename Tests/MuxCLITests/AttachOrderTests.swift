@@ -1,0 +1,83 @@
+// The order of what an attaching client receives, on the real server (docs/protocol.md,
+// "Handshake and attach"): ATTACHED, then exactly one snapshot or the backlog from `since`, then
+// output from there on, whatever the sizes.
+
+import Glibc
+import MuxClient
+import MuxProtocol
+import Testing
+
+/// Follows a connection's output from `offset`, checking that each OUTPUT starts where the last
+/// ended, until the output so far contains `text`; returns the offset reached.
+private func follow(_ connection: ServerConnection, from offset: UInt64, until text: String) throws -> UInt64 {
+    var end = offset
+    var seen: [UInt8] = []
+    _ = try connection.receive(until: {
+        guard case .output(let at, let bytes) = $0 else { return false }
+        #expect(at == end, "offsets continue without a gap")
+        end = at + UInt64(bytes.count)
+        seen += bytes
+        return String(decoding: seen, as: UTF8.self).contains(text)
+    })
+    return end
+}
+
+@Suite(.serialized) struct AttachOrderTests {
+    @Test func aHolderOfAnotherSizeGetsAttachedThenOneSnapshotThenOutput() throws {
+        let server = try TestServer()
+        try server.newSession("o", "PS1='$ ' exec /bin/sh")
+        let watcher = try server.connect(role: .observer)
+        try watcher.send(.attach(session: "o", asHolder: false, historyLines: 0, since: nil, lossless: false))
+        var end: UInt64 = 0
+        _ = try watcher.receive(until: {
+            guard case .snapshot(let offset, true, _) = $0 else { return false }
+            end = offset
+            return true
+        })
+        try server.ok(["send", "o", "--", "echo ready\r"])
+        end = try follow(watcher, from: end, until: "ready\r\n$ ")
+
+        // A holder whose terminal is 100x30 attaches with `since` at the present: the session is
+        // resized for it, so the backlog would be at the wrong size and it gets a snapshot instead.
+        let holder = try server.connect(columns: 100, rows: 30)
+        try holder.send(.attach(session: "o", asHolder: true, historyLines: 0, since: end, lossless: false))
+        let first = try holder.receive(until: { if case .snapshot(_, true, _) = $0 { true } else { false } })
+        #expect(first.first == .attached(session: "o", columns: 100, rows: 30, holdsLease: true))
+        let snapshots = first.filter { if case .snapshot = $0 { true } else { false } }
+        #expect(snapshots.count == first.count - 1, "nothing but snapshot frames between ATTACHED and the snapshot")
+        guard case .snapshot(let at, true, _) = first.last else { return }
+        // Then output continues from the snapshot's offset, with no REFRESH needed.
+        try holder.send(.input(Array("echo wide\r".utf8)))
+        _ = try follow(holder, from: at, until: "wide\r\n$ ")
+        #expect(try server.ok(["ls"]).contains("100x30"))
+
+        // The watcher heard of the new size and got a fresh snapshot, once.
+        let seen = try watcher.receive(until: { if case .snapshot(_, true, _) = $0 { true } else { false } })
+        #expect(seen.contains(.resized(columns: 100, rows: 30)))
+        #expect(seen.filter { if case .snapshot(_, true, _) = $0 { true } else { false } }.count == 1)
+    }
+
+    @Test func aBacklogOfAWholeRingArrivesInFramesTheClientAccepts() throws {
+        let server = try TestServer()
+        try server.newSession("o", "PS1='$ ' exec /bin/sh")
+        let watcher = try server.connect()
+        try watcher.send(.attach(session: "o", asHolder: false, historyLines: 0, since: nil, lossless: false))
+        var end: UInt64 = 0
+        _ = try watcher.receive(until: {
+            guard case .snapshot(let offset, true, _) = $0 else { return false }
+            end = offset
+            return true
+        })
+        // More than the ring (1 MiB) of output, then ask for everything the ring still holds.
+        try server.ok(["send", "o", "--", "head -c 1200000 /dev/zero | tr '\\0' x; echo; echo done\r"])
+        end = try follow(watcher, from: end, until: "done\r\n$ ")
+        let start = end - (1 << 20)
+        let late = try server.connect()
+        try late.send(.attach(session: "o", asHolder: false, historyLines: 0, since: start, lossless: false))
+        let reached = try follow(late, from: start, until: "done\r\n$ ")
+        #expect(reached == end)
+        try late.send(.detach)
+        let rest = try late.receive(until: { $0 == .done })
+        #expect(!rest.contains { if case .snapshot = $0 { true } else { false } })
+    }
+}
