@@ -64,7 +64,14 @@ let package = Package(
         ),
         .testTarget(name: "MuxPTYTests", dependencies: ["MuxPTY"]),
         .testTarget(name: "MuxProtocolTests", dependencies: ["MuxProtocol"]),
-        .testTarget(name: "MuxServerTests", dependencies: ["MuxServer"]),
+        .testTarget(
+            name: "MuxServerTests",
+            dependencies: [
+                "MuxServer", "MuxProtocol", "MuxPTY",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(
             name: "MuxCLITests",
             dependencies: ["mux", "CPTYShim", "MuxPTY", "MuxTerminal", "MuxProtocol", "MuxClient", "MuxServer"]),
