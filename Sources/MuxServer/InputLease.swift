@@ -47,6 +47,6 @@ public struct InputLease: Equatable, Sendable {
         return before == holder ? nil : Change(from: before, to: holder)
     }
 
-    /// Whether `client` may send input or resize.
-    public func allowsInput(from client: String) -> Bool { holder == client }
+    /// Whether `client` may send input or resize without forcing: the lease is vacant or its own.
+    public func allowsInput(from client: String) -> Bool { holder == nil || holder == client }
 }

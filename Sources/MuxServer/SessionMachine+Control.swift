@@ -11,7 +11,7 @@ extension SessionMachine {
     /// Whether `client` may type into or resize the session: the lease is vacant or its own, or
     /// it forces. Refuses with the code otherwise.
     func mayType(_ client: String, force: Bool, into actions: inout [Action]) -> Bool {
-        if let holder = lease.holder, holder != client, !force {
+        if !lease.allowsInput(from: client), !force, let holder = lease.holder {
             actions.append(
                 .send(
                     client,

@@ -6,6 +6,7 @@ import Testing
 @Suite struct InputLeaseTests {
     @Test func attachingTakesAndLeavingGivesBack() {
         var lease = InputLease()
+        #expect(lease.allowsInput(from: "anyone"))  // vacant: any control client may type
         #expect(lease.take("A") == InputLease.Change(from: nil, to: "A"))
         #expect(lease.take("B") == InputLease.Change(from: "A", to: "B"))
         #expect(!lease.allowsInput(from: "A"))
