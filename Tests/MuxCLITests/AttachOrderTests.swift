@@ -80,4 +80,24 @@ private func follow(_ connection: ServerConnection, from offset: UInt64, until t
         let rest = try late.receive(until: { $0 == .done })
         #expect(!rest.contains { if case .snapshot = $0 { true } else { false } })
     }
+
+    @Test func aClientBehindWhenTheProgramExitsGetsTheRestOfTheOutputBeforeExited() throws {
+        let server = try TestServer()
+        try server.ok(["new", "-d", "-s", "o", "--", "sh", "-c", "read go; head -c 800000 /dev/zero | tr '\\0' q"])
+        let watcher = try server.connect(role: .observer)
+        try watcher.send(.attach(session: "o", asHolder: false, historyLines: 0, since: nil, lossless: false))
+        _ = try watcher.receive(until: { if case .snapshot(_, true, _) = $0 { true } else { false } })
+        // The watcher reads nothing while the program writes more than the sockets hold (but less
+        // than its outbox's high watermark, so it is not resynchronised) and exits.
+        try server.ok(["send", "o", "--key", "Enter"])
+        #expect(try eventually(timeout: 20) { try !server.ok(["ls"]).contains("o:") })
+        var written = 0
+        let rest = try watcher.receive(until: {
+            if case .output(_, let bytes) = $0 { written += bytes.count(where: { $0 == UInt8(ascii: "q") }) }
+            return $0 == .exited(status: 0)
+        })
+        #expect(written == 800_000)
+        #expect(rest.last == .exited(status: 0))
+        #expect(!rest.contains { if case .snapshot = $0 { true } else { false } })
+    }
 }
