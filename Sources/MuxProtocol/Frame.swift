@@ -36,7 +36,7 @@ extension Message {
     public static func outputHeader(offset: UInt64, count: Int) -> [UInt8] {
         var w = WireWriter()
         w.u32(UInt32(2 + 8 + 4 + count))
-        w.u16(0x8005)
+        w.u16(MessageType.output.rawValue)
         w.u64(offset)
         w.u32(UInt32(count))
         return w.bytes

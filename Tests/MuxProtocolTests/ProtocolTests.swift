@@ -186,3 +186,18 @@ private func hex(_ text: String) -> [UInt8] {
         #expect(Message.outputHeader(offset: 0x0102_0304_0506_0708, count: count) + bytes == frame)
     }
 }
+
+@Suite struct MessageTypeTests {
+    @Test func everyMessageNamesItsTypeAndTheTableIsTheWiresNumbers() throws {
+        for (message, bytes) in FrameTests.golden {
+            #expect(message.type == message.messageType.rawValue)
+            let encoded = hex(bytes)
+            #expect(UInt16(encoded[4]) << 8 | UInt16(encoded[5]) == message.type)
+        }
+        // Client to server below 0x8000, numbered from 1 without holes; server to client from 0x8001.
+        let requests = MessageType.allCases.map(\.rawValue).filter { $0 < 0x8000 }
+        let answers = MessageType.allCases.map(\.rawValue).filter { $0 >= 0x8000 }
+        #expect(requests == Array(1...UInt16(requests.count)))
+        #expect(answers == Array(0x8001...(0x8000 + UInt16(answers.count))))
+    }
+}
