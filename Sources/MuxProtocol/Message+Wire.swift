@@ -143,10 +143,15 @@ extension Message {
 
     /// Reads the message a frame carries.
     public init(_ frame: Frame) throws(DecodingError) {
-        self = try Self.decode(type: frame.type, payload: frame.payload)
+        self = try Self.decode(type: frame.type, payload: frame.payload[...])
     }
 
-    private static func decode(type: UInt16, payload: [UInt8]) throws(DecodingError) -> Message {
+    /// Reads the message a frame view carries (copying what the message keeps).
+    public init(_ view: FrameView) throws(DecodingError) {
+        self = try Self.decode(type: view.type, payload: view.payload)
+    }
+
+    private static func decode(type: UInt16, payload: ArraySlice<UInt8>) throws(DecodingError) -> Message {
         guard let messageType = MessageType(rawValue: type) else { throw .unknownType(type) }
         var r = WireReader(payload)
         do {
@@ -156,6 +161,13 @@ extension Message {
         } catch {
             throw .malformed(type, error.reason)
         }
+    }
+
+    /// OUTPUT's fields, the bytes left in place: shared by `read` and `FrameView.output()`.
+    fileprivate static func readOutput(from r: inout WireReader) throws(MalformedPayload) -> (
+        offset: UInt64, bytes: ArraySlice<UInt8>
+    ) {
+        (try r.u64(), try r.dataSlice())
     }
 
     private static func read(_ type: MessageType, from r: inout WireReader) throws(MalformedPayload) -> Message {
@@ -221,7 +233,9 @@ extension Message {
         case .attached:
             return .attached(session: try r.string(), columns: try r.u16(), rows: try r.u16(), holdsLease: try r.bool())
         case .snapshot: return .snapshot(offset: try r.u64(), final: try r.bool(), bytes: try r.data())
-        case .output: return .output(offset: try r.u64(), bytes: try r.data())
+        case .output:
+            let (offset, bytes) = try readOutput(from: &r)
+            return .output(offset: offset, bytes: Array(bytes))
         case .lease: return .lease(holder: try r.string(), holdsLease: try r.bool())
         case .exited: return .exited(status: try r.i32())
         case .sessions:
@@ -261,6 +275,23 @@ extension Message {
             return .serverStatus(
                 ServerStatus(pid: pid, socket: socket, started: started, sessions: sessions, clients: clients))
         case .resized: return .resized(columns: try r.u16(), rows: try r.u16())
+        }
+    }
+}
+
+extension FrameView {
+    /// OUTPUT read in place: its offset, and its bytes as a slice of the decoder's buffer, so that
+    /// they are copied only to where they go. Nil for any other type; the same errors as
+    /// `Message(view)`.
+    public func output() throws(Message.DecodingError) -> (offset: UInt64, bytes: ArraySlice<UInt8>)? {
+        guard type == MessageType.output.rawValue else { return nil }
+        var r = WireReader(payload)
+        do {
+            let output = try Message.readOutput(from: &r)
+            try r.finish()
+            return output
+        } catch {
+            throw .malformed(type, error.reason)
         }
     }
 }
