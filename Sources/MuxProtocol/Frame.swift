@@ -79,7 +79,7 @@ extension Frame {
 
 /// Turns a byte stream into frames. Received bytes wait in one buffer, which a reader can fill
 /// directly (`readIn`), and frames are handed out as views into it (`nextView`), so a payload
-/// need not be copied before its bytes reach their destination.
+/// need not be copied before its bytes reach their destination (but see `makeRoom`).
 public struct FrameDecoder: Sendable {
     /// Bytes received and not yet handed out are `buffer[start..<end]`; the rest is free room.
     private var buffer: [UInt8] = []
@@ -117,25 +117,34 @@ public struct FrameDecoder: Sendable {
         return written
     }
 
-    /// Makes `count` bytes of free room after the pending bytes. Only a frame not yet whole is
-    /// ever moved (to the front), and only when the room at the end has run out.
+    /// Makes `count` bytes of free room after the pending bytes. The pending bytes (a frame not
+    /// yet whole) are copied a second time only when the room at the end has run out: moved to
+    /// the front when they are few next to the buffer, else into a buffer twice the size. So the
+    /// buffer grows until frames are small beside it (up to a few MiB for 1 MiB frames), and then
+    /// at most one frame is moved per buffer's worth of bytes read.
     private mutating func makeRoom(_ count: Int) {
         if start == end {
             start = 0
             end = 0
         }
         guard buffer.count - end < count else { return }
-        if start > 0 {
-            let pending = end - start
+        let pending = end - start
+        let roomAfterMoving = buffer.count - pending
+        if roomAfterMoving >= count && (pending * 16 <= buffer.count || buffer.count >= 4 << 20) {
             buffer.withUnsafeMutableBytes { storage in
                 storage.baseAddress!.copyMemory(from: storage.baseAddress! + start, byteCount: pending)
             }
-            start = 0
-            end = pending
+        } else {
+            var grown = [UInt8](repeating: 0, count: max(2 * buffer.count, pending + count, 4096))
+            grown.withUnsafeMutableBytes { destination in
+                buffer.withUnsafeBytes { source in
+                    destination.baseAddress!.copyMemory(from: source.baseAddress! + start, byteCount: pending)
+                }
+            }
+            buffer = grown
         }
-        if buffer.count - end < count {
-            buffer.append(contentsOf: repeatElement(0, count: max(count - (buffer.count - end), buffer.count, 4096)))
-        }
+        start = 0
+        end = pending
     }
 
     /// The next whole frame, nil when more bytes are needed; throws on a bad header, after which
