@@ -131,14 +131,18 @@ public struct FrameDecoder: Sendable {
         let pending = end - start
         let roomAfterMoving = buffer.count - pending
         if roomAfterMoving >= count && (pending * 16 <= buffer.count || buffer.count >= 4 << 20) {
-            buffer.withUnsafeMutableBytes { storage in
-                storage.baseAddress!.copyMemory(from: storage.baseAddress! + start, byteCount: pending)
+            if pending > 0 {
+                buffer.withUnsafeMutableBytes { storage in
+                    storage.baseAddress!.copyMemory(from: storage.baseAddress! + start, byteCount: pending)
+                }
             }
         } else {
             var grown = [UInt8](repeating: 0, count: max(2 * buffer.count, pending + count, 4096))
-            grown.withUnsafeMutableBytes { destination in
-                buffer.withUnsafeBytes { source in
-                    destination.baseAddress!.copyMemory(from: source.baseAddress! + start, byteCount: pending)
+            if pending > 0 {
+                grown.withUnsafeMutableBytes { destination in
+                    buffer.withUnsafeBytes { source in
+                        destination.baseAddress!.copyMemory(from: source.baseAddress! + start, byteCount: pending)
+                    }
                 }
             }
             buffer = grown
