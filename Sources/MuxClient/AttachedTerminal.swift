@@ -110,8 +110,13 @@ public final class AttachedTerminal {
         ]
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
-            while let message = try connection.nextBuffered() {
-                if let end = try handle(message) { return finish(end) }
+            while let received = try connection.nextBufferedInPlace() {
+                switch received {
+                case .output(let offset, let bytes):
+                    try show(offset: offset, bytes)
+                case .message(let message):
+                    if let end = try handle(message) { return finish(end) }
+                }
             }
             flushOutput()
             let timeout: Int32 = statusShownAt == nil ? -1 : 200
@@ -155,15 +160,7 @@ public final class AttachedTerminal {
                 expectedOffset = offset
             }
         case .output(let offset, let bytes):
-            if let expected = expectedOffset, expected != offset {
-                // A gap would leave this terminal wrong; ask for the present instead.
-                expectedOffset = nil
-                try connection.send(.refresh)
-                return nil
-            }
-            guard expectedOffset != nil else { return nil }
-            write(bytes)
-            expectedOffset = offset + UInt64(bytes.count)
+            try show(offset: offset, bytes[...])
         case .lease(let holder, let holds):
             let had = holdsLease
             holdsLease = holds
@@ -187,6 +184,21 @@ public final class AttachedTerminal {
             break
         }
         return nil
+    }
+
+    /// OUTPUT: the session's bytes from stream offset `offset`, queued for the terminal when they
+    /// continue what it shows. (The bytes are still in the connection's read buffer: this is
+    /// their one copy on the way to the terminal.)
+    func show(offset: UInt64, _ bytes: ArraySlice<UInt8>) throws {
+        if let expected = expectedOffset, expected != offset {
+            // A gap would leave this terminal wrong; ask for the present instead.
+            expectedOffset = nil
+            try connection.send(.refresh)
+            return
+        }
+        guard expectedOffset != nil else { return }
+        write(bytes)
+        expectedOffset = offset + UInt64(bytes.count)
     }
 
     /// Keys the user typed: the prefix commands, or input for the session.
@@ -249,8 +261,8 @@ public final class AttachedTerminal {
     }
 
     /// Queues bytes for the terminal; everything that arrived together goes out in one write.
-    func write(_ bytes: [UInt8]) {
-        pendingOutput += bytes
+    func write(_ bytes: some Collection<UInt8>) {
+        pendingOutput.append(contentsOf: bytes)
     }
 
     func flushOutput() {

@@ -40,8 +40,8 @@ public final class ServerConnection {
     public private(set) var clientID = ""
     public private(set) var serverPID: UInt32 = 0
     private var welcomePending = false
+    /// Also the socket's read buffer: `readMore` reads into it (see `nextBufferedInPlace`).
     private var decoder = FrameDecoder()
-    private var readBuffer = [UInt8](repeating: 0, count: 1 << 16)
 
     init(descriptor: Int32, socketPath: String) {
         self.descriptor = descriptor
@@ -141,25 +141,45 @@ public final class ServerConnection {
     /// A message already read, if any; does not block. (Call `identify()` or `receive()` once
     /// first, so that the WELCOME is not among them.)
     public func nextBuffered() throws -> Message? {
+        switch try nextBufferedInPlace() {
+        case nil: nil
+        case .output(let offset, let bytes): .output(offset: offset, bytes: Array(bytes))
+        case .message(let message): message
+        }
+    }
+
+    /// A message already read, as `nextBuffered`, with OUTPUT's bytes left where `readMore` put
+    /// them: the one copy they need is the caller's, to where they go.
+    public func nextBufferedInPlace() throws -> Received? {
         do {
-            guard let frame = try decoder.next() else { return nil }
-            return try Message(frame)
+            guard let frame = try decoder.nextView() else { return nil }
+            if let (offset, bytes) = try frame.output() { return .output(offset: offset, bytes: bytes) }
+            return .message(try Message(frame))
         } catch {
             throw ClientError("the server sent a bad frame: \(error)")
         }
     }
 
+    /// What `nextBufferedInPlace` hands out.
+    public enum Received {
+        /// OUTPUT; its bytes are a slice of the read buffer, to be used before the next `readMore`
+        /// (which would otherwise copy the buffer to keep them).
+        case output(offset: UInt64, bytes: ArraySlice<UInt8>)
+        /// Any other message.
+        case message(Message)
+    }
+
     /// Reads what the socket has (blocking until something); false at end of stream.
     public func readMore() throws -> Bool {
+        let socket = descriptor
         while true {
-            let n = readBuffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            let n = decoder.readIn { read(socket, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
                 if errno == ECONNRESET { return false }
                 throw ClientError("lost the server: \(SystemError("read"))")
             }
             if n == 0 { return false }
-            decoder.append(readBuffer[..<n])
             return true
         }
     }

@@ -143,28 +143,42 @@ extension Message {
 
     /// Reads the message a frame carries.
     public init(_ frame: Frame) throws(DecodingError) {
-        var r = WireReader(frame.payload)
+        self = try Self.decode(type: frame.type, payload: frame.payload[...])
+    }
+
+    /// Reads the message a frame view carries (copying what the message keeps).
+    public init(_ view: FrameView) throws(DecodingError) {
+        self = try Self.decode(type: view.type, payload: view.payload)
+    }
+
+    private static func decode(type: UInt16, payload: ArraySlice<UInt8>) throws(DecodingError) -> Message {
+        guard let messageType = MessageType(rawValue: type) else { throw .unknownType(type) }
+        var r = WireReader(payload)
         do {
-            self = try Self.read(type: frame.type, from: &r)
+            let message = try read(messageType, from: &r)
             try r.finish()
-        } catch let error as DecodingError {
-            throw error
-        } catch let error as MalformedPayload {
-            throw .malformed(frame.type, error.reason)
+            return message
         } catch {
-            throw .malformed(frame.type, "\(error)")
+            throw .malformed(type, error.reason)
         }
     }
 
-    private static func read(type: UInt16, from r: inout WireReader) throws -> Message {
+    /// OUTPUT's fields, the bytes left in place: shared by `read` and `FrameView.output()`.
+    fileprivate static func readOutput(from r: inout WireReader) throws(MalformedPayload) -> (
+        offset: UInt64, bytes: ArraySlice<UInt8>
+    ) {
+        (try r.u64(), try r.dataSlice())
+    }
+
+    private static func read(_ type: MessageType, from r: inout WireReader) throws(MalformedPayload) -> Message {
         switch type {
-        case 0x0001:
+        case .hello:
             let version = try r.u16()
             guard let role = Role(rawValue: try r.u8()) else { throw MalformedPayload(reason: "unknown role") }
             return .hello(
                 version: version, role: role, clientID: try r.string(), columns: try r.u16(), rows: try r.u16(),
                 term: try r.string())
-        case 0x0002:
+        case .attach:
             let session = try r.string()
             let asHolder = try r.bool()
             let history = try r.u32()
@@ -173,20 +187,20 @@ extension Message {
             return .attach(
                 session: session, asHolder: asHolder, historyLines: history, since: hasSince ? since : nil,
                 lossless: try r.bool())
-        case 0x0003: return .input(try r.data())
-        case 0x0004: return .resize(columns: try r.u16(), rows: try r.u16())
-        case 0x0005: return .detach
-        case 0x0006: return .list
-        case 0x0007:
+        case .input: return .input(try r.data())
+        case .resize: return .resize(columns: try r.u16(), rows: try r.u16())
+        case .detach: return .detach
+        case .list: return .list
+        case .create:
             return .create(
                 CreateRequest(
                     name: try r.string(), command: try r.strings(), workingDirectory: try r.string(),
                     environment: try r.strings(), columns: try r.u16(), rows: try r.u16(), keep: try r.bool(),
                     scrollback: try r.u32()))
-        case 0x0008: return .kill(session: try r.string(), signal: try r.i32())
-        case 0x0009:
+        case .kill: return .kill(session: try r.string(), signal: try r.i32())
+        case .resizeSession:
             return .resizeSession(session: try r.string(), columns: try r.u16(), rows: try r.u16(), force: try r.bool())
-        case 0x000a:
+        case .send:
             let session = try r.string()
             var items: [SendItem] = []
             for _ in 0..<(try r.u16()) {
@@ -197,32 +211,34 @@ extension Message {
                 }
             }
             return .send(session: session, items: items, force: try r.bool())
-        case 0x000b:
+        case .capture:
             let session = try r.string()
             guard let format = CaptureFormat(rawValue: try r.u8()) else {
                 throw MalformedPayload(reason: "unknown capture format")
             }
             return .capture(session: session, format: format, historyLines: try r.u32())
-        case 0x000c: return .leaseTake(session: try r.string(), clientID: try r.string())
-        case 0x000d: return .leaseRelease(session: try r.string(), clientID: try r.string())
-        case 0x000e: return .leaseStatus(session: try r.string())
-        case 0x000f: return .status
-        case 0x0010: return .shutdown
-        case 0x0011: return .refresh
-        case 0x8001: return .welcome(version: try r.u16(), clientID: try r.string(), serverPID: try r.u32())
-        case 0x8002:
+        case .leaseTake: return .leaseTake(session: try r.string(), clientID: try r.string())
+        case .leaseRelease: return .leaseRelease(session: try r.string(), clientID: try r.string())
+        case .leaseStatus: return .leaseStatus(session: try r.string())
+        case .status: return .status
+        case .shutdown: return .shutdown
+        case .refresh: return .refresh
+        case .welcome: return .welcome(version: try r.u16(), clientID: try r.string(), serverPID: try r.u32())
+        case .error:
             let raw = try r.u16()
             guard let code = ErrorCode(rawValue: raw) else {
                 throw MalformedPayload(reason: "unknown error code \(raw)")
             }
             return .error(code, try r.string())
-        case 0x8003:
+        case .attached:
             return .attached(session: try r.string(), columns: try r.u16(), rows: try r.u16(), holdsLease: try r.bool())
-        case 0x8004: return .snapshot(offset: try r.u64(), final: try r.bool(), bytes: try r.data())
-        case 0x8005: return .output(offset: try r.u64(), bytes: try r.data())
-        case 0x8006: return .lease(holder: try r.string(), holdsLease: try r.bool())
-        case 0x8007: return .exited(status: try r.i32())
-        case 0x8008:
+        case .snapshot: return .snapshot(offset: try r.u64(), final: try r.bool(), bytes: try r.data())
+        case .output:
+            let (offset, bytes) = try readOutput(from: &r)
+            return .output(offset: offset, bytes: Array(bytes))
+        case .lease: return .lease(holder: try r.string(), holdsLease: try r.bool())
+        case .exited: return .exited(status: try r.i32())
+        case .sessions:
             var list: [SessionSummary] = []
             for _ in 0..<(try r.u16()) {
                 let name = try r.string()
@@ -238,11 +254,11 @@ extension Message {
                         exitStatus: try r.i32(), clients: try r.u16(), holder: try r.string(), created: try r.u64()))
             }
             return .sessions(list)
-        case 0x8009: return .created(session: try r.string())
-        case 0x800a: return .done
-        case 0x800b: return .captured(try r.string())
-        case 0x800c: return .leaseState(session: try r.string(), holders: try r.strings())
-        case 0x800d:
+        case .created: return .created(session: try r.string())
+        case .done: return .done
+        case .captured: return .captured(try r.string())
+        case .leaseState: return .leaseState(session: try r.string(), holders: try r.strings())
+        case .serverStatus:
             let pid = try r.u32()
             let socket = try r.string()
             let started = try r.u64()
@@ -258,9 +274,24 @@ extension Message {
             }
             return .serverStatus(
                 ServerStatus(pid: pid, socket: socket, started: started, sessions: sessions, clients: clients))
-        case 0x800e: return .resized(columns: try r.u16(), rows: try r.u16())
-        default:
-            throw DecodingError.unknownType(type)
+        case .resized: return .resized(columns: try r.u16(), rows: try r.u16())
+        }
+    }
+}
+
+extension FrameView {
+    /// OUTPUT read in place: its offset, and its bytes as a slice of the decoder's buffer, so that
+    /// they are copied only to where they go. Nil for any other type; the same errors as
+    /// `Message(view)`.
+    public func output() throws(Message.DecodingError) -> (offset: UInt64, bytes: ArraySlice<UInt8>)? {
+        guard type == MessageType.output.rawValue else { return nil }
+        var r = WireReader(payload)
+        do {
+            let output = try Message.readOutput(from: &r)
+            try r.finish()
+            return output
+        } catch {
+            throw .malformed(type, error.reason)
         }
     }
 }

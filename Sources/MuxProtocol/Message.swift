@@ -1,5 +1,5 @@
-// The messages of protocol version 1 (docs/protocol.md, where the table of types lives). Their
-// bytes are in Message+Wire.swift.
+// The messages of protocol version 1 (docs/protocol.md). Their numbers are in MessageType.swift,
+// their bytes in Message+Wire.swift.
 
 /// What a client is allowed to do.
 public enum Role: UInt8, Sendable, CaseIterable, CustomStringConvertible {
@@ -182,40 +182,43 @@ public enum Message: Equatable, Sendable {
     /// The session was resized (by the lease moving, `mux resize`, or the holder's terminal).
     case resized(columns: UInt16, rows: UInt16)
 
-    /// The frame type of each message.
-    public var type: UInt16 {
+    /// Each message's entry in the table of types.
+    public var messageType: MessageType {
         switch self {
-        case .hello: 0x0001
-        case .attach: 0x0002
-        case .input: 0x0003
-        case .resize: 0x0004
-        case .detach: 0x0005
-        case .list: 0x0006
-        case .create: 0x0007
-        case .kill: 0x0008
-        case .resizeSession: 0x0009
-        case .send: 0x000a
-        case .capture: 0x000b
-        case .leaseTake: 0x000c
-        case .leaseRelease: 0x000d
-        case .leaseStatus: 0x000e
-        case .status: 0x000f
-        case .shutdown: 0x0010
-        case .refresh: 0x0011
-        case .welcome: 0x8001
-        case .error: 0x8002
-        case .attached: 0x8003
-        case .snapshot: 0x8004
-        case .output: 0x8005
-        case .lease: 0x8006
-        case .exited: 0x8007
-        case .sessions: 0x8008
-        case .created: 0x8009
-        case .done: 0x800a
-        case .captured: 0x800b
-        case .leaseState: 0x800c
-        case .serverStatus: 0x800d
-        case .resized: 0x800e
+        case .hello: .hello
+        case .attach: .attach
+        case .input: .input
+        case .resize: .resize
+        case .detach: .detach
+        case .list: .list
+        case .create: .create
+        case .kill: .kill
+        case .resizeSession: .resizeSession
+        case .send: .send
+        case .capture: .capture
+        case .leaseTake: .leaseTake
+        case .leaseRelease: .leaseRelease
+        case .leaseStatus: .leaseStatus
+        case .status: .status
+        case .shutdown: .shutdown
+        case .refresh: .refresh
+        case .welcome: .welcome
+        case .error: .error
+        case .attached: .attached
+        case .snapshot: .snapshot
+        case .output: .output
+        case .lease: .lease
+        case .exited: .exited
+        case .sessions: .sessions
+        case .created: .created
+        case .done: .done
+        case .captured: .captured
+        case .leaseState: .leaseState
+        case .serverStatus: .serverStatus
+        case .resized: .resized
         }
     }
+
+    /// The message's frame type on the wire.
+    public var type: UInt16 { messageType.rawValue }
 }

@@ -33,18 +33,24 @@ public struct MalformedPayload: Error, Equatable, Sendable {
     public let reason: String
 }
 
-/// Reads a payload.
+/// Reads a payload, in place: it reads from a slice and copies only what `data()` and `string()`
+/// return.
 public struct WireReader: Sendable {
-    private let bytes: [UInt8]
-    private var index = 0
+    private let bytes: ArraySlice<UInt8>
+    private var index: Int
 
-    public init(_ bytes: [UInt8]) { self.bytes = bytes }
+    public init(_ bytes: [UInt8]) { self.init(bytes[...]) }
 
-    public var isAtEnd: Bool { index == bytes.count }
+    public init(_ bytes: ArraySlice<UInt8>) {
+        self.bytes = bytes
+        index = bytes.startIndex
+    }
+
+    public var isAtEnd: Bool { index == bytes.endIndex }
 
     private mutating func take(_ count: Int) throws(MalformedPayload) -> ArraySlice<UInt8> {
-        guard count >= 0, bytes.count - index >= count else {
-            throw MalformedPayload(reason: "payload ends \(count - (bytes.count - index)) bytes early")
+        guard count >= 0, bytes.endIndex - index >= count else {
+            throw MalformedPayload(reason: "payload ends \(count - (bytes.endIndex - index)) bytes early")
         }
         defer { index += count }
         return bytes[index..<(index + count)]
@@ -68,7 +74,9 @@ public struct WireReader: Sendable {
         case let other: throw MalformedPayload(reason: "\(other) is not a boolean")
         }
     }
-    public mutating func data() throws(MalformedPayload) -> [UInt8] { Array(try take(Int(try u32()))) }
+    public mutating func data() throws(MalformedPayload) -> [UInt8] { Array(try dataSlice()) }
+    /// A byte string left in place: a slice of the payload.
+    public mutating func dataSlice() throws(MalformedPayload) -> ArraySlice<UInt8> { try take(Int(try u32())) }
     public mutating func string() throws(MalformedPayload) -> String {
         let raw = try data()
         guard let text = String(validating: raw, as: UTF8.self) else {
@@ -85,6 +93,6 @@ public struct WireReader: Sendable {
 
     /// Throws unless every byte was read: trailing bytes mean a different message than claimed.
     public func finish() throws(MalformedPayload) {
-        guard isAtEnd else { throw MalformedPayload(reason: "\(bytes.count - index) bytes left over") }
+        guard isAtEnd else { throw MalformedPayload(reason: "\(bytes.endIndex - index) bytes left over") }
     }
 }

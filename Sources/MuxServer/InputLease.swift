@@ -1,6 +1,7 @@
-// The input lease of one session as a pure state machine (MISSION.md, "Input lease"): at most one
-// holder; attaching as holder pushes the former holder down a stack, and when the holder leaves
-// or releases, the lease returns to the one below. Every change is an event for all clients.
+// The input lease of one session as a pure state machine (docs/server.md, "Pure state machines";
+// LEASE in docs/protocol.md): at most one holder; attaching as holder pushes the former holder
+// down a stack, and when the holder leaves or releases, the lease returns to the one below. Every
+// change is an event for all clients.
 
 /// Who may type into a session and resize it.
 public struct InputLease: Equatable, Sendable {

@@ -1,6 +1,6 @@
 // A session's recent output as a bounded ring of bytes addressed by 64-bit stream offsets that
-// only grow (MISSION.md, "The core contract"). A reconnecting client that has everything up to
-// offset M gets the bytes after M from here, or a snapshot when M has left the ring.
+// only grow (docs/protocol.md, "Handshake and attach"). A reconnecting client that has everything
+// up to offset M gets the bytes after M from here, or a snapshot when M has left the ring.
 
 /// The last `capacity` bytes of a session's output, with their stream offsets.
 public struct OutputRing: Sendable {

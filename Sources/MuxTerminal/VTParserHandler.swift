@@ -25,7 +25,8 @@ public protocol VTParserHandler {
 extension VTParserHandler {
     /// A control sequence, OSC or DCS string just dispatched spans `start..<end` of the bytes
     /// passed to the current `feed` (`start` is -1 when it began in an earlier feed). The default
-    /// ignores it; `QueryFilter` uses it to cut answered queries out of forwarded output.
+    /// ignores it; the terminal marks with it the queries it answered, which
+    /// `Emulator.feedForwarding` cuts out of forwarded output.
     @inline(__always)
     public mutating func sequenceEnded(from start: Int, to end: Int) {}
 

@@ -44,7 +44,9 @@ struct Attach: ParsableCommand {
 
     @Flag(
         help: """
-            While holding the lease, never skip output: when this terminal falls behind, the             server stops reading the program (the kernel then holds it back) instead of sending             a fresh snapshot.
+            While holding the lease, never skip output: when this terminal falls behind, the \
+            server stops reading the program (the kernel then holds it back) instead of sending \
+            a fresh snapshot.
             """)
     var lossless = false
 

@@ -33,7 +33,8 @@ struct Server: ParsableCommand {
         var readyFd: Int32 = -1
         @Option(
             help: """
-                The least output (bytes) queued for a client before it is resynchronised with a                 snapshot; larger screens get more (256 bytes per cell). Default 1 MiB.
+                The least output (bytes) queued for a client before it is resynchronised with a \
+                snapshot; larger screens get more (256 bytes per cell). Default 1 MiB.
                 """)
         var outboxBytes: Int = 1 << 20
 

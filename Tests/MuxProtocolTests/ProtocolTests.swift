@@ -186,3 +186,119 @@ private func hex(_ text: String) -> [UInt8] {
         #expect(Message.outputHeader(offset: 0x0102_0304_0506_0708, count: count) + bytes == frame)
     }
 }
+
+/// OUTPUT read in place from a frame view, against the message the same frame decodes to.
+@Suite struct FrameViewTests {
+    /// OUTPUT frames of every size class among other messages, as a server sends them.
+    static let messages: [Message] = [
+        .attached(session: "w", columns: 80, rows: 24, holdsLease: true),
+        .snapshot(offset: 3, final: true, bytes: [0x1b, 0x63]),
+        .output(offset: 3, bytes: []),
+        .output(offset: 3, bytes: [0x41]),
+        .lease(holder: "a", holdsLease: false),
+        .output(offset: 4, bytes: (0..<300).map { UInt8($0 & 0xff) }),
+        .output(offset: 0x0102_0304_0506_0708, bytes: (0..<70_000).map { UInt8($0 % 251) }),
+        .done,
+        .output(offset: .max - 2, bytes: [1, 2]),
+    ]
+
+    /// Decodes `stream` handed over in pieces of `size` bytes; for each frame, checks that the
+    /// view's OUTPUT, its message and its copied frame agree, and returns what the views said.
+    private func decode(_ stream: [UInt8], inPiecesOf size: Int, readingIn: Bool) throws -> [Message] {
+        var decoder = FrameDecoder()
+        var decoded: [Message] = []
+        var position = 0
+        while position < stream.count {
+            let piece = stream[position..<min(position + size, stream.count)]
+            if readingIn {
+                // As a socket read does: straight into the decoder's free room.
+                let written = decoder.readIn(minimumRoom: piece.count) { room in
+                    room.copyBytes(from: piece)
+                    return piece.count
+                }
+                #expect(written == piece.count)
+            } else {
+                decoder.append(piece)
+            }
+            position += piece.count
+            while let view = try decoder.nextView() {
+                let message = try Message(view)
+                #expect(try message == Message(Frame(view)))
+                if let (offset, bytes) = try view.output() {
+                    #expect(message == .output(offset: offset, bytes: Array(bytes)))
+                    decoded.append(.output(offset: offset, bytes: Array(bytes)))
+                } else {
+                    #expect(view.messageType != .output)
+                    decoded.append(message)
+                }
+            }
+        }
+        #expect(decoder.pendingByteCount == 0)
+        return decoded
+    }
+
+    @Test(arguments: [1, 5, 4096, Int.max])
+    func outputInPlaceIsTheMessageInAnyChunking(pieceSize: Int) throws {
+        let stream = Self.messages.flatMap { $0.frame().encoded() }
+        let size = min(pieceSize, stream.count)
+        #expect(try decode(stream, inPiecesOf: size, readingIn: false) == Self.messages)
+        #expect(try decode(stream, inPiecesOf: size, readingIn: true) == Self.messages)
+    }
+
+    @Test func aViewsBytesAreASliceOfTheBufferNotACopy() throws {
+        var decoder = FrameDecoder()
+        decoder.append(Message.output(offset: 9, bytes: Array("abc".utf8)).frame().encoded())
+        let view = try #require(try decoder.nextView())
+        let (offset, bytes) = try #require(try view.output())
+        #expect(offset == 9 && Array(bytes) == Array("abc".utf8))
+        // The same storage as the payload, past the offset (8) and the byte count (4).
+        let payloadStart = view.payload.withUnsafeBufferPointer { $0.baseAddress! }
+        let bytesStart = bytes.withUnsafeBufferPointer { $0.baseAddress! }
+        #expect(bytesStart - payloadStart == 12)
+    }
+
+    @Test(arguments: [
+        Frame(type: MessageType.output.rawValue, payload: hex("00 00 00 00 00 00 00 01 00 00 00 05 41")),  // short
+        Frame(type: MessageType.output.rawValue, payload: hex("00 00 00 00 00 00 00 01 00 00 00 00 41")),  // left over
+        Frame(type: MessageType.output.rawValue, payload: hex("00 00 00 00 00")),  // no room for the offset
+    ])
+    func aMalformedOutputFailsInPlaceAsItDoesCopied(frame: Frame) throws {
+        var decoder = FrameDecoder()
+        decoder.append(frame.encoded())
+        let view = try #require(try decoder.nextView())
+        #expect(throws: Message.DecodingError.self) { try view.output() }
+        do {
+            _ = try view.output()
+        } catch {
+            #expect(throws: error) { try Message(frame) }
+        }
+    }
+
+    @Test func otherTypesAreNotOutput() throws {
+        for message in FrameTests.golden.map(\.0) where message.messageType != .output {
+            var decoder = FrameDecoder()
+            decoder.append(message.frame().encoded())
+            #expect(try decoder.nextView()?.output() == nil)
+        }
+        var decoder = FrameDecoder()
+        decoder.append(Frame(type: 0x7777, payload: []).encoded())
+        let unknown = try #require(try decoder.nextView())
+        #expect(unknown.messageType == nil)
+        #expect(try unknown.output() == nil)
+    }
+}
+
+@Suite struct MessageTypeTests {
+    @Test func everyMessageNamesItsTypeAndTheTableIsTheWiresNumbers() throws {
+        for (message, bytes) in FrameTests.golden {
+            #expect(message.type == message.messageType.rawValue)
+            let encoded = hex(bytes)
+            #expect(UInt16(encoded[4]) << 8 | UInt16(encoded[5]) == message.type)
+        }
+        // Client to server below 0x8000, numbered from 1 without holes; server to client from 0x8001.
+        let requests = MessageType.allCases.map(\.rawValue).filter { $0 < 0x8000 }
+        let answers = MessageType.allCases.map(\.rawValue).filter { $0 >= 0x8000 }
+        #expect(requests == Array(1...UInt16(requests.count)))
+        #expect(answers == Array(0x8001...(0x8000 + UInt16(answers.count))))
+    }
+}
