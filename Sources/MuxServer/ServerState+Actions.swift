@@ -166,27 +166,31 @@ extension ServerState {
         let effects = session.emulator.takeEffects()
         if !effects.replies.isEmpty { write(effects.replies, to: session) }
         guard bytes.count >= Session.fullRead, session.forward.count < Session.largestChunk else {
-            handOn(session)
-            return carryOutActions()
+            return handOn(session)
         }
         guard !session.handOnScheduled else { return }
         session.handOnScheduled = true
         loop.assumeIsolated().scheduleTask(in: .milliseconds(2)) { [self] in
             session.handOnScheduled = false
             handOn(session)
-            carryOutActions()
         }
     }
 
     /// Appends what was parsed since the last call to the ring and tells the machine, then tells
-    /// it whether the program is inside a synchronized update. Called before every event (see
-    /// `perform`), so the emulator and the ring agree whenever the machine decides.
+    /// it whether the program is inside a synchronized update, and carries out what it answers
+    /// (unless this is itself part of carrying out actions: then they queue). Called before every
+    /// event (see `perform`) and before anything reads the emulator, so the emulator and the ring
+    /// agree whenever the machine decides or a client is shown the screen.
     func handOn(_ session: Session) {
         let count = session.appendForwarded(allocator: allocator)
-        if count > 0 { enqueue(session, session.machine.handle(.output(count: count))) }
+        if count > 0 {
+            enqueue(session, session.machine.handle(.output(count: count)))
+            session.frames.forget(before: session.machine.oldestCursor)
+        }
         let updating = session.emulator.terminal.modes.synchronizedOutput
         if updating != session.machine.synchronizedOutput {
             enqueue(session, session.machine.handle(.synchronizedOutput(updating)))
         }
+        carryOutActions()
     }
 }
