@@ -45,7 +45,7 @@ run() {
     echo "fanout-cpu: the holder of $mux received $got bytes of $bytes" >&2
     exit 1
   fi
-  echo "  $(basename "$(dirname "$(dirname "$(dirname "$mux")")")"): holder $got bytes, observers" \
+  echo "  $mux: holder $got bytes, observers" \
     "$(for i in $(seq 1 "$observers"); do stat -c %s "$work/client$i.out"; done | tr '\n' ' ')" >&2
   "$mux" server stop --socket "$socket" >/dev/null
   rm -f "$work"/client*.out
