@@ -25,8 +25,10 @@ let package = Package(
         ),
         // Character widths and grapheme clusters; the only module that calls utf8proc.
         .target(name: "MuxUnicode", dependencies: ["CUtf8proc"]),
+        // JSON string literals, for the emulator's render and the CLI's --json listings alike.
+        .target(name: "MuxJSON"),
         // The VT emulator: parser, screen, scrollback, replies. Pure: no I/O.
-        .target(name: "MuxTerminal", dependencies: ["MuxUnicode"]),
+        .target(name: "MuxTerminal", dependencies: ["MuxUnicode", "MuxJSON"]),
         // Deterministic output streams for benchmarks and stress tests.
         .target(name: "MuxWorkloads"),
         // The wire protocol: frames and messages. Knows nothing of the emulator or server.
@@ -46,13 +48,14 @@ let package = Package(
             ]
         ),
         // The client side: a blocking socket, starting the server, the attached terminal.
-        .target(name: "MuxClient", dependencies: ["MuxProtocol", "MuxTerminal", "CPTYShim"]),
+        .target(name: "MuxClient", dependencies: ["MuxProtocol", "CPTYShim"]),
         // `mux bench`: the whole path against a raw PTY and tmux.
         .target(name: "MuxBench", dependencies: ["MuxPTY", "MuxClient", "MuxProtocol", "MuxWorkloads", "CPTYShim"]),
+        // The command line. Only `mux render` and `mux wait` run the emulator.
         .executableTarget(
             name: "mux",
             dependencies: [
-                "MuxTerminal", "MuxServer", "MuxClient", "MuxBench", "MuxWorkloads",
+                "MuxTerminal", "MuxServer", "MuxClient", "MuxJSON", "MuxBench", "MuxWorkloads",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -62,6 +65,7 @@ let package = Package(
             dependencies: ["MuxTerminal", "MuxUnicode", "MuxWorkloads"],
             exclude: ["Golden"]
         ),
+        .testTarget(name: "MuxJSONTests", dependencies: ["MuxJSON"]),
         .testTarget(name: "MuxPTYTests", dependencies: ["MuxPTY"]),
         .testTarget(name: "MuxProtocolTests", dependencies: ["MuxProtocol"]),
         .testTarget(name: "MuxServerTests", dependencies: ["MuxServer"]),

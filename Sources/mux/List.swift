@@ -3,8 +3,8 @@
 import ArgumentParser
 import Glibc
 import MuxClient
+import MuxJSON
 import MuxProtocol
-import MuxTerminal
 
 struct List: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -4,9 +4,9 @@ import ArgumentParser
 import Glibc
 import Logging
 import MuxClient
+import MuxJSON
 import MuxProtocol
 import MuxServer
-import MuxTerminal
 
 struct Server: ParsableCommand {
     static let configuration = CommandConfiguration(
