@@ -33,29 +33,35 @@ let package = Package(
         .target(name: "MuxWorkloads"),
         // The wire protocol: frames and messages. Knows nothing of the emulator or server.
         .target(name: "MuxProtocol"),
-        // posix_openpt + posix_spawn in C, so nothing but the C library runs in the child.
+        // posix_openpt + posix_spawn in C, so nothing but the C library runs in the child; and the
+        // few declarations Swift's Glibc hides (pipe2, struct ucred, the window size ioctl).
         .target(name: "CPTYShim"),
-        .target(name: "MuxPTY", dependencies: ["CPTYShim"]),
+        // What the server and the client both need from the system: the Unix socket and its probe,
+        // write-all and read-to-the-end, spawning a helper program, threads, pipes, SystemError.
+        .target(name: "MuxSystem", dependencies: ["CPTYShim"]),
+        .target(name: "MuxPTY", dependencies: ["CPTYShim", "MuxSystem"]),
         // The server: sessions, connections, the lease, fan-out. NIO event loop; see docs/server.md.
-        // It uses the client's socket probe to tell a live server from a stale socket.
         .target(
             name: "MuxServer",
             dependencies: [
-                "MuxTerminal", "MuxProtocol", "MuxPTY", "MuxClient", "CPTYShim",
+                "MuxTerminal", "MuxProtocol", "MuxPTY", "MuxSystem", "CPTYShim",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The client side: a blocking socket, starting the server, the attached terminal.
-        .target(name: "MuxClient", dependencies: ["MuxProtocol", "CPTYShim"]),
+        .target(name: "MuxClient", dependencies: ["MuxProtocol", "MuxSystem", "CPTYShim"]),
         // `mux bench`: the whole path against a raw PTY and tmux.
-        .target(name: "MuxBench", dependencies: ["MuxPTY", "MuxClient", "MuxProtocol", "MuxWorkloads", "CPTYShim"]),
+        .target(
+            name: "MuxBench",
+            dependencies: ["MuxPTY", "MuxClient", "MuxProtocol", "MuxSystem", "MuxWorkloads", "CPTYShim"]),
         // The command line. Only `mux render` and `mux wait` run the emulator.
         .executableTarget(
             name: "mux",
             dependencies: [
-                "MuxTerminal", "MuxServer", "MuxClient", "MuxJSON", "MuxBench", "MuxWorkloads",
+                "MuxTerminal", "MuxServer", "MuxClient", "MuxProtocol", "MuxSystem", "MuxJSON", "MuxBench",
+                "MuxWorkloads",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -66,12 +72,15 @@ let package = Package(
             exclude: ["Golden"]
         ),
         .testTarget(name: "MuxJSONTests", dependencies: ["MuxJSON"]),
+        .testTarget(name: "MuxSystemTests", dependencies: ["MuxSystem"]),
         .testTarget(name: "MuxPTYTests", dependencies: ["MuxPTY"]),
         .testTarget(name: "MuxProtocolTests", dependencies: ["MuxProtocol"]),
         .testTarget(name: "MuxServerTests", dependencies: ["MuxServer"]),
         .testTarget(
             name: "MuxCLITests",
-            dependencies: ["mux", "CPTYShim", "MuxPTY", "MuxTerminal", "MuxProtocol", "MuxClient", "MuxServer"]),
+            dependencies: [
+                "mux", "CPTYShim", "MuxPTY", "MuxTerminal", "MuxProtocol", "MuxClient", "MuxServer", "MuxSystem",
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -5,9 +5,9 @@
 import CPTYShim
 import Glibc
 import Logging
-import MuxClient
 import MuxPTY
 import MuxProtocol
+import MuxSystem
 import NIOCore
 import NIOPosix
 
@@ -158,8 +158,7 @@ public enum Server {
     private static func writePIDFile(_ path: String) {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { return }
-        let text = "\(getpid())\n"
-        _ = text.withCString { write(fd, $0, strlen($0)) }
+        try? writeAll(fd, "\(getpid())\n")
         close(fd)
     }
 }

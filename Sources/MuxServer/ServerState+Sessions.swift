@@ -4,6 +4,7 @@ import Glibc
 import Logging
 import MuxPTY
 import MuxProtocol
+import MuxSystem
 import MuxTerminal
 import NIOCore
 import NIOPosix

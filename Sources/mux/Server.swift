@@ -7,6 +7,7 @@ import MuxClient
 import MuxJSON
 import MuxProtocol
 import MuxServer
+import MuxSystem
 
 struct Server: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -66,8 +67,7 @@ struct Server: ParsableCommand {
             } catch {
                 if readyFd >= 0 {
                     // The starting command shows this line to the user.
-                    var text = "\(error)\n"
-                    _ = text.withUTF8 { write(readyFd, $0.baseAddress, $0.count) }
+                    try? writeAll(readyFd, "\(error)\n")
                 }
                 throw error
             }
@@ -135,7 +135,8 @@ struct Server: ParsableCommand {
                         + "\"sessions\":\(status.sessions),\"clients\":[\(list.joined(separator: ","))]}")
                 return
             }
-            writeLine("server pid \(status.pid) on \(status.socket), started \(timestamp(status.started))")
+            let started = Timestamp(secondsSince1970: Int(status.started)).local
+            writeLine("server pid \(status.pid) on \(status.socket), started \(started)")
             writeLine("\(status.sessions) session(s), \(clients.count) other client(s)")
             for c in clients {
                 let attached = c.session.isEmpty ? "not attached" : "attached to \(c.session)"
