@@ -172,7 +172,10 @@ public final class ServerConnection {
 public enum ServerLauncher {
     /// Starts `mux server start --foreground` detached (its own session, output to /dev/null, its
     /// log beside the socket) and waits until it says it is listening, or why it could not.
-    public static func start(socket: String, logLevel: String? = nil, outboxBytes: Int? = nil) throws {
+    /// - Parameter executable: the mux to start; this program by default.
+    public static func start(
+        socket: String, logLevel: String? = nil, outboxBytes: Int? = nil, executable: String = executablePath()
+    ) throws {
         let ready: (read: Int32, write: Int32)
         do {
             ready = try makePipe()
@@ -180,7 +183,7 @@ public enum ServerLauncher {
             throw ClientError("cannot start the server: no pipe")
         }
         defer { close(ready.read) }
-        var arguments = [executablePath(), "server", "start", "--foreground", "--socket", socket, "--ready-fd", "3"]
+        var arguments = [executable, "server", "start", "--foreground", "--socket", socket, "--ready-fd", "3"]
         if let logLevel { arguments += ["--log-level", logLevel] }
         if let outboxBytes { arguments += ["--outbox-bytes", "\(outboxBytes)"] }
         let spawned = Result { () throws(SystemError) in
@@ -196,10 +199,16 @@ public enum ServerLauncher {
         // The server reaps itself once we are gone; reap it now if it already failed.
         var status: Int32 = 0
         _ = waitpid(pid, &status, WNOHANG)
-        if answer == [0x0a] { return }
-        let text = String(decoding: answer, as: UTF8.self).trimmingNewlines()
-        if text.contains("already running") { return }  // another command started it first
-        throw ClientError(text.isEmpty ? "the server exited before it was ready (see \(socket).log)" : text)
+        switch ServerReadiness(received: answer) {
+        case .ready:
+            return
+        case .failed(let failure) where failure.kind == .alreadyRunning:
+            return  // another command started it first
+        case .failed(let failure):
+            throw ClientError(failure.description)
+        case nil:
+            throw ClientError("the server exited before it was ready (see \(socket).log)")
+        }
     }
 
     /// This program, for starting the server as a child.
@@ -208,13 +217,5 @@ public enum ServerLauncher {
         let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
         guard n > 0 else { return "mux" }
         return String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-}
-
-extension String {
-    func trimmingNewlines() -> String {
-        var text = Substring(self)
-        while text.last == "\n" || text.last == "\r" { text.removeLast() }
-        return String(text)
     }
 }

@@ -32,31 +32,42 @@ public struct ServerConfiguration: Sendable {
     var terminfoDirectory: String { socketPath + ".terminfo" }
 }
 
-/// Why the server could not start, in one line for the user.
-public struct ServerStartFailure: Error, CustomStringConvertible {
-    public let description: String
-}
-
 public enum Server {
-    /// Runs a server until it is stopped. `readyDescriptor`, when not -1, gets one byte once the
-    /// socket accepts connections and is closed (the starting command waits on it).
-    public static func run(_ configuration: ServerConfiguration, readyDescriptor: Int32) throws {
+    /// Runs a server until it is stopped. `readyDescriptor`, when not -1, gets a `ServerReadiness`
+    /// line once the socket accepts connections, or why it could not start, and is closed (the
+    /// starting command waits on it).
+    public static func run(_ configuration: ServerConfiguration, readyDescriptor: Int32) throws(ServerStartFailure) {
+        func tell(_ readiness: ServerReadiness) {
+            guard readyDescriptor >= 0 else { return }
+            try? writeAll(readyDescriptor, readiness.line)
+            close(readyDescriptor)
+        }
+        do {
+            try serve(configuration, ready: { tell(.ready) })
+        } catch {
+            tell(.failed(error))
+            throw error
+        }
+    }
+
+    /// Listens, calls `ready`, and serves until the server is stopped.
+    private static func serve(_ configuration: ServerConfiguration, ready: () -> Void) throws(ServerStartFailure) {
         let socketPath = configuration.socketPath
         guard socketPath.utf8.count < 108 else {
-            throw ServerStartFailure(description: "the socket path \(socketPath) is too long (108 bytes at most)")
+            throw ServerStartFailure(.unusablePath, "the socket path \(socketPath) is too long (108 bytes at most)")
         }
         do {
             try RuntimeDirectory.prepare(configuration.directory)
         } catch {
-            throw ServerStartFailure(description: error.description)
+            throw ServerStartFailure(.unusablePath, error.description)
         }
         switch SocketProbe.probe(socketPath) {
         case .answering:
-            throw ServerStartFailure(description: "a server is already running on \(socketPath)")
+            throw ServerStartFailure(.alreadyRunning, "a server is already running on \(socketPath)")
         case .foreign(let uid):
-            throw ServerStartFailure(description: "\(socketPath) belongs to user \(uid); not touching it")
+            throw ServerStartFailure(.unusablePath, "\(socketPath) belongs to user \(uid); not touching it")
         case .notASocket:
-            throw ServerStartFailure(description: "\(socketPath) exists and is not a socket; not touching it")
+            throw ServerStartFailure(.unusablePath, "\(socketPath) exists and is not a socket; not touching it")
         case .stale:
             unlink(socketPath)
         case .absent:
@@ -64,7 +75,7 @@ public enum Server {
         }
         let logDescriptor = open(configuration.logFilePath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard logDescriptor >= 0 else {
-            throw ServerStartFailure(description: "cannot open the log \(configuration.logFilePath): \(lastError())")
+            throw ServerStartFailure(.system, "cannot open the log \(configuration.logFilePath): \(lastError())")
         }
         let level = configuration.logLevel
         let logger = Logger(label: "mux") { _ in FileLogHandler(descriptor: logDescriptor, logLevel: level) }
@@ -95,7 +106,7 @@ public enum Server {
         } catch {
             umask(previousMask)
             try? group.syncShutdownGracefully()
-            throw ServerStartFailure(description: "cannot listen on \(socketPath): \(error)")
+            throw ServerStartFailure(.system, "cannot listen on \(socketPath): \(error)")
         }
         umask(previousMask)
         chmod(socketPath, 0o600)
@@ -115,11 +126,7 @@ public enum Server {
             let received = signal
             loop.execute { state.shutDown(reason: "signal \(received)") }
         }
-        if readyDescriptor >= 0 {
-            var byte: UInt8 = 0x0a
-            _ = write(readyDescriptor, &byte, 1)
-            close(readyDescriptor)
-        }
+        ready()
         try? stopped.futureResult.wait()
         unlink(socketPath)
         unlink(configuration.pidFilePath)
@@ -129,7 +136,7 @@ public enum Server {
 
     private static func acceptConnection(_ channel: Channel, state: ServerState) -> EventLoopFuture<Void> {
         guard let provider = channel as? SocketOptionProvider else {
-            return channel.eventLoop.makeFailedFuture(ServerStartFailure(description: "not a socket"))
+            return channel.eventLoop.makeFailedFuture(ServerStartFailure(.system, "not a socket"))
         }
         let credentials: EventLoopFuture<mux_peer_credentials> = provider.unsafeGetSocketOption(
             level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_PEERCRED))

@@ -60,17 +60,10 @@ struct Server: ParsableCommand {
                 writeLine("mux server listening on \(socket)")
                 return
             }
-            do {
-                try MuxServer.Server.run(
-                    ServerConfiguration(socketPath: socket, logLevel: parsed, outboxMinimum: outboxBytes),
-                    readyDescriptor: readyFd)
-            } catch {
-                if readyFd >= 0 {
-                    // The starting command shows this line to the user.
-                    try? writeAll(readyFd, "\(error)\n")
-                }
-                throw error
-            }
+            // A failure to start goes to the starting command too, on --ready-fd.
+            try MuxServer.Server.run(
+                ServerConfiguration(socketPath: socket, logLevel: parsed, outboxMinimum: outboxBytes),
+                readyDescriptor: readyFd)
         }
     }
 
