@@ -7,13 +7,21 @@ import MuxSystem
 
 /// An error to show the user: one line naming the problem and what to do.
 public struct ClientError: Error, CustomStringConvertible {
+    /// What the client found by itself that a command may act on.
+    public enum Kind: Sendable {
+        /// Nothing answers on the socket, and this command does not start a server.
+        case noServer
+    }
+
     public let description: String
     /// The wire code when the server refused a request.
     public let code: ErrorCode?
+    public let kind: Kind?
 
-    public init(_ description: String, code: ErrorCode? = nil) {
+    public init(_ description: String, code: ErrorCode? = nil, kind: Kind? = nil) {
         self.description = description
         self.code = code
+        self.kind = kind
     }
 }
 
@@ -102,7 +110,7 @@ public final class ServerConnection {
             guard error.errorNumber == ENOENT || error.errorNumber == ECONNREFUSED else {
                 throw ClientError("cannot reach the server: \(error)")
             }
-            guard start else { throw ClientError("no server is running on \(socket)") }
+            guard start else { throw ClientError("no server is running on \(socket)", kind: .noServer) }
         }
         try ServerLauncher.start(socket: socket)
         do {

@@ -36,7 +36,7 @@ struct List: ParsableCommand {
             let connection = try server.connect(role: .observer, start: false)
             guard case .sessions(let list) = try connection.request(.list) else { return }
             sessions = list
-        } catch let error as ClientError where error.code == nil && error.description.hasPrefix("no server") {
+        } catch let error as ClientError where error.kind == .noServer {
             sessions = []
         }
         if json {

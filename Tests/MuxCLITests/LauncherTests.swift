@@ -1,5 +1,6 @@
 // Starting a server from a command: what the server says on the ready descriptor decides, by
-// its kind, whether the starter goes on or shows the user why.
+// its kind, whether the starter goes on or shows the user why. And a command that must not start
+// one, told by the kind of its error that none runs.
 
 import Glibc
 import MuxClient
@@ -26,5 +27,16 @@ import Testing
         } throws: { error in
             "\(error)" == "\(path) exists and is not a socket; not touching it"
         }
+    }
+
+    @Test func listingWithNoServerListsNothingAndStartsNone() throws {
+        let server = try TestServer()
+        let plain = try server.mux(["ls"])
+        #expect(plain.status == 0 && plain.stdout == "" && plain.stderr == "")
+        let json = try server.mux(["ls", "--json"])
+        #expect(json.status == 0 && json.stdout == "[]\n")
+        #expect(access(server.socket, F_OK) != 0, "no server was started")
+        let status = try server.mux(["server", "status"])
+        #expect(status.status == 1 && status.stderr == "Error: no server is running on \(server.socket)\n")
     }
 }
