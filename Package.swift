@@ -25,34 +25,43 @@ let package = Package(
         ),
         // Character widths and grapheme clusters; the only module that calls utf8proc.
         .target(name: "MuxUnicode", dependencies: ["CUtf8proc"]),
+        // JSON string literals, for the emulator's render and the CLI's --json listings alike.
+        .target(name: "MuxJSON"),
         // The VT emulator: parser, screen, scrollback, replies. Pure: no I/O.
-        .target(name: "MuxTerminal", dependencies: ["MuxUnicode"]),
+        .target(name: "MuxTerminal", dependencies: ["MuxUnicode", "MuxJSON"]),
         // Deterministic output streams for benchmarks and stress tests.
         .target(name: "MuxWorkloads"),
         // The wire protocol: frames and messages. Knows nothing of the emulator or server.
         .target(name: "MuxProtocol"),
-        // posix_openpt + posix_spawn in C, so nothing but the C library runs in the child.
+        // posix_openpt + posix_spawn in C, so nothing but the C library runs in the child; and the
+        // few declarations Swift's Glibc hides (pipe2, struct ucred, the window size ioctl).
         .target(name: "CPTYShim"),
-        .target(name: "MuxPTY", dependencies: ["CPTYShim"]),
+        // What the server and the client both need from the system: the Unix socket and its probe,
+        // write-all and read-to-the-end, spawning a helper program, threads, pipes, SystemError.
+        .target(name: "MuxSystem", dependencies: ["CPTYShim"]),
+        .target(name: "MuxPTY", dependencies: ["CPTYShim", "MuxSystem"]),
         // The server: sessions, connections, the lease, fan-out. NIO event loop; see docs/server.md.
-        // It uses the client's socket probe to tell a live server from a stale socket.
         .target(
             name: "MuxServer",
             dependencies: [
-                "MuxTerminal", "MuxProtocol", "MuxPTY", "MuxClient", "CPTYShim",
+                "MuxTerminal", "MuxProtocol", "MuxPTY", "MuxSystem", "CPTYShim",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The client side: a blocking socket, starting the server, the attached terminal.
-        .target(name: "MuxClient", dependencies: ["MuxProtocol", "MuxTerminal", "CPTYShim"]),
+        .target(name: "MuxClient", dependencies: ["MuxProtocol", "MuxSystem", "CPTYShim"]),
         // `mux bench`: the whole path against a raw PTY and tmux.
-        .target(name: "MuxBench", dependencies: ["MuxPTY", "MuxClient", "MuxProtocol", "MuxWorkloads", "CPTYShim"]),
+        .target(
+            name: "MuxBench",
+            dependencies: ["MuxPTY", "MuxClient", "MuxProtocol", "MuxSystem", "MuxWorkloads", "CPTYShim"]),
+        // The command line. Only `mux render` and `mux wait` run the emulator.
         .executableTarget(
             name: "mux",
             dependencies: [
-                "MuxTerminal", "MuxServer", "MuxClient", "MuxBench", "MuxWorkloads",
+                "MuxTerminal", "MuxServer", "MuxClient", "MuxProtocol", "MuxSystem", "MuxJSON", "MuxBench",
+                "MuxWorkloads",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -62,6 +71,8 @@ let package = Package(
             dependencies: ["MuxTerminal", "MuxUnicode", "MuxWorkloads"],
             exclude: ["Golden"]
         ),
+        .testTarget(name: "MuxJSONTests", dependencies: ["MuxJSON"]),
+        .testTarget(name: "MuxSystemTests", dependencies: ["MuxSystem"]),
         .testTarget(name: "MuxPTYTests", dependencies: ["MuxPTY"]),
         .testTarget(name: "MuxProtocolTests", dependencies: ["MuxProtocol"]),
         .testTarget(
@@ -74,7 +85,9 @@ let package = Package(
             ]),
         .testTarget(
             name: "MuxCLITests",
-            dependencies: ["mux", "CPTYShim", "MuxPTY", "MuxTerminal", "MuxProtocol", "MuxClient", "MuxServer"],
+            dependencies: [
+                "mux", "CPTYShim", "MuxPTY", "MuxTerminal", "MuxProtocol", "MuxClient", "MuxServer", "MuxSystem",
+            ],
             exclude: ["Help"]  // each command's expected --help (HelpTests)
         ),
     ],

@@ -1,11 +1,11 @@
 // What every measurement shares: this mux binary, a private mux server, a private tmux server,
 // programs in PTYs standing in for users' terminals, the clock, and percentiles.
 
-import CPTYShim
 import Glibc
 import MuxClient
 import MuxPTY
 import MuxProtocol
+import MuxSystem
 
 /// Why a measurement could not be made.
 public struct BenchError: Error, CustomStringConvertible {
@@ -102,21 +102,13 @@ public final class BenchEnvironment {
 
     /// What `argv` prints on standard output.
     func output(_ argv: [String]) throws -> String {
-        var pipe: [Int32] = [0, 0]
-        guard mux_pipe_cloexec(&pipe) == 0 else { throw BenchError("no pipe") }
+        guard let pipe = try? makePipe() else { throw BenchError("no pipe") }
         var result: [UInt8] = []
-        let reader = pipe[0]
-        defer { Glibc.close(reader) }
+        defer { Glibc.close(pipe.read) }
         // The pipe's write end is the child's standard output; it closes in us once spawned.
-        _ = try run(argv, standardOutput: pipe[1]) {
-            Glibc.close(pipe[1])
-            var buffer = [UInt8](repeating: 0, count: 65536)
-            while true {
-                let n = buffer.withUnsafeMutableBytes { read(reader, $0.baseAddress, $0.count) }
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { break }
-                result += buffer[..<n]
-            }
+        _ = try run(argv, standardOutput: pipe.write) {
+            Glibc.close(pipe.write)
+            result = (try? readAll(pipe.read)) ?? []
         }
         return String(decoding: result, as: UTF8.self)
     }
@@ -126,27 +118,15 @@ public final class BenchEnvironment {
     private func run(
         _ argv: [String], standardOutput: Int32?, whileRunning: () -> Void = {}
     ) throws -> Int32 {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        if let standardOutput {
-            posix_spawn_file_actions_adddup2(&actions, standardOutput, 1)
-        } else {
-            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        let pid: pid_t
+        do {
+            pid = try spawnProgram(
+                argv, environment: environment, descriptors: standardOutput.map { [1: .duplicate($0)] } ?? [:])
+        } catch {
+            throw BenchError("cannot run \(argv[0]): error \(error.errorNumber)")
         }
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        let cArgs = argv.map { strdup($0) } + [nil]
-        defer { for arg in cArgs { free(arg) } }
-        let cEnvironment = environment.map { strdup($0) } + [nil]
-        defer { for entry in cEnvironment { free(entry) } }
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, argv[0], &actions, nil, cArgs, cEnvironment)
-        guard rc == 0 else { throw BenchError("cannot run \(argv[0]): error \(rc)") }
         whileRunning()
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        return status
+        return try waitForProcess(pid)
     }
 
     /// Starts `argv` in a PTY of the bench size: the terminal of a user.
@@ -177,25 +157,17 @@ public final class BenchEnvironment {
 func drain(_ process: PTYProcess) {
     let fd = process.masterDescriptor
     startThread {
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return }
-        }
+        // Ends with EIO once the program's side closes.
+        try? readUntilEnd(fd) { _ in }
     }
 }
 
 /// Reads a PTY until its program's side closes; returns the bytes read.
 func readToEnd(_ process: PTYProcess) -> Int {
     var total = 0
-    var buffer = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-        let n = buffer.withUnsafeMutableBytes { read(process.masterDescriptor, $0.baseAddress, $0.count) }
-        if n < 0 && errno == EINTR { continue }
-        if n <= 0 { return total }
-        total += n
-    }
+    // Ends with EIO once the program's side closes.
+    try? readUntilEnd(process.masterDescriptor) { total += $0.count }
+    return total
 }
 
 /// The user and system CPU seconds a process has used so far (from /proc/PID/stat).

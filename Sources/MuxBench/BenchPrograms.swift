@@ -4,6 +4,7 @@
 import CPTYShim
 import Glibc
 import MuxPTY
+import MuxSystem
 import MuxWorkloads
 
 public enum BenchPrograms {
@@ -13,7 +14,7 @@ public enum BenchPrograms {
         var left = bytes
         while left > 0 {
             let count = min(left, pattern.count)
-            guard writeAll(1, pattern[..<count]) else { return }
+            guard (try? writeAll(1, pattern[..<count])) != nil else { return }
             left -= count
         }
     }
@@ -35,31 +36,12 @@ public enum BenchPrograms {
             child = try PTYProcess.spawn(
                 arguments, environment: ProcessEnvironment.current, size: TerminalSize(columns: columns, rows: rows))
         } catch {
-            _ = writeAll(2, Array("mux bench copy: \(error)\n".utf8)[...])
+            try? writeAll(2, "mux bench copy: \(error)\n")
             return 127
         }
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { read(child.masterDescriptor, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            guard writeAll(1, buffer[..<n]) else { break }
-        }
+        // Ends with EIO once the program's side closes. Output that cannot be written is dropped,
+        // and the program still read, so that it never blocks on a full terminal.
+        try? readUntilEnd(child.masterDescriptor) { chunk in try? writeAll(1, chunk) }
         return (try? child.waitForExit().shellStatus) ?? 1
-    }
-}
-
-/// Writes all of `bytes` to `fd`; false when it cannot.
-@discardableResult
-func writeAll(_ fd: Int32, _ bytes: ArraySlice<UInt8>) -> Bool {
-    bytes.withUnsafeBytes { raw in
-        var offset = 0
-        while offset < raw.count {
-            let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return false }
-            offset += n
-        }
-        return true
     }
 }

@@ -5,6 +5,7 @@
 import CPTYShim
 import Glibc
 import MuxProtocol
+import MuxSystem
 
 /// The keys after the prefix (Ctrl-B, as tmux users expect).
 public enum PrefixKey {
@@ -266,15 +267,7 @@ public final class AttachedTerminal {
     }
 
     func flushOutput() {
-        var offset = 0
-        while offset < pendingOutput.count {
-            let n = pendingOutput.withUnsafeBytes {
-                Glibc.write(output, $0.baseAddress! + offset, pendingOutput.count - offset)
-            }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            offset += n
-        }
+        try? writeAll(output, pendingOutput)
         pendingOutput.removeAll(keepingCapacity: pendingOutput.capacity <= 1 << 20)
     }
 

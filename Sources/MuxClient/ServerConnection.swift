@@ -1,19 +1,27 @@
 // A client's connection to the server: blocking frames in and out, the handshake, and starting
 // the server when none answers (waiting for it to say it is ready, never for a fixed time).
 
-import CPTYShim
 import Glibc
 import MuxProtocol
+import MuxSystem
 
 /// An error to show the user: one line naming the problem and what to do.
 public struct ClientError: Error, CustomStringConvertible {
+    /// What the client found by itself that a command may act on.
+    public enum Kind: Sendable {
+        /// Nothing answers on the socket, and this command does not start a server.
+        case noServer
+    }
+
     public let description: String
     /// The wire code when the server refused a request.
     public let code: ErrorCode?
+    public let kind: Kind?
 
-    public init(_ description: String, code: ErrorCode? = nil) {
+    public init(_ description: String, code: ErrorCode? = nil, kind: Kind? = nil) {
         self.description = description
         self.code = code
+        self.kind = kind
     }
 }
 
@@ -102,7 +110,7 @@ public final class ServerConnection {
             guard error.errorNumber == ENOENT || error.errorNumber == ECONNREFUSED else {
                 throw ClientError("cannot reach the server: \(error)")
             }
-            guard start else { throw ClientError("no server is running on \(socket)") }
+            guard start else { throw ClientError("no server is running on \(socket)", kind: .noServer) }
         }
         try ServerLauncher.start(socket: socket)
         do {
@@ -113,15 +121,10 @@ public final class ServerConnection {
     }
 
     public func send(_ message: Message) throws {
-        let bytes = message.frame().encoded()
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw ClientError("lost the server: \(SystemError("write"))")
-            }
-            offset += n
+        do {
+            try writeAll(descriptor, message.frame().encoded())
+        } catch {
+            throw ClientError("lost the server: \(error)")
         }
     }
 
@@ -193,54 +196,47 @@ public final class ServerConnection {
     }
 }
 
-/// POSIX_SPAWN_SETSID from spawn.h, which Swift's Glibc module hides without _GNU_SOURCE.
-private let spawnSetSID: Int16 = 0x80
-
 /// Starting a server in the background.
 public enum ServerLauncher {
     /// Starts `mux server start --foreground` detached (its own session, output to /dev/null, its
     /// log beside the socket) and waits until it says it is listening, or why it could not.
-    public static func start(socket: String, logLevel: String? = nil, outboxBytes: Int? = nil) throws {
-        var pipe: [Int32] = [0, 0]
-        guard mux_pipe_cloexec(&pipe) == 0 else { throw ClientError("cannot start the server: no pipe") }
-        defer { close(pipe[0]) }
-        var arguments = [executablePath(), "server", "start", "--foreground", "--socket", socket, "--ready-fd", "3"]
+    /// - Parameter executable: the mux to start; this program by default.
+    public static func start(
+        socket: String, logLevel: String? = nil, outboxBytes: Int? = nil, executable: String = executablePath()
+    ) throws {
+        let ready: (read: Int32, write: Int32)
+        do {
+            ready = try makePipe()
+        } catch {
+            throw ClientError("cannot start the server: no pipe")
+        }
+        defer { close(ready.read) }
+        var arguments = [executable, "server", "start", "--foreground", "--socket", socket, "--ready-fd", "3"]
         if let logLevel { arguments += ["--log-level", logLevel] }
         if let outboxBytes { arguments += ["--outbox-bytes", "\(outboxBytes)"] }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, pipe[1], 3)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setflags(&attributes, spawnSetSID)
-        let cArgs = arguments.map { strdup($0) } + [nil]
-        defer { for arg in cArgs { free(arg) } }
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, arguments[0], &actions, &attributes, cArgs, environ)
-        close(pipe[1])
-        guard rc == 0 else {
-            throw ClientError("cannot start the server \(arguments[0]): \(SystemError("spawn", errorNumber: rc))")
+        let spawned = Result { () throws(SystemError) in
+            try spawnProgram(arguments, descriptors: [3: .duplicate(ready.write)], newSession: true)
         }
-        var answer: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { read(pipe[0], $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            answer += buffer[..<n]
+        close(ready.write)
+        let pid: pid_t
+        switch spawned {
+        case .success(let started): pid = started
+        case .failure(let error): throw ClientError("cannot start the server \(arguments[0]): \(error)")
         }
+        let answer = (try? readAll(ready.read)) ?? []
         // The server reaps itself once we are gone; reap it now if it already failed.
         var status: Int32 = 0
         _ = waitpid(pid, &status, WNOHANG)
-        if answer == [0x0a] { return }
-        let text = String(decoding: answer, as: UTF8.self).trimmingNewlines()
-        if text.contains("already running") { return }  // another command started it first
-        throw ClientError(text.isEmpty ? "the server exited before it was ready (see \(socket).log)" : text)
+        switch ServerReadiness(received: answer) {
+        case .ready:
+            return
+        case .failed(let failure) where failure.kind == .alreadyRunning:
+            return  // another command started it first
+        case .failed(let failure):
+            throw ClientError(failure.description)
+        case nil:
+            throw ClientError("the server exited before it was ready (see \(socket).log)")
+        }
     }
 
     /// This program, for starting the server as a child.
@@ -249,13 +245,5 @@ public enum ServerLauncher {
         let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
         guard n > 0 else { return "mux" }
         return String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-}
-
-extension String {
-    func trimmingNewlines() -> String {
-        var text = Substring(self)
-        while text.last == "\n" || text.last == "\r" { text.removeLast() }
-        return String(text)
     }
 }

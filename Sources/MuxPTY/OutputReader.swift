@@ -7,6 +7,7 @@
 // nothing, and a flooding session holds that ring (128 KiB) for its output, whatever the flood.
 
 import Glibc
+import MuxSystem
 
 /// Reads a descriptor on its own thread until end of file, error or `stop()`.
 public final class OutputReader: @unchecked Sendable {
@@ -41,13 +42,14 @@ public final class OutputReader: @unchecked Sendable {
 
     /// Takes a duplicate of `descriptor` (closed when reading ends, whatever happens to the
     /// original); nothing is read until `start`.
-    public init(descriptor: Int32, chunkSize: Int = 1 << 16, inFlightLimit: Int = defaultInFlightLimit) throws(PTYError)
+    public init(descriptor: Int32, chunkSize: Int = 1 << 16, inFlightLimit: Int = defaultInFlightLimit)
+        throws(SystemError)
     {
         precondition(chunkSize > 0 && inFlightLimit >= chunkSize)
         self.chunkSize = chunkSize
         self.inFlightLimit = inFlightLimit
         let copy = fcntl(descriptor, F_DUPFD_CLOEXEC, 0)
-        guard copy >= 0 else { throw PTYError(operation: "duplicate the terminal descriptor", errorNumber: errno) }
+        guard copy >= 0 else { throw SystemError("duplicate the terminal descriptor", errorNumber: errno) }
         // Reads go on until the terminal has no more for now, so they must not block.
         _ = fcntl(copy, F_SETFL, fcntl(copy, F_GETFL) | O_NONBLOCK)
         let wakePipe: (read: Int32, write: Int32)

@@ -4,6 +4,7 @@
 
 import CPTYShim
 import Glibc
+import MuxSystem
 
 /// How a child process ended.
 public enum ExitStatus: Hashable, Sendable, CustomStringConvertible {
@@ -33,13 +34,6 @@ public enum ExitStatus: Hashable, Sendable, CustomStringConvertible {
             self = .signaled(status & 0x7f)
         }
     }
-}
-
-/// An error from a system call on a running PTY.
-public struct PTYError: Error, Equatable, CustomStringConvertible {
-    public let operation: String
-    public let errorNumber: Int32
-    public var description: String { "\(operation): \(String(cString: strerror(errorNumber)))" }
 }
 
 /// A program started as a session leader whose controlling terminal is a new PTY.
@@ -108,7 +102,7 @@ public final class PTYProcess: @unchecked Sendable {
 
     /// Reads what the program wrote, blocking until something is there.
     /// Returns an empty array once the program's side is gone (Linux reports that as EIO).
-    public func read(maxCount: Int = 65536) throws(PTYError) -> [UInt8] {
+    public func read(maxCount: Int = 65536) throws(SystemError) -> [UInt8] {
         var buffer = [UInt8](repeating: 0, count: maxCount)
         while true {
             let n = buffer.withUnsafeMutableBytes { Glibc.read(master, $0.baseAddress, maxCount) }
@@ -119,61 +113,52 @@ public final class PTYProcess: @unchecked Sendable {
             switch errno {
             case EINTR: continue
             case EIO: return []
-            case let code: throw PTYError(operation: "read from the terminal", errorNumber: code)
+            case let code: throw SystemError("read from the terminal", errorNumber: code)
             }
         }
     }
 
     /// Writes all of `bytes` to the program's input.
-    public func write(_ bytes: some Sequence<UInt8>) throws(PTYError) {
-        let data = Array(bytes)
-        var offset = 0
-        while offset < data.count {
-            let n = data.withUnsafeBytes { Glibc.write(master, $0.baseAddress! + offset, data.count - offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw PTYError(operation: "write to the terminal", errorNumber: errno)
-            }
-            offset += n
+    public func write(_ bytes: some Sequence<UInt8>) throws(SystemError) {
+        do {
+            try writeAll(master, Array(bytes))
+        } catch {
+            throw SystemError("write to the terminal", errorNumber: error.errorNumber)
         }
     }
 
     /// Changes the PTY's size; the program's foreground process group receives SIGWINCH.
-    public func resize(to size: TerminalSize) throws(PTYError) {
+    public func resize(to size: TerminalSize) throws(SystemError) {
         let rc = mux_pty_set_size(master, size.columns, size.rows)
-        if rc != 0 { throw PTYError(operation: "resize the terminal", errorNumber: rc) }
+        if rc != 0 { throw SystemError("resize the terminal", errorNumber: rc) }
     }
 
     /// The PTY's current size as the kernel holds it.
-    public func size() throws(PTYError) -> TerminalSize {
+    public func size() throws(SystemError) -> TerminalSize {
         var cols: UInt16 = 0
         var rows: UInt16 = 0
         let rc = mux_pty_get_size(master, &cols, &rows)
-        if rc != 0 { throw PTYError(operation: "read the terminal size", errorNumber: rc) }
+        if rc != 0 { throw SystemError("read the terminal size", errorNumber: rc) }
         return TerminalSize(columns: cols, rows: rows)
     }
 
     /// Sends `signal` to the program's whole process group (the child leads it).
-    public func signal(_ signal: Int32) throws(PTYError) {
+    public func signal(_ signal: Int32) throws(SystemError) {
         if Glibc.kill(-pid, signal) != 0 {
-            throw PTYError(operation: "signal process group \(pid)", errorNumber: errno)
+            throw SystemError("signal process group \(pid)", errorNumber: errno)
         }
     }
 
     /// Blocks until the child exits, and reaps it.
-    public func waitForExit() throws(PTYError) -> ExitStatus {
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 {
-            if errno != EINTR { throw PTYError(operation: "wait for process \(pid)", errorNumber: errno) }
-        }
-        return ExitStatus(waitStatus: status)
+    public func waitForExit() throws(SystemError) -> ExitStatus {
+        ExitStatus(waitStatus: try waitForProcess(pid))
     }
 
     /// Reaps the child if it has exited, without blocking.
-    public func pollExit() throws(PTYError) -> ExitStatus? {
+    public func pollExit() throws(SystemError) -> ExitStatus? {
         var status: Int32 = 0
         let rc = waitpid(pid, &status, WNOHANG)
-        if rc < 0 { throw PTYError(operation: "wait for process \(pid)", errorNumber: errno) }
+        if rc < 0 { throw SystemError("wait for process \(pid)", errorNumber: errno) }
         return rc == 0 ? nil : ExitStatus(waitStatus: status)
     }
 

@@ -9,6 +9,7 @@
 import Glibc
 import Logging
 import MuxPTY
+import MuxSystem
 import NIOCore
 import NIOPosix
 
@@ -18,7 +19,7 @@ struct ProgramOutput {
     let doorbell: Doorbell
     let doorbellInput: Int32
 
-    init(terminal: Int32) throws(PTYError) {
+    init(terminal: Int32) throws(SystemError) {
         reader = try OutputReader(descriptor: terminal)
         // A full pipe already holds rings enough: ringing must never block the reader.
         let ends = try makePipe(nonblockingWrite: true)

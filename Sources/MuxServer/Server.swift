@@ -5,9 +5,9 @@
 import CPTYShim
 import Glibc
 import Logging
-import MuxClient
 import MuxPTY
 import MuxProtocol
+import MuxSystem
 import NIOCore
 import NIOPosix
 
@@ -32,31 +32,42 @@ public struct ServerConfiguration: Sendable {
     var terminfoDirectory: String { socketPath + ".terminfo" }
 }
 
-/// Why the server could not start, in one line for the user.
-public struct ServerStartFailure: Error, CustomStringConvertible {
-    public let description: String
-}
-
 public enum Server {
-    /// Runs a server until it is stopped. `readyDescriptor`, when not -1, gets one byte once the
-    /// socket accepts connections and is closed (the starting command waits on it).
-    public static func run(_ configuration: ServerConfiguration, readyDescriptor: Int32) throws {
+    /// Runs a server until it is stopped. `readyDescriptor`, when not -1, gets a `ServerReadiness`
+    /// line once the socket accepts connections, or why it could not start, and is closed (the
+    /// starting command waits on it).
+    public static func run(_ configuration: ServerConfiguration, readyDescriptor: Int32) throws(ServerStartFailure) {
+        func tell(_ readiness: ServerReadiness) {
+            guard readyDescriptor >= 0 else { return }
+            try? writeAll(readyDescriptor, readiness.line)
+            close(readyDescriptor)
+        }
+        do {
+            try serve(configuration, ready: { tell(.ready) })
+        } catch {
+            tell(.failed(error))
+            throw error
+        }
+    }
+
+    /// Listens, calls `ready`, and serves until the server is stopped.
+    private static func serve(_ configuration: ServerConfiguration, ready: () -> Void) throws(ServerStartFailure) {
         let socketPath = configuration.socketPath
         guard socketPath.utf8.count < 108 else {
-            throw ServerStartFailure(description: "the socket path \(socketPath) is too long (108 bytes at most)")
+            throw ServerStartFailure(.unusablePath, "the socket path \(socketPath) is too long (108 bytes at most)")
         }
         do {
             try RuntimeDirectory.prepare(configuration.directory)
         } catch {
-            throw ServerStartFailure(description: error.description)
+            throw ServerStartFailure(.unusablePath, error.description)
         }
         switch SocketProbe.probe(socketPath) {
         case .answering:
-            throw ServerStartFailure(description: "a server is already running on \(socketPath)")
+            throw ServerStartFailure(.alreadyRunning, "a server is already running on \(socketPath)")
         case .foreign(let uid):
-            throw ServerStartFailure(description: "\(socketPath) belongs to user \(uid); not touching it")
+            throw ServerStartFailure(.unusablePath, "\(socketPath) belongs to user \(uid); not touching it")
         case .notASocket:
-            throw ServerStartFailure(description: "\(socketPath) exists and is not a socket; not touching it")
+            throw ServerStartFailure(.unusablePath, "\(socketPath) exists and is not a socket; not touching it")
         case .stale:
             unlink(socketPath)
         case .absent:
@@ -64,7 +75,7 @@ public enum Server {
         }
         let logDescriptor = open(configuration.logFilePath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard logDescriptor >= 0 else {
-            throw ServerStartFailure(description: "cannot open the log \(configuration.logFilePath): \(lastError())")
+            throw ServerStartFailure(.system, "cannot open the log \(configuration.logFilePath): \(lastError())")
         }
         let level = configuration.logLevel
         let logger = Logger(label: "mux") { _ in FileLogHandler(descriptor: logDescriptor, logLevel: level) }
@@ -80,11 +91,11 @@ public enum Server {
         let loop = group.next()
         let environment = sessionEnvironment(configuration, logger: logger)
         // The state lives on the loop; other threads reach it through `ServerDoor` only.
-        let state = try loop.submit {
+        let state = try onLoop(loop) {
             let state = ServerState(loop: loop, configuration: configuration, logger: logger)
             state.sessionEnvironment = environment
             return NIOLoopBound(state, eventLoop: loop)
-        }.wait()
+        }
 
         let previousMask = umask(0o177)
         let listener: Channel
@@ -100,7 +111,7 @@ public enum Server {
         } catch {
             umask(previousMask)
             try? group.syncShutdownGracefully()
-            throw ServerStartFailure(description: "cannot listen on \(socketPath): \(error)")
+            throw ServerStartFailure(.system, "cannot listen on \(socketPath): \(error)")
         }
         umask(previousMask)
         chmod(socketPath, 0o600)
@@ -108,13 +119,13 @@ public enum Server {
         logger.info("listening on \(socketPath) as pid \(getpid())")
 
         let stopped = loop.makePromise(of: Void.self)
-        let door = try loop.submit {
+        let door = try onLoop(loop) {
             state.value.stopped = {
                 listener.close(promise: nil)
                 stopped.succeed(())
             }
             return ServerDoor(state.value)
-        }.wait()
+        }
         let waitedSignals = stopSignals
         startThread {
             var signal: Int32 = 0
@@ -122,11 +133,7 @@ public enum Server {
             sigwait(&mask, &signal)
             door.post(.signal(signal))
         }
-        if readyDescriptor >= 0 {
-            var byte: UInt8 = 0x0a
-            _ = write(readyDescriptor, &byte, 1)
-            close(readyDescriptor)
-        }
+        ready()
         try? stopped.futureResult.wait()
         unlink(socketPath)
         unlink(configuration.pidFilePath)
@@ -134,10 +141,21 @@ public enum Server {
         try? group.syncShutdownGracefully()
     }
 
+    /// Runs `body` on the loop and waits for its result (the loop only refuses when shut down).
+    private static func onLoop<T: Sendable>(
+        _ loop: EventLoop, _ body: @escaping @Sendable () -> T
+    ) throws(ServerStartFailure) -> T {
+        do {
+            return try loop.submit(body).wait()
+        } catch {
+            throw ServerStartFailure(.system, "the event loop is gone: \(error)")
+        }
+    }
+
     private static func acceptConnection(_ channel: Channel, state: NIOLoopBound<ServerState>) -> EventLoopFuture<Void>
     {
         guard let provider = channel as? SocketOptionProvider else {
-            return channel.eventLoop.makeFailedFuture(ServerStartFailure(description: "not a socket"))
+            return channel.eventLoop.makeFailedFuture(ServerStartFailure(.system, "not a socket"))
         }
         let credentials: EventLoopFuture<mux_peer_credentials> = provider.unsafeGetSocketOption(
             level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_PEERCRED))
@@ -167,8 +185,7 @@ public enum Server {
     private static func writePIDFile(_ path: String) {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { return }
-        let text = "\(getpid())\n"
-        _ = text.withCString { write(fd, $0, strlen($0)) }
+        try? writeAll(fd, "\(getpid())\n")
         close(fd)
     }
 }

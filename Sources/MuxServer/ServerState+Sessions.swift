@@ -5,6 +5,7 @@ import Glibc
 import Logging
 import MuxPTY
 import MuxProtocol
+import MuxSystem
 import MuxTerminal
 import NIOCore
 

@@ -1,7 +1,7 @@
 // Small pieces the server needs from the system: editing an environment, and a log file.
 
-import Glibc
 import Logging
+import MuxSystem
 
 /// An environment as an ordered list of `NAME=value`, editable by name.
 struct Environment {
@@ -34,18 +34,6 @@ struct FileLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        var broken = tm()
-        var seconds = now.tv_sec
-        gmtime_r(&seconds, &broken)
-        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        let stamp =
-            "\(broken.tm_year + 1900)-\(two(broken.tm_mon + 1))-\(two(broken.tm_mday))T"
-            + "\(two(broken.tm_hour)):\(two(broken.tm_min)):\(two(broken.tm_sec))Z"
-        var line = "\(stamp) \(event.level) \(event.message)\n"
-        line.withUTF8 { bytes in
-            _ = write(descriptor, bytes.baseAddress, bytes.count)
-        }
+        try? writeAll(descriptor, "\(Timestamp.now.utc) \(event.level) \(event.message)\n")
     }
 }

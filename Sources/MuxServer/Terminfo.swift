@@ -2,6 +2,7 @@
 // with the system's `tic`, so sessions can use it through TERMINFO_DIRS.
 
 import Glibc
+import MuxSystem
 
 enum Terminfo {
     enum Outcome {
@@ -19,26 +20,16 @@ enum Terminfo {
         let source = directory + "/mux.terminfo"
         let fd = open(source, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { return .failure("cannot write \(source): \(lastError())") }
-        var text = TerminfoSource.text
-        let written = text.withUTF8 { write(fd, $0.baseAddress, $0.count) }
+        let written = (try? writeAll(fd, TerminfoSource.text)) != nil
         close(fd)
-        guard written == TerminfoSource.text.utf8.count else { return .failure("cannot write \(source)") }
+        guard written else { return .failure("cannot write \(source)") }
 
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        for target: Int32 in [0, 1, 2] {
-            posix_spawn_file_actions_addopen(&actions, target, "/dev/null", target == 0 ? O_RDONLY : O_WRONLY, 0)
-        }
-        let argv = [tic, "-x", "-o", directory, source]
-        let cArgs = argv.map { strdup($0) } + [nil]
-        defer { for arg in cArgs { free(arg) } }
-        var pid: pid_t = 0
-        guard posix_spawn(&pid, tic, &actions, nil, cArgs, environ) == 0 else {
+        let status: Int32
+        do {
+            status = try waitForProcess(spawnProgram([tic, "-x", "-o", directory, source]))
+        } catch {
             return .failure("cannot run \(tic)")
         }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         return status == 0 ? .success : .failure("\(tic) failed on \(source) (status \(status))")
     }
 }

@@ -1,6 +1,8 @@
 // The final state as documents: plain text, text with SGR, and the JSON schema of
 // docs/render-json.md, shared by `mux render` and `mux capture`.
 
+import MuxJSON
+
 extension Terminal {
     /// The visible rows, one per line.
     public func renderText() -> String {
@@ -76,22 +78,4 @@ extension Terminal {
         }
         return "{" + fields.joined(separator: ",") + "}"
     }
-}
-
-/// `text` as a JSON string literal.
-public func jsonString(_ text: String) -> String {
-    var result = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": result += "\\\""
-        case "\\": result += "\\\\"
-        case "\n": result += "\\n"
-        case "\r": result += "\\r"
-        case "\t": result += "\\t"
-        case _ where scalar.value < 0x20 || scalar.value == 0x7f:
-            result += "\\u00" + hex2(UInt8(scalar.value))
-        default: result.unicodeScalars.append(scalar)
-        }
-    }
-    return result + "\""
 }

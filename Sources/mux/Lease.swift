@@ -2,8 +2,8 @@
 
 import ArgumentParser
 import MuxClient
+import MuxJSON
 import MuxProtocol
-import MuxTerminal
 
 struct Lease: ParsableCommand {
     static let configuration = CommandConfiguration(

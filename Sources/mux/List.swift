@@ -3,8 +3,9 @@
 import ArgumentParser
 import Glibc
 import MuxClient
+import MuxJSON
 import MuxProtocol
-import MuxTerminal
+import MuxSystem
 
 struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -35,7 +36,7 @@ struct List: ParsableCommand {
             let connection = try server.connect(role: .observer, start: false)
             guard case .sessions(let list) = try connection.request(.list) else { return }
             sessions = list
-        } catch let error as ClientError where error.code == nil && error.description.hasPrefix("no server") {
+        } catch let error as ClientError where error.kind == .noServer {
             sessions = []
         }
         if json {
@@ -45,9 +46,10 @@ struct List: ParsableCommand {
         for s in sessions {
             let state = s.state == .exited ? "exited(\(s.exitStatus))" : "\(s.state)"
             let holder = s.holder.isEmpty ? "-" : s.holder
+            let created = Timestamp(secondsSince1970: Int(s.created)).local
             writeLine(
                 "\(s.name): \(s.command) [\(s.columns)x\(s.rows)] \(state) clients=\(s.clients) "
-                    + "lease=\(holder) created=\(timestamp(s.created))")
+                    + "lease=\(holder) created=\(created)")
         }
     }
 
@@ -81,14 +83,4 @@ struct List: ParsableCommand {
             + "\"rows\":\(s.rows),\"state\":\"\(s.state)\",\"exitStatus\":\(s.exitStatus),"
             + "\"clients\":\(s.clients),\"holder\":\(jsonString(s.holder)),\"created\":\(s.created)}"
     }
-}
-
-/// Seconds since 1970 as local `YYYY-MM-DD HH:MM:SS`.
-func timestamp(_ seconds: UInt64) -> String {
-    var time = time_t(seconds)
-    var broken = tm()
-    localtime_r(&time, &broken)
-    func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-    return "\(broken.tm_year + 1900)-\(two(broken.tm_mon + 1))-\(two(broken.tm_mday)) "
-        + "\(two(broken.tm_hour)):\(two(broken.tm_min)):\(two(broken.tm_sec))"
 }

@@ -2,6 +2,7 @@
 
 import ArgumentParser
 import Glibc
+import MuxSystem
 
 /// Writes `text` and a newline to standard output. (Not `print`: its dynamic casts cost a
 /// start-up that scripts calling mux in loops would pay: 0.5 ms of CPU in a static hello world here.)
@@ -11,16 +12,7 @@ func writeLine(_ text: String) {
 
 /// Writes `text` to standard output whole.
 func writeOut(_ text: String) {
-    var text = text
-    text.withUTF8 { bytes in
-        var offset = 0
-        while offset < bytes.count {
-            let n = write(1, bytes.baseAddress! + offset, bytes.count - offset)
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return }
-            offset += n
-        }
-    }
+    try? writeAll(1, text)
 }
 
 /// Seconds on the monotonic clock.
@@ -32,8 +24,7 @@ func monotonicSeconds() -> Double {
 
 /// One line on standard error.
 func printError(_ line: String) {
-    var text = line + "\n"
-    _ = text.withUTF8 { Glibc.write(2, $0.baseAddress, $0.count) }
+    try? writeAll(2, line + "\n")
 }
 
 /// Writes `text` to the file at `path`, replacing it.
@@ -41,7 +32,5 @@ func writeFile(_ path: String, _ text: String) throws {
     let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw ValidationError("cannot write \(path): \(String(cString: strerror(errno)))") }
     defer { close(fd) }
-    var text = text
-    let written = text.withUTF8 { write(fd, $0.baseAddress, $0.count) }
-    guard written == text.utf8.count else { throw ValidationError("cannot write \(path)") }
+    guard (try? writeAll(fd, text)) != nil else { throw ValidationError("cannot write \(path)") }
 }

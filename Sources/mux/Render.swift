@@ -2,6 +2,7 @@
 
 import ArgumentParser
 import Glibc
+import MuxSystem
 import MuxTerminal
 
 struct Render: ParsableCommand {
@@ -91,17 +92,9 @@ func readInput(_ path: String?) throws -> [UInt8] {
         guard fd >= 0 else { throw InputError(description: "cannot read \(path): \(String(cString: strerror(errno)))") }
     }
     defer { if fd != 0 { close(fd) } }
-    var result: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if n < 0 && errno == EINTR { continue }
-        if n < 0 {
-            throw InputError(
-                description: "cannot read \(path ?? "standard input"): \(String(cString: strerror(errno)))")
-        }
-        if n == 0 { break }
-        result += buffer[0..<n]
+    do {
+        return try readAll(fd)
+    } catch {
+        throw InputError(description: "cannot read \(path ?? "standard input"): \(error.reason)")
     }
-    return result
 }

@@ -4,9 +4,10 @@ import ArgumentParser
 import Glibc
 import Logging
 import MuxClient
+import MuxJSON
 import MuxProtocol
 import MuxServer
-import MuxTerminal
+import MuxSystem
 
 struct Server: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -60,18 +61,10 @@ struct Server: ParsableCommand {
                 writeLine("mux server listening on \(socket)")
                 return
             }
-            do {
-                try MuxServer.Server.run(
-                    ServerConfiguration(socketPath: socket, logLevel: parsed, outboxMinimum: outboxBytes),
-                    readyDescriptor: readyFd)
-            } catch {
-                if readyFd >= 0 {
-                    // The starting command shows this line to the user.
-                    var text = "\(error)\n"
-                    _ = text.withUTF8 { write(readyFd, $0.baseAddress, $0.count) }
-                }
-                throw error
-            }
+            // A failure to start goes to the starting command too, on --ready-fd.
+            try MuxServer.Server.run(
+                ServerConfiguration(socketPath: socket, logLevel: parsed, outboxMinimum: outboxBytes),
+                readyDescriptor: readyFd)
         }
     }
 
@@ -136,7 +129,8 @@ struct Server: ParsableCommand {
                         + "\"sessions\":\(status.sessions),\"clients\":[\(list.joined(separator: ","))]}")
                 return
             }
-            writeLine("server pid \(status.pid) on \(status.socket), started \(timestamp(status.started))")
+            let started = Timestamp(secondsSince1970: Int(status.started)).local
+            writeLine("server pid \(status.pid) on \(status.socket), started \(started)")
             writeLine("\(status.sessions) session(s), \(clients.count) other client(s)")
             for c in clients {
                 let attached = c.session.isEmpty ? "not attached" : "attached to \(c.session)"

@@ -4,6 +4,7 @@
 import Glibc
 import MuxClient
 import MuxProtocol
+import MuxSystem
 import Testing
 
 /// A raw socket to the server, for writing what no well-behaved client would.

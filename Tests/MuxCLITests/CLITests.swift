@@ -1,8 +1,8 @@
 // The real `mux` binary, run as a user would run it.
 
-import CPTYShim
 import Glibc
 import MuxPTY
+import MuxSystem
 import Testing
 
 /// The path of the built `mux` binary: it sits beside the test bundle SwiftPM runs.
@@ -30,26 +30,20 @@ func runMux(_ arguments: [String], input: [UInt8] = [], environment: [String] = 
 func runProgram(_ argv: [String], input: [UInt8] = [], environment: [String] = []) throws -> RunResult {
     let inFile = try TemporaryFile(contents: input)
     let errFile = try TemporaryFile(contents: [])
-    var outPipe: [Int32] = [0, 0]
-    guard mux_pipe_cloexec(&outPipe) == 0 else { throw POSIXFailure(what: "pipe") }
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 0, inFile.path, O_RDONLY, 0)
-    posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
-    posix_spawn_file_actions_addopen(&actions, 2, errFile.path, O_WRONLY, 0)
-    var pid: pid_t = 0
-    let cArgs = argv.map { strdup($0) } + [nil]
-    defer { for arg in cArgs { free(arg) } }
-    let cEnvironment = (ProcessEnvironment.current + environment).map { strdup($0) } + [nil]
-    defer { for entry in cEnvironment { free(entry) } }
-    let rc = posix_spawn(&pid, argv[0], &actions, nil, cArgs, cEnvironment)
-    close(outPipe[1])
-    defer { close(outPipe[0]) }
-    guard rc == 0 else { throw POSIXFailure(what: "spawn \(argv[0]): \(rc)") }
-    let stdout = readToEnd(outPipe[0])
-    var status: Int32 = 0
-    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    let outPipe = try makePipe()
+    defer { close(outPipe.read) }
+    let spawned = Result { () throws(SystemError) in
+        try spawnProgram(
+            argv, environment: ProcessEnvironment.current + environment,
+            descriptors: [
+                0: .file(inFile.path, flags: O_RDONLY), 1: .duplicate(outPipe.write),
+                2: .file(errFile.path, flags: O_WRONLY),
+            ])
+    }
+    close(outPipe.write)
+    let pid = try spawned.get()
+    let stdout = try readAll(outPipe.read)
+    let status = try waitForProcess(pid)
     let exit = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     return RunResult(
         status: exit, stdout: String(decoding: stdout, as: UTF8.self),
@@ -68,34 +62,17 @@ final class TemporaryFile {
         guard fd >= 0 else { throw POSIXFailure(what: "mkstemp") }
         path = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
         defer { close(fd) }
-        var offset = 0
-        while offset < contents.count {
-            let n = contents.withUnsafeBytes { write(fd, $0.baseAddress! + offset, contents.count - offset) }
-            guard n > 0 else { throw POSIXFailure(what: "write \(path)") }
-            offset += n
-        }
+        try writeAll(fd, contents)
     }
 
     func contents() throws -> [UInt8] {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw POSIXFailure(what: "open \(path)") }
         defer { close(fd) }
-        return readToEnd(fd)
+        return try readAll(fd)
     }
 
     deinit { unlink(path) }
-}
-
-func readToEnd(_ fd: Int32) -> [UInt8] {
-    var result: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if n < 0 && errno == EINTR { continue }
-        if n <= 0 { break }
-        result += buffer[..<n]
-    }
-    return result
 }
 
 @Suite struct CLITests {

@@ -4,6 +4,7 @@
 //   MUX_UPDATE_HELP=1 swift test --filter HelpTests
 
 import Glibc
+import MuxSystem
 import Testing
 
 /// Every command and subcommand, hidden ones included.
@@ -53,7 +54,7 @@ func linesWithRunsOfSpaces(_ text: String) -> [String] {
         let fd = open(path, O_RDONLY)
         try #require(fd >= 0, "no \(path): run MUX_UPDATE_HELP=1 swift test --filter HelpTests")
         defer { close(fd) }
-        let expected = String(decoding: readToEnd(fd), as: UTF8.self)
+        let expected = String(decoding: try readAll(fd), as: UTF8.self)
         #expect(
             result.stdout == expected,
             "mux \(command.joined(separator: " ")) --help differs from \(path); if the change is meant, regenerate with MUX_UPDATE_HELP=1"
