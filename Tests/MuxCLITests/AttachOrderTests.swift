@@ -22,18 +22,25 @@ private func follow(_ connection: ServerConnection, from offset: UInt64, until t
     return end
 }
 
+extension ServerConnection {
+    /// Attaches to `session` with nothing to resume from and reads up to its snapshot's last
+    /// frame; returns the snapshot's offset.
+    func attachForSnapshot(_ session: String) throws -> UInt64 {
+        try send(.attach(session: session, asHolder: false, historyLines: 0, since: nil, lossless: false))
+        let seen = try receive(until: { if case .snapshot(_, true, _) = $0 { true } else { false } })
+        guard case .snapshot(let offset, true, _) = seen.last else {
+            throw ClientError("no snapshot after attaching to \(session)")
+        }
+        return offset
+    }
+}
+
 @Suite(.serialized) struct AttachOrderTests {
     @Test func aHolderOfAnotherSizeGetsAttachedThenOneSnapshotThenOutput() throws {
         let server = try TestServer()
         try server.newSession("o", "PS1='$ ' exec /bin/sh")
         let watcher = try server.connect(role: .observer)
-        try watcher.send(.attach(session: "o", asHolder: false, historyLines: 0, since: nil, lossless: false))
-        var end: UInt64 = 0
-        _ = try watcher.receive(until: {
-            guard case .snapshot(let offset, true, _) = $0 else { return false }
-            end = offset
-            return true
-        })
+        var end = try watcher.attachForSnapshot("o")
         try server.ok(["send", "o", "--", "echo ready\r"])
         end = try follow(watcher, from: end, until: "ready\r\n$ ")
 
@@ -61,13 +68,7 @@ private func follow(_ connection: ServerConnection, from offset: UInt64, until t
         let server = try TestServer()
         try server.newSession("o", "PS1='$ ' exec /bin/sh")
         let watcher = try server.connect()
-        try watcher.send(.attach(session: "o", asHolder: false, historyLines: 0, since: nil, lossless: false))
-        var end: UInt64 = 0
-        _ = try watcher.receive(until: {
-            guard case .snapshot(let offset, true, _) = $0 else { return false }
-            end = offset
-            return true
-        })
+        var end = try watcher.attachForSnapshot("o")
         // More than the ring (1 MiB) of output, then ask for everything the ring still holds.
         try server.ok(["send", "o", "--", "head -c 1200000 /dev/zero | tr '\\0' x; echo; echo done\r"])
         end = try follow(watcher, from: end, until: "done\r\n$ ")
@@ -85,8 +86,7 @@ private func follow(_ connection: ServerConnection, from offset: UInt64, until t
         let server = try TestServer()
         try server.ok(["new", "-d", "-s", "o", "--", "sh", "-c", "read go; head -c 800000 /dev/zero | tr '\\0' q"])
         let watcher = try server.connect(role: .observer)
-        try watcher.send(.attach(session: "o", asHolder: false, historyLines: 0, since: nil, lossless: false))
-        _ = try watcher.receive(until: { if case .snapshot(_, true, _) = $0 { true } else { false } })
+        _ = try watcher.attachForSnapshot("o")
         // The watcher reads nothing while the program writes more than the sockets hold (but less
         // than its outbox's high watermark, so it is not resynchronised) and exits.
         try server.ok(["send", "o", "--key", "Enter"])
