@@ -25,6 +25,15 @@ func runMux(_ arguments: [String], input: [UInt8] = [], environment: [String] = 
     try runProgram([muxBinaryPath()] + arguments, input: input, environment: environment)
 }
 
+/// This process's environment with `changes` (`NAME=value`) applied. A changed name replaces the
+/// inherited entry (getenv takes the first of duplicates, so appending would not do), and no
+/// `MUX_` variable of the shell running the tests reaches the programs they start.
+func environment(with changes: [String]) -> [String] {
+    func name(_ entry: String) -> Substring { entry.prefix { $0 != "=" } }
+    let changed = Set(changes.map(name))
+    return ProcessEnvironment.current.filter { !changed.contains(name($0)) && !$0.hasPrefix("MUX_") } + changes
+}
+
 /// Runs a program to completion. Its stdin and stderr are temporary files, so that only stdout is
 /// read while it runs and no helper thread is needed.
 func runProgram(_ argv: [String], input: [UInt8] = [], environment: [String] = []) throws -> RunResult {
@@ -34,7 +43,7 @@ func runProgram(_ argv: [String], input: [UInt8] = [], environment: [String] = [
     defer { close(outPipe.read) }
     let spawned = Result { () throws(SystemError) in
         try spawnProgram(
-            argv, environment: ProcessEnvironment.current + environment,
+            argv, environment: MuxCLITests.environment(with: environment),
             descriptors: [
                 0: .file(inFile.path, flags: O_RDONLY), 1: .duplicate(outPipe.write),
                 2: .file(errFile.path, flags: O_WRONLY),

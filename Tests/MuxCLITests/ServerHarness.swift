@@ -92,7 +92,7 @@ final class AttachedClient {
 
     init(_ server: TestServer, _ arguments: [String], columns: UInt16 = 80, rows: UInt16 = 24) throws {
         process = try PTYProcess.spawn(
-            [muxBinaryPath()] + arguments, environment: ProcessEnvironment.current + server.environment,
+            [muxBinaryPath()] + arguments, environment: environment(with: server.environment),
             size: TerminalSize(columns: columns, rows: rows))
         terminal = Emulator(columns: Int(columns), rows: Int(rows))
     }
