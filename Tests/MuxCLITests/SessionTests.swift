@@ -120,7 +120,7 @@ import Testing
         #expect(
             try eventually {
                 try server.ok(["lease", "status", "l", "--json"])
-                    == "{\"session\":\"l\",\"holder\":\"B\",\"waiting\":[\"A\"]}\n"
+                    == "{\"name\":\"l\",\"session\":\"l\",\"holder\":\"B\",\"waiting\":[\"A\"]}\n"
             })
         #expect(try server.ok(["ls"]).contains("[100x30]"))
         try b.type([0x02, UInt8(ascii: "d")])  // C-b d
