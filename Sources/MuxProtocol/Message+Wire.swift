@@ -114,6 +114,7 @@ extension Message {
                 w.optional(s.title) { $0.string($1) }
                 w.u8(s.commandPhase.rawValue)
                 w.optional(s.lastCommandStatus) { $0.i32($1) }
+                w.u64(s.commandsFinished)
             }
         case .captured(let text):
             w.string(text)
@@ -283,7 +284,8 @@ extension Message {
                         liveness: liveness, activity: activity, foregroundPID: foregroundPID,
                         foregroundCommand: foregroundCommand, workingDirectory: workingDirectory,
                         lastOutput: lastOutput, lastInput: lastInput, title: title, commandPhase: phase,
-                        lastCommandStatus: try r.optional { r throws(MalformedPayload) in try r.i32() }))
+                        lastCommandStatus: try r.optional { r throws(MalformedPayload) in try r.i32() },
+                        commandsFinished: try r.u64()))
             }
             return .sessions(list)
         case .created: return .created(session: try r.string())

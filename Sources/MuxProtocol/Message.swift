@@ -100,13 +100,15 @@ public struct SessionSummary: Equatable, Sendable {
     public var commandPhase: CommandPhase
     /// The status of the last command the shell's OSC 133 marks said finished.
     public var lastCommandStatus: Int32?
+    /// How many commands the marks said finished (lets a script wait for the one it started).
+    public var commandsFinished: UInt64
 
     public init(
         name: String, command: String, columns: UInt16, rows: UInt16, state: State, exitStatus: Int32?,
         clients: UInt16, holder: String, created: UInt64, pid: Int32? = nil, liveness: Liveness = .unknown,
         activity: Activity = .unknown, foregroundPID: Int32? = nil, foregroundCommand: String? = nil,
         workingDirectory: String? = nil, lastOutput: UInt64? = nil, lastInput: UInt64? = nil, title: String? = nil,
-        commandPhase: CommandPhase = .unknown, lastCommandStatus: Int32? = nil
+        commandPhase: CommandPhase = .unknown, lastCommandStatus: Int32? = nil, commandsFinished: UInt64 = 0
     ) {
         self.name = name
         self.command = command
@@ -128,6 +130,7 @@ public struct SessionSummary: Equatable, Sendable {
         self.title = title
         self.commandPhase = commandPhase
         self.lastCommandStatus = lastCommandStatus
+        self.commandsFinished = commandsFinished
     }
 }
 

@@ -92,7 +92,8 @@ final class Session {
             holder: machine.lease.holder ?? "", created: created, pid: process.pid, liveness: liveness,
             activity: activity, foregroundPID: foreground?.pid, foregroundCommand: foreground?.command,
             workingDirectory: foreground?.workingDirectory, lastOutput: lastOutput, lastInput: lastInput,
-            title: title.isEmpty ? nil : title, commandPhase: phase, lastCommandStatus: commands.lastStatus)
+            title: title.isEmpty ? nil : title, commandPhase: phase, lastCommandStatus: commands.lastStatus,
+            commandsFinished: commands.finished)
     }
 
     /// Now, in milliseconds since 1970.

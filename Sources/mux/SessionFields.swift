@@ -47,6 +47,7 @@ extension SessionSummary {
             ("title", string(title)),
             ("commandPhase", commandPhase == .unknown ? "null" : jsonString("\(commandPhase)")),
             ("lastCommandStatus", number(lastCommandStatus)),
+            ("commandsFinished", "\(commandsFinished)"),
             ("clients", "\(clients)"),
             ("holder", holder.isEmpty ? "null" : jsonString(holder)),
             ("created", "\(created)"),

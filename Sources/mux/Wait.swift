@@ -43,6 +43,15 @@ struct Wait: ParsableCommand {
             """)
     var commandDone = false
 
+    @Option(
+        name: .customLong("after"),
+        help: """
+            With --command-done: a command counts once more than N commands have finished \
+            (`commandsFinished` of `mux status --json`, read before sending the command), so one \
+            that ended before the wait began still counts.
+            """)
+    var afterCommands: UInt64?
+
     @Option(help: "Give up after this many seconds (exit status 124).")
     var timeout: Double?
 
@@ -54,6 +63,7 @@ struct Wait: ParsableCommand {
         if let match {
             do { _ = try Regex(match) } catch { throw ValidationError("--match: \(error)") }
         }
+        if afterCommands != nil && !commandDone { throw ValidationError("--after goes with --command-done") }
         if let idle, idle < 0 { throw ValidationError("--idle takes milliseconds, 0 or more") }
         if let timeout, timeout <= 0 { throw ValidationError("--timeout takes seconds, more than 0") }
     }
@@ -67,6 +77,9 @@ struct Wait: ParsableCommand {
         var snapshot: [UInt8] = []
         _ = try connection.identify()
         try connection.send(.attach(session: name, asHolder: false, historyLines: 0, since: nil, lossless: false))
+        // Answered after the snapshot: a count past --after there is a command that ended before
+        // this watcher could see it (any that ends later shows in the output).
+        if commandDone && afterCommands != nil { try connection.send(.list) }
         func satisfied() -> Bool {
             guard let pattern, let emulator else { return false }
             return emulator.terminal.visibleLines.contains { $0.contains(pattern) }
@@ -97,6 +110,12 @@ struct Wait: ParsableCommand {
                     // here is the running command's (or, from a prompt, the next one's).
                     if commandDone, let commands = emulator?.terminal.commandState, commands.finished > 0 {
                         throw ExitCode(commands.lastStatus ?? 0)
+                    }
+                case .sessions(let list):
+                    if let after = afterCommands, let session = list.first(where: { $0.name == name }),
+                        session.commandsFinished > after
+                    {
+                        throw ExitCode(session.lastCommandStatus ?? 0)
                     }
                 case .exited(let status):
                     if exit { throw ExitCode(status) }

@@ -124,6 +124,19 @@ extension TestServer {
         #expect(try waiter.waitForExit() == .exited(3))
     }
 
+    @Test func commandDoneAfterACountSeesACommandThatEndedBeforeTheWait() throws {
+        let server = try TestServer()
+        try server.newSession("c", bashWithMarks)
+        #expect(try eventually { try field("commandPhase", in: server.status("c")) == "\"input\"" })
+        let before = try #require(UInt64(field("commandsFinished", in: server.status("c")) ?? ""))
+        try server.ok(["send", "c", "--key", "Enter", "--", "(exit 4)"])
+        #expect(try eventually { try field("commandsFinished", in: server.status("c")) == "\(before + 1)" })
+        // The command is over before the wait starts: the count tells it so.
+        let wait = try server.mux(["wait", "c", "--command-done", "--after", "\(before)", "--timeout", "10"])
+        #expect(wait.status == 4, "\(wait.stderr)")
+        #expect(try field("lastCommandStatus", in: server.status("c")) == "4")
+    }
+
     @Test func leaseStatusNamesTheSessionAsLsDoes() throws {
         let server = try TestServer()
         try server.newSession("l", "exec cat")
