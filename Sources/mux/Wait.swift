@@ -16,8 +16,8 @@ struct Wait: ParsableCommand {
             holds the lease or changes the size). --exit: until the program exits; exits with its \
             status. --match REGEX: until a visible row matches (Swift regex syntax). --idle MS: \
             until no output has arrived for MS milliseconds. --command-done: until the shell's \
-            command finishes, by its OSC 133 prompt marks; exits with the command's status. With --timeout, gives up after that \
-            many seconds with exit status 124 and says so. Example: \
+            command finishes, by its OSC 133 prompt marks; exits with the command's status. With \
+            --timeout, gives up after that many seconds with exit status 124 and says so. Example: \
             `mux send build --key Enter -- make; mux wait build --match '\\$ $' --timeout 600`.
             """
     )
