@@ -99,10 +99,22 @@ extension Message {
                 w.u16(s.columns)
                 w.u16(s.rows)
                 w.u8(s.state.rawValue)
-                w.i32(s.exitStatus)
+                w.optional(s.exitStatus) { $0.i32($1) }
                 w.u16(s.clients)
                 w.string(s.holder)
                 w.u64(s.created)
+                w.optional(s.pid) { $0.i32($1) }
+                w.u8(s.liveness.rawValue)
+                w.u8(s.activity.rawValue)
+                w.optional(s.foregroundPID) { $0.i32($1) }
+                w.optional(s.foregroundCommand) { $0.string($1) }
+                w.optional(s.workingDirectory) { $0.string($1) }
+                w.optional(s.lastOutput) { $0.u64($1) }
+                w.optional(s.lastInput) { $0.u64($1) }
+                w.optional(s.title) { $0.string($1) }
+                w.u8(s.commandPhase.rawValue)
+                w.optional(s.lastCommandStatus) { $0.i32($1) }
+                w.u64(s.commandsFinished)
             }
         case .captured(let text):
             w.string(text)
@@ -248,10 +260,32 @@ extension Message {
                 guard let state = SessionSummary.State(rawValue: try r.u8()) else {
                     throw MalformedPayload(reason: "unknown session state")
                 }
+                let exitStatus = try r.optional { r throws(MalformedPayload) in try r.i32() }
+                let clients = try r.u16()
+                let holder = try r.string()
+                let created = try r.u64()
+                let pid = try r.optional { r throws(MalformedPayload) in try r.i32() }
+                guard let liveness = SessionSummary.Liveness(rawValue: try r.u8()),
+                    let activity = SessionSummary.Activity(rawValue: try r.u8())
+                else { throw MalformedPayload(reason: "unknown liveness or activity") }
+                let foregroundPID = try r.optional { r throws(MalformedPayload) in try r.i32() }
+                let foregroundCommand = try r.optional { r throws(MalformedPayload) in try r.string() }
+                let workingDirectory = try r.optional { r throws(MalformedPayload) in try r.string() }
+                let lastOutput = try r.optional { r throws(MalformedPayload) in try r.u64() }
+                let lastInput = try r.optional { r throws(MalformedPayload) in try r.u64() }
+                let title = try r.optional { r throws(MalformedPayload) in try r.string() }
+                guard let phase = SessionSummary.CommandPhase(rawValue: try r.u8()) else {
+                    throw MalformedPayload(reason: "unknown command phase")
+                }
                 list.append(
                     SessionSummary(
                         name: name, command: command, columns: columns, rows: rows, state: state,
-                        exitStatus: try r.i32(), clients: try r.u16(), holder: try r.string(), created: try r.u64()))
+                        exitStatus: exitStatus, clients: clients, holder: holder, created: created, pid: pid,
+                        liveness: liveness, activity: activity, foregroundPID: foregroundPID,
+                        foregroundCommand: foregroundCommand, workingDirectory: workingDirectory,
+                        lastOutput: lastOutput, lastInput: lastInput, title: title, commandPhase: phase,
+                        lastCommandStatus: try r.optional { r throws(MalformedPayload) in try r.i32() },
+                        commandsFinished: try r.u64()))
             }
             return .sessions(list)
         case .created: return .created(session: try r.string())

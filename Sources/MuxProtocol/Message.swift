@@ -26,21 +26,89 @@ public struct SessionSummary: Equatable, Sendable {
         }
     }
 
+    /// Whether a process exists, as far as the server could tell (never dead on a failed check).
+    public enum Liveness: UInt8, Sendable, CustomStringConvertible {
+        case unknown = 0
+        case alive, dead
+
+        public var description: String {
+            switch self {
+            case .unknown: "unknown"
+            case .alive: "alive"
+            case .dead: "dead"
+            }
+        }
+    }
+
+    /// Whether the terminal's foreground process is blocked reading the terminal.
+    public enum Activity: UInt8, Sendable, CustomStringConvertible {
+        /// Not known, or not running.
+        case unknown = 0
+        case waitingForInput, busy
+
+        public var description: String {
+            switch self {
+            case .unknown: "unknown"
+            case .waitingForInput: "waiting-for-input"
+            case .busy: "busy"
+            }
+        }
+    }
+
+    /// Where the shell is by its OSC 133 prompt marks.
+    public enum CommandPhase: UInt8, Sendable, CustomStringConvertible {
+        /// No marks seen (or none since the last command finished).
+        case unknown = 0
+        case prompt, input, running
+
+        public var description: String {
+            switch self {
+            case .unknown: "unknown"
+            case .prompt: "prompt"
+            case .input: "input"
+            case .running: "running"
+            }
+        }
+    }
+
     public var name: String
     public var command: String
     public var columns: UInt16
     public var rows: UInt16
     public var state: State
-    public var exitStatus: Int32
+    /// The program's exit status (shell form); nil while it runs.
+    public var exitStatus: Int32?
     public var clients: UInt16
     /// The lease holder's client id; empty when nobody holds it.
     public var holder: String
     /// When the session was created, in seconds since 1970.
     public var created: UInt64
+    /// The program's pid (the session leader in its PTY).
+    public var pid: Int32?
+    public var liveness: Liveness
+    public var activity: Activity
+    /// The terminal's foreground process (the program itself, or what it runs in the foreground).
+    public var foregroundPID: Int32?
+    public var foregroundCommand: String?
+    /// The foreground process's working directory.
+    public var workingDirectory: String?
+    /// When the program last wrote, and a client last wrote to it, in milliseconds since 1970.
+    public var lastOutput: UInt64?
+    public var lastInput: UInt64?
+    /// OSC 0/2; nil when none was set (or it was set empty).
+    public var title: String?
+    public var commandPhase: CommandPhase
+    /// The status of the last command the shell's OSC 133 marks said finished.
+    public var lastCommandStatus: Int32?
+    /// How many commands the marks said finished (lets a script wait for the one it started).
+    public var commandsFinished: UInt64
 
     public init(
-        name: String, command: String, columns: UInt16, rows: UInt16, state: State, exitStatus: Int32,
-        clients: UInt16, holder: String, created: UInt64
+        name: String, command: String, columns: UInt16, rows: UInt16, state: State, exitStatus: Int32?,
+        clients: UInt16, holder: String, created: UInt64, pid: Int32? = nil, liveness: Liveness = .unknown,
+        activity: Activity = .unknown, foregroundPID: Int32? = nil, foregroundCommand: String? = nil,
+        workingDirectory: String? = nil, lastOutput: UInt64? = nil, lastInput: UInt64? = nil, title: String? = nil,
+        commandPhase: CommandPhase = .unknown, lastCommandStatus: Int32? = nil, commandsFinished: UInt64 = 0
     ) {
         self.name = name
         self.command = command
@@ -51,6 +119,18 @@ public struct SessionSummary: Equatable, Sendable {
         self.clients = clients
         self.holder = holder
         self.created = created
+        self.pid = pid
+        self.liveness = liveness
+        self.activity = activity
+        self.foregroundPID = foregroundPID
+        self.foregroundCommand = foregroundCommand
+        self.workingDirectory = workingDirectory
+        self.lastOutput = lastOutput
+        self.lastInput = lastInput
+        self.title = title
+        self.commandPhase = commandPhase
+        self.lastCommandStatus = lastCommandStatus
+        self.commandsFinished = commandsFinished
     }
 }
 

@@ -26,6 +26,11 @@ public struct WireWriter: Sendable {
         u16(UInt16(values.count))
         for value in values { string(value) }
     }
+    /// An optional value: a presence byte (0 absent, 1 present), then the value when present.
+    public mutating func optional<T>(_ value: T?, _ write: (inout WireWriter, T) -> Void) {
+        bool(value != nil)
+        if let value { write(&self, value) }
+    }
 }
 
 /// A payload that does not parse as its message type says.
@@ -89,6 +94,13 @@ public struct WireReader: Sendable {
         var values: [String] = []
         for _ in 0..<(try u16()) { values.append(try string()) }
         return values
+    }
+
+    /// An optional value written by `WireWriter.optional`.
+    public mutating func optional<T>(
+        _ read: (inout WireReader) throws(MalformedPayload) -> T
+    ) throws(MalformedPayload) -> T? {
+        try bool() ? try read(&self) : nil
     }
 
     /// Throws unless every byte was read: trailing bytes mean a different message than claimed.

@@ -58,6 +58,7 @@ extension ServerState {
         case .release(let id):
             if let client = attached(id, to: session) { client.session = nil }
         case .writeToProgram(let bytes):
+            session.lastInput = Session.now()
             write(bytes, to: session)
         case .resizeTerminal(let columns, let rows):
             session.emulator.resize(columns: Int(columns), rows: Int(rows))
@@ -184,6 +185,7 @@ extension ServerState {
     func handOn(_ session: Session) {
         let count = session.appendForwarded(allocator: allocator)
         if count > 0 {
+            session.lastOutput = Session.now()
             enqueue(session, session.machine.handle(.output(count: count)))
             session.frames.forget(before: session.machine.oldestCursor)
         }

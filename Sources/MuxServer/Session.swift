@@ -4,6 +4,7 @@
 // server's event loop (docs/server.md): not Sendable, reached from other threads only through
 // `ServerDoor`.
 
+import Glibc
 import MuxPTY
 import MuxProtocol
 import MuxTerminal
@@ -28,6 +29,10 @@ final class Session {
     /// Parsed output not yet handed on to the ring and the clients.
     var forward: [UInt8] = []
     var handOnScheduled = false
+    /// When the program last wrote and a client last wrote to it (milliseconds since 1970):
+    /// stamped once per chunk handed on and per input, not per byte.
+    var lastOutput: UInt64?
+    var lastInput: UInt64?
 
     static let ringCapacity = 1 << 20
     /// A flood's parsed output is handed on in pieces of up to this many bytes (or after 2 ms).
@@ -49,6 +54,8 @@ final class Session {
 
     var name: String { machine.name }
 
+    /// What `mux ls` and `mux status` show. Reads /proc and the PTY (a few small reads per
+    /// session): only on request, never on the output path.
     var summary: SessionSummary {
         let state: SessionSummary.State =
             switch machine.lifecycle {
@@ -56,10 +63,44 @@ final class Session {
             case .running, .draining: .running
             case .exited, .ended: .exited
             }
+        let exited = state == .exited
+        let foreground = exited ? nil : ForegroundProcess.of(terminal: process.masterDescriptor)
+        let liveness: SessionSummary.Liveness =
+            switch exited ? .dead : Liveness.of(process.pid) {
+            case .unknown: .unknown
+            case .alive: .alive
+            case .dead: .dead
+            }
+        let activity: SessionSummary.Activity =
+            switch foreground?.activity {
+            case .waitingForInput: .waitingForInput
+            case .busy: .busy
+            case .unknown, nil: .unknown
+            }
+        let commands = emulator.terminal.commandState
+        let phase: SessionSummary.CommandPhase =
+            switch commands.phase {
+            case .unknown: .unknown
+            case .prompt: .prompt
+            case .input: .input
+            case .running: .running
+            }
+        let title = emulator.terminal.title
         return SessionSummary(
             name: name, command: command, columns: machine.columns, rows: machine.rows, state: state,
-            exitStatus: state == .exited ? machine.exitStatus?.shellStatus ?? 0 : 0,
-            clients: UInt16(machine.attachments.count), holder: machine.lease.holder ?? "", created: created)
+            exitStatus: exited ? machine.exitStatus?.shellStatus : nil, clients: UInt16(machine.attachments.count),
+            holder: machine.lease.holder ?? "", created: created, pid: process.pid, liveness: liveness,
+            activity: activity, foregroundPID: foreground?.pid, foregroundCommand: foreground?.command,
+            workingDirectory: foreground?.workingDirectory, lastOutput: lastOutput, lastInput: lastInput,
+            title: title.isEmpty ? nil : title, commandPhase: phase, lastCommandStatus: commands.lastStatus,
+            commandsFinished: commands.finished)
+    }
+
+    /// Now, in milliseconds since 1970.
+    static func now() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return UInt64(time.tv_sec) * 1000 + UInt64(time.tv_nsec / 1_000_000)
     }
 
     /// Appends `count` parsed bytes from `forward` to the ring, and to the shared frames when a

@@ -370,6 +370,7 @@ extension Terminal {
     mutating func fullReset() {
         var fresh = Terminal(columns: columns, rows: rows, scrollbackLimit: scrollback.limit)
         fresh.environment = environment
+        fresh.commandState = commandState  // the shell's, not the terminal's: a reset keeps it
         fresh.effects = effects
         fresh.answeredQueries = answeredQueries  // what the owner has yet to cut from this read
         fresh.effects.titleChanged = fresh.effects.titleChanged || !title.isEmpty || !iconName.isEmpty

@@ -73,6 +73,7 @@ extension Terminal: Equatable {
         check("title", [title, iconName], [other.title, other.iconName])
         check("title stack", titleStack, other.titleStack)
         check("working directory", workingDirectory, other.workingDirectory)
+        check("command phase", commandState.phase, other.commandState.phase)
         check("palette", paletteOverrides, other.paletteOverrides)
         check("dynamic colours", dynamicColors, other.dynamicColors)
         check("primary saved cursor", resolve(primary.savedCursor), other.resolve(other.primary.savedCursor))

@@ -173,6 +173,9 @@ extension Terminal {
             text += "\u{1b}]1;\(iconName)\(st)\u{1b}]2;\(title)\(st)"
         }
         if !workingDirectory.isEmpty { text += "\u{1b}]7;\(workingDirectory)\(st)" }
+        // The phase only: a watcher (`mux wait --command-done`) attaching mid-command must know a
+        // command runs; the last status is history, not state a terminal shows.
+        if !commandState.mark.isEmpty { text += "\u{1b}]133;\(commandState.mark)\(st)" }
         for (index, color) in paletteOverrides.sorted(by: { $0.key < $1.key }) {
             if let (r, g, b) = color.rgb { text += "\u{1b}]4;\(index);\(xParseColorString((r, g, b)))\(st)" }
         }

@@ -1,5 +1,5 @@
 // Operating system commands and device control strings: titles (OSC 0/1/2), the working directory
-// (OSC 7), hyperlinks (OSC 8), colours (OSC 4/104, 10/11/12, 110–112), the clipboard (OSC 52,
+// (OSC 7), hyperlinks (OSC 8), semantic prompt marks (OSC 133, see CommandState.swift), colours (OSC 4/104, 10/11/12, 110–112), the clipboard (OSC 52,
 // behind a policy), and DECRQSS. Other DCS strings and all APC/PM/SOS strings are consumed.
 
 extension Terminal {
@@ -40,6 +40,8 @@ extension Terminal {
             }
         case 110, 111, 112:
             dynamicColors[command - 100] = nil
+        case 133:
+            commandState.apply(Substring(text))
         default:
             break
         }

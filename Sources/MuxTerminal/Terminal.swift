@@ -112,6 +112,8 @@ public struct Terminal: Sendable {
     public internal(set) var titleStack: [TitlePair] = []
     /// OSC 7: the program's working directory as a URL.
     public internal(set) var workingDirectory = ""
+    /// OSC 133: where the shell is between prompt and command, and its last command's status.
+    public internal(set) var commandState = CommandState()
     /// OSC 4 palette changes, by index.
     public internal(set) var paletteOverrides: [UInt8: Color] = [:]
     /// OSC 10/11/12 changes: default foreground, background and cursor colour.

@@ -56,7 +56,10 @@ struct Lease: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "status",
             abstract: "Show who holds the lease and who gets it back next.",
-            discussion: "--json prints {\"session\":…,\"holder\":…,\"waiting\":[…]} (holder is null when none).")
+            discussion: """
+                --json prints {"name":…,"session":…,"holder":…,"waiting":[…]} (holder is null when none; \
+                name as in `mux ls --json`, session kept for older scripts; docs/cli-json.md).
+                """)
         @OptionGroup var server: ServerOptions
         @Argument(help: "The session.") var name: String
         @Flag(help: "Print JSON.") var json = false
@@ -74,7 +77,8 @@ private func printLease(_ answer: Message, json: Bool) throws {
     let waiting = holders.dropFirst()
     if json {
         writeLine(
-            "{\"session\":\(jsonString(session)),\"holder\":\(holder.map(jsonString) ?? "null"),"
+            "{\"name\":\(jsonString(session)),\"session\":\(jsonString(session)),"
+                + "\"holder\":\(holder.map(jsonString) ?? "null"),"
                 + "\"waiting\":[\(waiting.map(jsonString).joined(separator: ","))]}")
     } else if let holder {
         writeLine(

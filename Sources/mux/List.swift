@@ -12,11 +12,11 @@ struct List: ParsableCommand {
         commandName: "ls",
         abstract: "List the sessions.",
         discussion: """
-            One line per session: name, command, size, state (with the exit status once exited), \
-            attached clients, the lease holder and when it was created. --json prints an array of \
-            objects with the fields name, command, cols, rows, state, exitStatus, clients, holder, \
-            created (seconds since 1970). Does not start a server: with none running it prints \
-            nothing (or []).
+            One line per session: name, command, size, state (`running` with `waiting-for-input` \
+            or `busy`, or `exited N`), pid, the foreground command and its directory, attached \
+            clients, the lease holder and when it was created. --json prints an array of the \
+            objects `mux status --json` prints (docs/cli-json.md). Does not start a server: with \
+            none running it prints nothing (or []).
             """,
         aliases: ["list"]
     )
@@ -40,16 +40,17 @@ struct List: ParsableCommand {
             sessions = []
         }
         if json {
-            writeLine("[" + sessions.map(jsonObject).joined(separator: ",") + "]")
+            writeLine("[" + sessions.map(\.json).joined(separator: ",") + "]")
             return
         }
         for s in sessions {
-            let state = s.state == .exited ? "exited(\(s.exitStatus))" : "\(s.state)"
+            let state = [s.stateText, s.activityText].compactMap(\.self).joined(separator: " ")
             let holder = s.holder.isEmpty ? "-" : s.holder
             let created = Timestamp(secondsSince1970: Int(s.created)).local
+            let foreground = s.foregroundCommand.map { " fg=\(jsonString($0)) cwd=\(s.workingDirectory ?? "-")" } ?? ""
             writeLine(
-                "\(s.name): \(s.command) [\(s.columns)x\(s.rows)] \(state) clients=\(s.clients) "
-                    + "lease=\(holder) created=\(created)")
+                "\(s.name): \(s.command) [\(s.columns)x\(s.rows)] \(state) pid=\(s.pid.map { "\($0)" } ?? "-")"
+                    + "\(foreground) clients=\(s.clients) lease=\(holder) created=\(created)")
         }
     }
 
@@ -76,11 +77,5 @@ struct List: ParsableCommand {
             Glibc.exit(1)
         }
         return true
-    }
-
-    static func jsonObject(_ s: SessionSummary) -> String {
-        "{\"name\":\(jsonString(s.name)),\"command\":\(jsonString(s.command)),\"cols\":\(s.columns),"
-            + "\"rows\":\(s.rows),\"state\":\"\(s.state)\",\"exitStatus\":\(s.exitStatus),"
-            + "\"clients\":\(s.clients),\"holder\":\(jsonString(s.holder)),\"created\":\(s.created)}"
     }
 }

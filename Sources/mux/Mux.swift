@@ -30,6 +30,7 @@ struct Mux: ParsableCommand {
             New.self,
             Attach.self,
             List.self,
+            Status.self,
             Send.self,
             Capture.self,
             Wait.self,

@@ -15,7 +15,7 @@ private func lease(_ server: TestServer, _ name: String) throws -> String {
 }
 
 private func leaseJSON(_ name: String, holder: String?, waiting: [String]) -> String {
-    "{\"session\":\"\(name)\",\"holder\":\(holder.map { "\"\($0)\"" } ?? "null"),"
+    "{\"name\":\"\(name)\",\"session\":\"\(name)\",\"holder\":\(holder.map { "\"\($0)\"" } ?? "null"),"
         + "\"waiting\":[\(waiting.map { "\"\($0)\"" }.joined(separator: ","))]}\n"
 }
 

@@ -34,7 +34,7 @@ import Testing
         try server.newSession("held", keep: true, "sleep 30 & echo $! > \(pidFile); echo last words; exit 5")
         let wait = try server.mux(["wait", "held", "--exit", "--timeout", "10"])
         #expect(wait.status == 5)
-        #expect(try eventually { try server.ok(["ls"]).contains("exited(5)") })
+        #expect(try eventually { try server.ok(["ls"]).contains("exited 5") })
         #expect(try server.captureText("held").hasPrefix("last words\n"))
         let sleeper = try runProgram(["/bin/cat", pidFile]).stdout.split(separator: "\n").first
         if let sleeper, let pid = Int32(sleeper) { kill(pid, SIGKILL) }
@@ -45,7 +45,7 @@ import Testing
         try server.newSession("k", keep: true, "echo bye; exit 3")
         let wait = try server.mux(["wait", "k", "--exit", "--timeout", "10"])
         #expect(wait.status == 3)
-        #expect(try server.ok(["ls"]).contains("exited(3)"))
+        #expect(try server.ok(["ls"]).contains("exited 3"))
         #expect(try server.captureText("k").hasPrefix("bye\n"))
         let send = try server.mux(["send", "k", "--", "x"])
         #expect(send.status != 0 && send.stderr.contains("has exited"))
@@ -120,7 +120,7 @@ import Testing
         #expect(
             try eventually {
                 try server.ok(["lease", "status", "l", "--json"])
-                    == "{\"session\":\"l\",\"holder\":\"B\",\"waiting\":[\"A\"]}\n"
+                    == "{\"name\":\"l\",\"session\":\"l\",\"holder\":\"B\",\"waiting\":[\"A\"]}\n"
             })
         #expect(try server.ok(["ls"]).contains("[100x30]"))
         try b.type([0x02, UInt8(ascii: "d")])  // C-b d

@@ -45,11 +45,23 @@ private func hex(_ text: String) -> [UInt8] {
         (
             .sessions([
                 SessionSummary(
-                    name: "w", command: "sh", columns: 80, rows: 24, state: .running, exitStatus: 0, clients: 2,
-                    holder: "", created: 1_700_000_000)
+                    name: "w", command: "sh", columns: 80, rows: 24, state: .running, exitStatus: nil, clients: 2,
+                    holder: "", created: 1_700_000_000, pid: 42, liveness: .alive, activity: .waitingForInput,
+                    foregroundPID: 42, foregroundCommand: "sh", workingDirectory: "/", lastOutput: 1_700_000_000_123,
+                    lastInput: nil, title: "t", commandPhase: .prompt, lastCommandStatus: 1, commandsFinished: 5)
             ]),
-            "00 00 00 26 80 08 00 01 00 00 00 01 77 00 00 00 02 73 68 00 50 00 18 01 00 00 00 00 00 02 00 00 00 00"
-                + " 00 00 00 00 65 53 f1 00"
+            "00 00 00 5a 80 08 00 01 00 00 00 01 77 00 00 00 02 73 68 00 50 00 18 01 00 00 02 00 00 00 00 00 00"
+                + " 00 00 65 53 f1 00 01 00 00 00 2a 01 01 01 00 00 00 2a 01 00 00 00 02 73 68 01 00 00 00 01 2f 01"
+                + " 00 00 01 8b cf e5 68 7b 00 01 00 00 00 01 74 01 01 00 00 00 01 00 00 00 00 00 00 00 05"
+        ),
+        (
+            .sessions([
+                SessionSummary(
+                    name: "x", command: "", columns: 1, rows: 1, state: .exited, exitStatus: -1, clients: 0,
+                    holder: "c1", created: 0, liveness: .dead)
+            ]),
+            "00 00 00 3a 80 08 00 01 00 00 00 01 78 00 00 00 00 00 01 00 01 02 01 ff ff ff ff 00 00 00 00 00 02"
+                + " 63 31 00 00 00 00 00 00 00 00 00 02 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00"
         ),
         (.kill(session: "w", signal: 15), "00 00 00 0b 00 08 00 00 00 01 77 00 00 00 0f"),
         (
