@@ -8,8 +8,57 @@ import MuxProtocol
 @main
 struct Mux: ParsableCommand {
     static func main() {
-        if List.runWithoutParser(Array(CommandLine.arguments.dropFirst())) { return }
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if List.runWithoutParser(arguments) { return }
+        if let first = arguments.first, let message = unknownCommandMessage(first) {
+            printError("Error: \(message)")
+            Glibc.exit(64)  // EX_USAGE, as the parser exits for a usage error
+        }
         main(nil)
+    }
+
+    /// The names a first argument may be: each subcommand's name and aliases, and `help`;
+    /// `shown`: only those the usage lists (the ones "did you mean" offers).
+    static func commandNames(shown: Bool = false) -> [String] {
+        var names = ["help"]
+        for command in configuration.subcommands where !shown || command.configuration.shouldDisplay {
+            names.append(command._commandName)
+            names += command.configuration.aliases
+        }
+        return names
+    }
+
+    /// What to say when `word` is meant as a subcommand and is none (nil when it is one, or an
+    /// option): the nearest names, tmux users' habits included.
+    static func unknownCommandMessage(_ word: String) -> String? {
+        guard !word.hasPrefix("-"), !commandNames().contains(word) else { return nil }
+        let limit = max(1, word.count / 3)
+        var scored: [(name: String, distance: Int)] = []
+        for name in commandNames(shown: true) {
+            let distance = editDistance(word, name)
+            if distance <= limit { scored.append((name, distance)) }
+        }
+        scored.sort { $0.distance != $1.distance ? $0.distance < $1.distance : $0.name < $1.name }
+        let nearest: [String] = scored.prefix(3).map { "'\($0.name)'" }
+        let suggestion = nearest.isEmpty ? "" : "; did you mean " + nearest.joined(separator: " or ") + "?"
+        return "unknown command '\(word)'\(suggestion) (see `mux --help`)"
+    }
+
+    /// Levenshtein distance, for "did you mean".
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a)
+        let b = Array(b)
+        var row = Array(0...b.count)
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            var previous = row[0]
+            row[0] = i
+            for j in stride(from: 1, through: b.count, by: 1) {
+                let current = row[j]
+                row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
+                previous = current
+            }
+        }
+        return a.isEmpty ? b.count : row[b.count]
     }
 
     static let version = "0.1.0"
@@ -34,6 +83,8 @@ struct Mux: ParsableCommand {
             Capture.self,
             Wait.self,
             Kill.self,
+            Rename.self,
+            Server.KillServer.self,
             Resize.self,
             Lease.self,
             Server.self,

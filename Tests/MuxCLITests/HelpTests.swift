@@ -9,7 +9,8 @@ import Testing
 
 /// Every command and subcommand, hidden ones included.
 private let commands: [[String]] = [
-    [], ["default"], ["render"], ["new"], ["attach"], ["ls"], ["send"], ["capture"], ["wait"], ["kill"], ["resize"],
+    [], ["default"], ["render"], ["new"], ["attach"], ["ls"], ["send"], ["capture"], ["wait"], ["kill"], ["rename"],
+    ["kill-server"], ["resize"],
     ["lease"], ["lease", "take"], ["lease", "release"], ["lease", "status"],
     ["server"], ["server", "start"], ["server", "stop"], ["server", "status"], ["server", "terminfo"],
     ["bench"], ["bench", "run"], ["bench", "emit"], ["bench", "copy"],
