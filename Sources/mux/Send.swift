@@ -1,5 +1,7 @@
 // `mux send`: type into a session from any shell, tmux `send-keys` style: each word is a key when
 // it names one, else text, in the order given, all in one SEND request (docs/cli.md, "mux send").
+// Deviation from tmux: `--key KEY` is a key wherever it stands, even after `--` (mux's own older
+// form, `-- TEXT --key Enter`, keeps working), unless -l.
 
 import ArgumentParser
 import MuxClient
@@ -112,6 +114,7 @@ struct SendWords {
             }
             if options && word.hasPrefix("-") && word.count > 1 {
                 switch word {
+                case "-h", "--help": throw CleanExit.helpRequest(Send.self)
                 case "--force": force = true
                 case "-l", "--literal": self.literal = true
                 case "--socket": socket = try value(of: word, at: &index)
