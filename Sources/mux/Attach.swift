@@ -26,7 +26,7 @@ struct Attach: ParsableCommand {
 
     @OptionGroup var server: ServerOptions
 
-    @Argument(help: "The session; the most recently used one when omitted.")
+    @Argument(help: "The session; the most recently used one when omitted.", completion: .sessionNames)
     var name: String?
 
     @Flag(help: "Watch without taking the lease; the session keeps its size.")

@@ -22,7 +22,7 @@ struct Capture: ParsableCommand {
 
     @OptionGroup var server: ServerOptions
 
-    @Argument(help: "The session (or a unique prefix of its name).")
+    @Argument(help: "The session (or a unique prefix of its name).", completion: .sessionNames)
     var name: String
 
     @Option(help: "What to print.")

@@ -18,7 +18,7 @@ struct Kill: ParsableCommand {
 
     @OptionGroup var server: ServerOptions
 
-    @Argument(help: "The session.")
+    @Argument(help: "The session (or a unique prefix of its name).", completion: .sessionNames)
     var name: String
 
     @Option(help: "The signal, by name (HUP, TERM, INT, KILL, ...) or number.")

@@ -144,3 +144,20 @@ func expectDone(_ answer: Message) throws {
 func unexpected(_ message: Message) -> ClientError {
     ClientError("the server answered with an unexpected message 0x\(String(message.type, radix: 16))")
 }
+
+extension CompletionKind {
+    /// Completes the names of the sessions on the server that `--socket` (or the environment)
+    /// names, without starting one; nothing when none runs.
+    static var sessionNames: CompletionKind {
+        .custom { words, _, prefix in
+            var address = ServerAddress()
+            if let index = words.firstIndex(of: "--socket"), index + 1 < words.count {
+                address.explicit = words[index + 1]
+            }
+            guard let connection = try? address.connect(role: .observer, start: false),
+                case .sessions(let sessions) = try? connection.request(.list)
+            else { return [] }
+            return sessions.map(\.name).filter { $0.hasPrefix(prefix) }
+        }
+    }
+}

@@ -18,7 +18,7 @@ struct Rename: ParsableCommand {
 
     @OptionGroup var server: ServerOptions
 
-    @Argument(help: "The session.")
+    @Argument(help: "The session (or a unique prefix of its name).", completion: .sessionNames)
     var old: String
 
     @Argument(help: "Its new name.")

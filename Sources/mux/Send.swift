@@ -43,7 +43,7 @@ struct Send: ParsableCommand {
     @Option(name: .customLong("key"), help: "A key to send, by name, where it stands among the words; repeatable.")
     var keys: [String] = []
 
-    @Argument(help: "The session (or a unique prefix of its name).")
+    @Argument(help: "The session (or a unique prefix of its name).", completion: .sessionNames)
     var name: String
 
     @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("Text and key names, in order.", valueName: "word"))

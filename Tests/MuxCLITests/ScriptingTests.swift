@@ -183,6 +183,27 @@ private func lines(_ server: TestServer, _ name: String) throws -> [String] {
         #expect(try server.mux(["ls"]).stderr == "Error: no server running on \(server.socket)\n")
     }
 
+    @Test func completionsCompleteSessionNames() throws {
+        let server = try TestServer()
+        try server.newSession("build", "exec cat")
+        try server.newSession("bench", "exec cat")
+        try server.newSession("work", "exec cat")
+        for shell in ["bash", "zsh", "fish"] {
+            let script = try server.mux(["--generate-completion-script", shell])
+            #expect(script.status == 0 && script.stdout.contains("---completion attach"), "\(shell)")
+        }
+        // What the scripts run when a session's name is being completed (`mux attach b<TAB>`).
+        let completed = try server.mux([
+            "---completion", "attach", "--", "positional@0", "2", "1", "mux", "attach", "b",
+        ])
+        #expect(completed.status == 0, "\(completed.stderr)")
+        #expect(Set(completed.stdout.split(separator: "\n").map(String.init)) == ["build", "bench"])
+        let none = try runMux(
+            ["---completion", "send", "--", "positional@0", "2", "0", "mux", "send", ""],
+            environment: ["MUX_SOCKET=\(server.directory)/nothing.sock"])
+        #expect(none.status == 0 && none.stdout == "", "no server: nothing to offer, and none started")
+    }
+
     @Test func listSaysWhenThereAreNoSessions() throws {
         let server = try TestServer()
         try server.newSession("w", "exit 0")
