@@ -82,6 +82,28 @@ func linesWithRunsOfSpaces(_ text: String) -> [String] {
             ])
     }
 
+    /// The committed manual (docs/man/mux.1, made by docs/man/generate) documents every command
+    /// the help lists, so a new command is not left out of it.
+    @Test func theManualDocumentsEveryListedCommand() throws {
+        let top = String(#filePath[..<#filePath.firstRange(of: "/Tests/MuxCLITests/")!.lowerBound])
+        let fd = open(top + "/docs/man/mux.1", O_RDONLY)
+        try #require(fd >= 0, "no docs/man/mux.1: run docs/man/generate")
+        defer { close(fd) }
+        let manual = String(decoding: try readAll(fd), as: UTF8.self)
+        let lines = try help([]).stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        let heading = try #require(lines.firstIndex(of: "SUBCOMMANDS:"))
+        let listed = lines[(heading + 1)...].prefix { !$0.isEmpty }.filter {
+            $0.hasPrefix("  ") && $0.dropFirst(2).first != " "
+        }
+        .map { String($0.dropFirst(2).prefix { $0 != " " && $0 != "," }) }
+        #expect(!listed.isEmpty)
+        for name in listed {
+            #expect(
+                manual.contains(".It Em \(name)\n") || manual.contains(".It Em \"\(name), "),
+                "docs/man/mux.1 lacks \(name): run docs/man/generate")
+        }
+    }
+
     /// A subcommand the help lists must have an expectation, so that a new one is not forgotten.
     @Test(arguments: [[], ["lease"], ["server"], ["bench"]])
     func everyListedSubcommandIsCovered(parent: [String]) throws {
