@@ -10,7 +10,7 @@ struct Mux: ParsableCommand {
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
         if List.runWithoutParser(arguments) { return }
-        if let first = arguments.first, let message = unknownCommandMessage(first) {
+        if let message = unknownCommandMessage(arguments) {
             printError("Error: \(message)")
             Glibc.exit(64)  // EX_USAGE, as the parser exits for a usage error
         }
@@ -28,10 +28,26 @@ struct Mux: ParsableCommand {
         return names
     }
 
-    /// What to say when `word` is meant as a subcommand and is none (nil when it is one, or an
-    /// option): the nearest names, tmux users' habits included.
-    static func unknownCommandMessage(_ word: String) -> String? {
-        guard !word.hasPrefix("-"), !commandNames().contains(word) else { return nil }
+    /// Options the root takes before a subcommand, or alone (`mux --socket PATH` is `mux` alone).
+    static let rootOptions: Set = [
+        "-h", "--help", "--version", "--socket", "--generate-completion-script", "---completion",
+        "--experimental-dump-help",
+    ]
+
+    /// What to say when the arguments start with something that is neither a subcommand nor an
+    /// option of `mux` alone, so that the hidden `default` subcommand's usage never shows: the
+    /// nearest names, tmux users' habits included. Nil when the parser should go on.
+    static func unknownCommandMessage(_ arguments: [String]) -> String? {
+        var rest = arguments[...]
+        while let first = rest.first, first == "--socket" || first.hasPrefix("--socket=") {
+            rest = rest.dropFirst(first == "--socket" ? 2 : 1)
+        }
+        guard let word = rest.first else { return nil }
+        if word.hasPrefix("-") {
+            let option = String(word.prefix { $0 != "=" })
+            return rootOptions.contains(option) ? nil : "unknown option '\(word)' (see `mux --help`)"
+        }
+        guard !commandNames().contains(word) else { return nil }
         let limit = max(1, word.count / 3)
         var scored: [(name: String, distance: Int)] = []
         for name in commandNames(shown: true) {

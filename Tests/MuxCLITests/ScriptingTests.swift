@@ -219,6 +219,11 @@ private func lines(_ server: TestServer, _ name: String) throws -> [String] {
             (["lst"], "Error: unknown command 'lst'; did you mean 'list' or 'ls'? (see `mux --help`)"),
             (["atach", "e"], "Error: unknown command 'atach'; did you mean 'attach'? (see `mux --help`)"),
             (["frobnicate"], "Error: unknown command 'frobnicate' (see `mux --help`)"),
+            (["--bogus"], "Error: unknown option '--bogus' (see `mux --help`)"),
+            (
+                ["--socket", server.socket, "lst"],
+                "Error: unknown command 'lst'; did you mean 'list' or 'ls'? (see `mux --help`)"
+            ),
             (
                 ["attach", "e"],
                 "Error: standard input is not a terminal: attaching needs one (scripts use `mux send` and `mux capture`)"
