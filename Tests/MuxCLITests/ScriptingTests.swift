@@ -48,6 +48,21 @@ private func lines(_ server: TestServer, _ name: String) throws -> [String] {
             })
     }
 
+    @Test func aSendTooLargeForOneRequestIsRefusedWhole() throws {
+        let server = try TestServer()
+        try server.newSession("c", size: "80x20", "stty -echo; echo ready; exec cat")
+        #expect(try eventually { try lines(server, "c") == ["ready"] })
+        // Nine words of 120,000 bytes: each fits an argument, together more than one frame.
+        let words = Array(repeating: String(repeating: "y", count: 120_000), count: 9)
+        let refused = try server.mux(["send", "c"] + words)
+        #expect(refused.status == 1)
+        #expect(
+            refused.stderr
+                == "Error: one send is at most 1024 KiB; this one is 1054 KiB (split it into several sends)\n")
+        try server.ok(["send", "c", "after", "Enter"])
+        #expect(try eventually { try lines(server, "c") == ["ready", "after"] })
+    }
+
     @Test func aSendThatFailsTypesNothing() throws {
         let server = try TestServer()
         try server.newSession("c", size: "80x20", "stty -echo; echo ready; exec cat")
@@ -66,6 +81,9 @@ private func lines(_ server: TestServer, _ name: String) throws -> [String] {
         try server.ok(["send", "p", "one line", "Enter"])
         try server.ok(["send", "p", "first\nsecond", "Enter"])
         #expect(try eventually { try lines(server, "p") == ["ready", "one line", "^[[200~first", "second^[[201~"] })
+        let long = String(repeating: "x", count: 300)  // one line, but longer than a typed one
+        try server.ok(["send", "p", long, "Enter"])
+        #expect(try eventually { try server.captureText("p").contains("^[[200~" + long.prefix(73)) })
 
         try server.newSession("q", size: "80x20", "stty -echo; echo ready; exec cat -v")
         #expect(try eventually { try lines(server, "q") == ["ready"] })
