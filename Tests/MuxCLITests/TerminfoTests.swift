@@ -2,6 +2,7 @@
 
 import Glibc
 import MuxSystem
+import MuxTerminal
 import Testing
 
 @Suite struct TerminfoTests {
@@ -40,5 +41,57 @@ import Testing
         for capability in ["colors#0x100", "RGB", "Smulx=", "BE=", "smcup=\\E[?1049h", "Sync="] {
             #expect(read.stdout.contains(capability), "missing \(capability)")
         }
+    }
+
+    /// What the entry promises, the emulator does: each capability, as the system's tput expands
+    /// it from the compiled entry, fed to a fresh emulator, has the effect its name says.
+    @Test func theEntrysCapabilitiesDoWhatTheEmulatorImplements() throws {
+        var template = Array("/tmp/mux-terminfo-XXXXXX".utf8CString)
+        guard mkdtemp(&template) != nil else { throw POSIXFailure(what: "mkdtemp") }
+        let directory = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        defer { _ = try? runProgram(["/bin/rm", "-rf", directory]) }
+        let top = String(#filePath[..<#filePath.firstRange(of: "/Tests/MuxCLITests/")!.lowerBound])
+        let compile = try runProgram(["/usr/bin/tic", "-x", "-o", directory, top + "/terminfo/mux-256color.terminfo"])
+        try #require(compile.status == 0, "tic: \(compile.stderr)")
+
+        /// The bytes of capability `name` with `parameters`, as programs get them.
+        func capability(_ name: String, _ parameters: String...) throws -> String {
+            let result = try runProgram(
+                ["/usr/bin/env", "TERMINFO_DIRS=\(directory)", "/usr/bin/tput", "-T", "mux-256color", name]
+                    + parameters)
+            #expect(result.status == 0, "tput \(name): \(result.stderr)")
+            return result.stdout
+        }
+        let cases: [(String, [String], (Terminal) -> Bool)] = [
+            ("smcup", [], { $0.usingAlternateScreen }),
+            ("cup", ["4", "9"], { $0.cursor.y == 4 && $0.cursor.x == 9 }),
+            ("civis", [], { !$0.modes.cursorVisible }),
+            ("BE", [], { $0.modes.bracketedPaste }),
+            ("fe", [], { $0.modes.focusEvents }),
+            ("smkx", [], { $0.modes.applicationCursorKeys }),
+            ("Sync", ["1"], { $0.modes.synchronizedOutput }),
+            ("Ss", ["6"], { $0.cursorShape != CursorShape.default }),
+            ("smir", [], { $0.modes.insert }),
+            ("rmam", [], { !$0.modes.autowrap }),
+        ]
+        for (name, parameters, holds) in cases {
+            var emulator = Emulator(columns: 80, rows: 24)
+            let bytes: String
+            switch parameters.count {
+            case 0: bytes = try capability(name)
+            case 1: bytes = try capability(name, parameters[0])
+            default: bytes = try capability(name, parameters[0], parameters[1])
+            }
+            #expect(!bytes.isEmpty, "\(name) is in the entry")
+            emulator.feed(bytes)
+            #expect(holds(emulator.terminal), "\(name) \(parameters) does not do what it says")
+        }
+        // And the ones that undo them.
+        var emulator = Emulator(columns: 80, rows: 24)
+        for name in ["smcup", "BE", "civis", "smkx", "smir"] { emulator.feed(try capability(name)) }
+        for name in ["rmcup", "BD", "cnorm", "rmkx", "rmir"] { emulator.feed(try capability(name)) }
+        #expect(!emulator.terminal.usingAlternateScreen && !emulator.terminal.modes.bracketedPaste)
+        #expect(emulator.terminal.modes.cursorVisible && !emulator.terminal.modes.applicationCursorKeys)
+        #expect(!emulator.terminal.modes.insert)
     }
 }
