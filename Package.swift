@@ -60,7 +60,7 @@ let package = Package(
         .executableTarget(
             name: "mux",
             dependencies: [
-                "MuxTerminal", "MuxServer", "MuxClient", "MuxProtocol", "MuxSystem", "MuxJSON", "MuxBench",
+                "MuxTerminal", "MuxServer", "MuxClient", "MuxProtocol", "MuxPTY", "MuxSystem", "MuxJSON", "MuxBench",
                 "MuxWorkloads",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -32,10 +32,14 @@ extension Message {
             w.strings(request.command)
             w.string(request.workingDirectory)
             w.strings(request.environment)
+            w.strings(request.overrides)
             w.u16(request.columns)
             w.u16(request.rows)
             w.bool(request.keep)
             w.u32(request.scrollback)
+        case .rename(let session, let newName):
+            w.string(session)
+            w.string(newName)
         case .kill(let session, let signal):
             w.string(session)
             w.i32(signal)
@@ -207,7 +211,8 @@ extension Message {
             return .create(
                 CreateRequest(
                     name: try r.string(), command: try r.strings(), workingDirectory: try r.string(),
-                    environment: try r.strings(), columns: try r.u16(), rows: try r.u16(), keep: try r.bool(),
+                    environment: try r.strings(), overrides: try r.strings(), columns: try r.u16(), rows: try r.u16(),
+                    keep: try r.bool(),
                     scrollback: try r.u32()))
         case .kill: return .kill(session: try r.string(), signal: try r.i32())
         case .resizeSession:
@@ -235,6 +240,7 @@ extension Message {
         case .status: return .status
         case .shutdown: return .shutdown
         case .refresh: return .refresh
+        case .rename: return .rename(session: try r.string(), newName: try r.string())
         case .welcome: return .welcome(version: try r.u16(), clientID: try r.string(), serverPID: try r.u32())
         case .error:
             let raw = try r.u16()

@@ -1,4 +1,4 @@
-// The messages of protocol version 1 (docs/protocol.md). Their numbers are in MessageType.swift,
+// The messages of protocol version 2 (docs/protocol.md). Their numbers are in MessageType.swift,
 // their bytes in Message+Wire.swift.
 
 /// What a client is allowed to do.
@@ -142,8 +142,12 @@ public struct CreateRequest: Equatable, Sendable {
     public var command: [String]
     /// Empty: the client's working directory is not known; the server's is used.
     public var workingDirectory: String
-    /// `NAME=value` entries added to (or replacing in) the session's environment.
+    /// The program's environment as `NAME=value` entries: the creator's own (the server drops
+    /// other multiplexers' variables and adds its own, `TERM`, `MUX_SESSION`, ...); empty for
+    /// `--clear-env`.
     public var environment: [String]
+    /// `NAME=value` entries set last (`--env`), over the server's own variables too.
+    public var overrides: [String]
     public var columns: UInt16
     public var rows: UInt16
     /// Keep the session listed after its program exits, until `mux kill`.
@@ -152,13 +156,14 @@ public struct CreateRequest: Equatable, Sendable {
     public var scrollback: UInt32
 
     public init(
-        name: String, command: [String], workingDirectory: String, environment: [String], columns: UInt16,
-        rows: UInt16, keep: Bool, scrollback: UInt32 = 10_000
+        name: String, command: [String], workingDirectory: String, environment: [String], overrides: [String] = [],
+        columns: UInt16, rows: UInt16, keep: Bool, scrollback: UInt32 = 10_000
     ) {
         self.name = name
         self.command = command
         self.workingDirectory = workingDirectory
         self.environment = environment
+        self.overrides = overrides
         self.columns = columns
         self.rows = rows
         self.keep = keep
@@ -243,6 +248,8 @@ public enum Message: Equatable, Sendable {
     case shutdown
     /// An attached client asks for a fresh snapshot (after drawing over its screen).
     case refresh
+    /// Renames a session; answered DONE.
+    case rename(session: String, newName: String)
     // server → client
     case welcome(version: UInt16, clientID: String, serverPID: UInt32)
     case error(ErrorCode, String)
@@ -282,6 +289,7 @@ public enum Message: Equatable, Sendable {
         case .status: .status
         case .shutdown: .shutdown
         case .refresh: .refresh
+        case .rename: .rename
         case .welcome: .welcome
         case .error: .error
         case .attached: .attached

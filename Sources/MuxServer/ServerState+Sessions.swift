@@ -28,15 +28,16 @@ extension ServerState {
         guard request.scrollback <= 10_000_000 else {
             return client.fail(.invalidArgument, "a session keeps at most 10,000,000 lines of scrollback")
         }
-        var environment = Environment(ProcessEnvironment.current)
-        for (key, value) in sessionEnvironment { environment[key] = value }
-        for entry in request.environment {
+        for entry in request.overrides {
             guard let equals = entry.firstIndex(of: "="), equals != entry.startIndex else {
                 return client.fail(.invalidArgument, "--env takes NAME=VALUE, not \(entry)")
             }
-            environment[String(entry[..<equals])] = String(entry[entry.index(after: equals)...])
         }
-        environment["MUX_SESSION"] = name
+        // The creator's environment, never the server's own (which is whatever started it).
+        var own = sessionEnvironment
+        own["MUX_SESSION"] = name
+        let environment = Environment(
+            SessionEnvironment.entries(creator: request.environment, mux: own, overrides: request.overrides))
         let command = request.command.isEmpty ? [environment["SHELL"] ?? "/bin/sh"] : request.command
         let process: PTYProcess
         do {

@@ -137,7 +137,7 @@ final class ServerState {
             var bytes: [UInt8] = []
             for item in items {
                 switch item {
-                case .text(let text): bytes += Array(text.utf8)
+                case .text(let text): bytes += session.emulator.terminal.sendBytes(text: text)
                 case .key(let key):
                     guard let encoded = session.emulator.terminal.keyBytes(named: key) else {
                         return client.fail(.invalidArgument, "unknown key \(key) (see `mux send --help`)")
@@ -146,6 +146,8 @@ final class ServerState {
                 }
             }
             touch(session)
+            // One request, one write: the PTY channel takes it as one buffer, so no other input
+            // (another SEND, a holder's typing, a query's answer) lands inside it.
             perform(session, .input(from: id, bytes: bytes, force: force, acknowledge: true))
         case .capture(let name, let format, let history):
             guard let session = find(name, for: client) else { return }
@@ -153,8 +155,8 @@ final class ServerState {
             let terminal = session.emulator.terminal
             let text =
                 switch format {
-                case .text: terminal.renderText()
-                case .ansi: terminal.renderANSI()
+                case .text: terminal.renderText(history: Int(history))
+                case .ansi: terminal.renderANSI(history: Int(history))
                 case .json: terminal.renderJSON(history: Int(history)) + "\n"
                 }
             client.send(.captured(text))
@@ -167,6 +169,9 @@ final class ServerState {
         case .leaseStatus(let name):
             guard let session = find(name, for: client) else { return }
             client.send(.leaseState(session: session.name, holders: session.machine.lease.stack.reversed()))
+        case .rename(let name, let newName):
+            guard requireControl(client), let session = find(name, for: client) else { return }
+            rename(session, to: newName, for: client)
         case .shutdown:
             guard requireControl(client) else { return }
             client.send(.done)
@@ -227,15 +232,43 @@ final class ServerState {
         return true
     }
 
+    /// The session `name` names: exactly, else as the unique prefix of one name (tmux's habit);
+    /// empty is the most recently used one. Fails the request otherwise.
     func find(_ name: String, for client: Connection) -> Session? {
-        let resolved = name.isEmpty ? recent.last : name
-        guard let resolved, let session = sessions[resolved] else {
+        if name.isEmpty {
+            guard let last = recent.last, let session = sessions[last] else {
+                client.fail(.sessionNotFound, "there are no sessions; start one with `mux new`")
+                return nil
+            }
+            return session
+        }
+        if let session = sessions[name] { return session }
+        let matches = sessions.keys.filter { $0.hasPrefix(name) }.sorted()
+        guard matches.count == 1, let session = sessions[matches[0]] else {
             client.fail(
                 .sessionNotFound,
-                name.isEmpty ? "there are no sessions; start one with `mux new`" : "no session named \(name)")
+                matches.isEmpty
+                    ? "no session named \(name)"
+                    : "\(name) is the start of several sessions' names (\(matches.joined(separator: ", "))): "
+                        + "give more of it")
             return nil
         }
         return session
+    }
+
+    /// RENAME: the session takes `newName`, in the dictionary by name, the recency list and its machine.
+    func rename(_ session: Session, to newName: String, for client: Connection) {
+        guard SessionName.isValid(newName) else { return client.fail(.invalidArgument, SessionName.rule) }
+        let oldName = session.name
+        guard newName != oldName else { return client.send(.done) }
+        guard sessions[newName] == nil else {
+            return client.fail(.sessionExists, "a session named \(newName) exists")
+        }
+        sessions[oldName] = nil
+        sessions[newName] = session
+        recent = recent.map { $0 == oldName ? newName : $0 }
+        logger.info("session \(oldName): renamed \(newName)")
+        perform(session, .rename(newName, requester: client.clientID))
     }
 
     func running(_ name: String, for client: Connection) -> Session? {

@@ -61,6 +61,8 @@ struct SessionMachine {
         /// The program's terminal has no more output (every writer closed it, or reading stopped).
         case terminalEnded
         case timer(Timer)
+        /// The session is now called `newName` (RENAME, answered DONE); the server checked it.
+        case rename(String, requester: String)
     }
 
     /// What ATTACH asks for.
@@ -128,7 +130,8 @@ struct SessionMachine {
 
     // The machine's state. Its transitions live in extensions in other files, so Swift cannot keep
     // these private; only the machine's own methods change them (the server reads them).
-    let name: String
+    /// The session's name; RENAME changes it (the server keeps its dictionary by name in step).
+    var name: String
     let ringCapacity: Int
     let outboxMinimum: Int
     let keep: Bool
@@ -228,6 +231,9 @@ struct SessionMachine {
         case .programExited(let status): programExited(status, into: &actions)
         case .terminalEnded: terminalEnded(into: &actions)
         case .timer(let timer): fired(timer, into: &actions)
+        case .rename(let newName, let requester):
+            name = newName
+            actions.append(.send(requester, .done))
         }
         return actions
     }

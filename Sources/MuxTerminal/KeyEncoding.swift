@@ -3,6 +3,44 @@
 // Home/End, DECKPAM is irrelevant for the keys named here).
 
 extension Terminal {
+    /// Whether `name` names a key (`mux send` types such a word as that key, tmux-style).
+    public static func isKeyName(_ name: String) -> Bool {
+        Terminal(columns: 1, rows: 1, scrollbackLimit: 0).keyBytes(named: name) != nil
+    }
+
+    /// The bytes SEND writes for `text`: bracketed (`ESC[200~` … `ESC[201~`) when the program
+    /// enabled bracketed paste and the text is a paste rather than typing, that is, it holds a
+    /// line break before its last character or is longer than `pasteThreshold` bytes. A single
+    /// line with or without its line break is typed as is, so `mux send NAME $'make\n'` still
+    /// runs the command. The end marker is removed from the text, as xterm does, so the paste
+    /// cannot end early.
+    public func sendBytes(text: String) -> [UInt8] {
+        let bytes = Array(text.utf8)
+        guard modes.bracketedPaste, Self.isPaste(bytes) else { return bytes }
+        let end: [UInt8] = Array("\u{1b}[201~".utf8)
+        var body: [UInt8] = []
+        body.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == 0x1b, bytes[index...].starts(with: end) {
+                index += end.count
+                continue
+            }
+            body.append(bytes[index])
+            index += 1
+        }
+        return Array("\u{1b}[200~".utf8) + body + end
+    }
+
+    /// Text longer than this many bytes is pasted, not typed.
+    public static let pasteThreshold = 256
+
+    static func isPaste(_ bytes: [UInt8]) -> Bool {
+        if bytes.count > pasteThreshold { return true }
+        guard let last = bytes.indices.last else { return false }
+        return bytes[..<last].contains { $0 == 0x0a || $0 == 0x0d }
+    }
+
     /// The bytes for key `name` in the current modes, or nil for a name we do not know.
     ///
     /// Names: `Enter`, `Tab`, `BTab`, `Escape`, `Space`, `BSpace`, `Up`, `Down`, `Left`, `Right`,

@@ -4,33 +4,40 @@
 import MuxJSON
 
 extension Terminal {
-    /// The visible rows, one per line.
-    public func renderText() -> String {
-        visibleLines.map { $0 + "\n" }.joined()
+    /// The last `history` lines of scrollback, then the visible rows, one per line.
+    public func renderText(history: Int = 0) -> String {
+        (historyLines.suffix(max(history, 0)) + visibleLines).map { $0 + "\n" }.joined()
     }
 
-    /// The visible rows with their look as SGR sequences, each row ending in a reset.
-    public func renderANSI() -> String {
+    /// The last `history` lines of scrollback, then the visible rows, with their look as SGR
+    /// sequences, each row ending in a reset.
+    public func renderANSI(history: Int = 0) -> String {
         var output = ""
-        for row in screen.rows {
-            var current = Cell.blank
-            var currentExtras = CellExtras()
-            let used = row.usedWidth
-            var line = ""
-            for cell in row.cells[0..<used] where !cell.isSpacer {
-                let look = cell.with(content: 0, shape: 0)
-                let cellExtras = extras(of: cell)
-                if look != current || cellExtras.underlineColor != currentExtras.underlineColor {
-                    line += "\u{1b}[\(sgrParameters(look, extras: cellExtras))m"
-                    current = look
-                    currentExtras = cellExtras
-                }
-                line += cell.content == 0 ? " " : String(String.UnicodeScalarView(scalars(of: cell)))
-            }
-            if current != Cell.blank { line += "\u{1b}[0m" }
-            output += line + "\n"
+        let first = max(scrollback.count - max(history, 0), 0)
+        for index in first..<scrollback.count {
+            output += ansiLine(scrollback[index].row(columns: columns))
         }
+        for row in screen.rows { output += ansiLine(row) }
         return output
+    }
+
+    private func ansiLine(_ row: Row) -> String {
+        var current = Cell.blank
+        var currentExtras = CellExtras()
+        let used = row.usedWidth
+        var line = ""
+        for cell in row.cells[0..<used] where !cell.isSpacer {
+            let look = cell.with(content: 0, shape: 0)
+            let cellExtras = extras(of: cell)
+            if look != current || cellExtras.underlineColor != currentExtras.underlineColor {
+                line += "\u{1b}[\(sgrParameters(look, extras: cellExtras))m"
+                current = look
+                currentExtras = cellExtras
+            }
+            line += cell.content == 0 ? " " : String(String.UnicodeScalarView(scalars(of: cell)))
+        }
+        if current != Cell.blank { line += "\u{1b}[0m" }
+        return line + "\n"
     }
 
     /// One JSON document describing the final state (schema: docs/render-json.md), with at most

@@ -18,13 +18,15 @@ struct Attach: ParsableCommand {
             --read-only attaches as an observer that can never type. Keys after the prefix: \
             \(PrefixKey.help). Ends when you detach (exit 0), when the program exits (with its \
             status), or when the server stops; the terminal's modes are put back and one line \
-            says why it ended.
-            """
+            says why it ended. Standard input must be a terminal (scripts use `mux send` and \
+            `mux capture`).
+            """,
+        aliases: ["a", "at", "attach-session"]
     )
 
     @OptionGroup var server: ServerOptions
 
-    @Argument(help: "The session; the most recently used one when omitted.")
+    @Argument(help: "The session; the most recently used one when omitted.", completion: .sessionNames)
     var name: String?
 
     @Flag(help: "Watch without taking the lease; the session keeps its size.")
@@ -55,10 +57,19 @@ struct Attach: ParsableCommand {
     }
 
     func run() throws {
+        try requireTerminalInput()
         let connection = try server.connect(role: readOnly ? .observer : .control, clientID: client)
         try attachInteractively(
             connection, session: name ?? "", asHolder: !(observe || readOnly), history: history, since: since,
             lossless: lossless)
+    }
+}
+
+/// Refuses to attach when standard input is not a terminal: raw escapes would go to a pipe.
+func requireTerminalInput() throws {
+    guard isatty(0) == 1 else {
+        throw ClientError(
+            "standard input is not a terminal: attaching needs one (scripts use `mux send` and `mux capture`)")
     }
 }
 

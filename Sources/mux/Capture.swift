@@ -10,7 +10,8 @@ struct Capture: ParsableCommand {
         abstract: "Print a session's screen as the server's emulator holds it.",
         discussion: """
             The same formats as `mux render`: text (the visible rows), ansi (with SGR), json \
-            (docs/render-json.md, with the last --history lines of scrollback). Works on a \
+            (docs/render-json.md). With --history N, text and ansi print the last N lines of \
+            scrollback before the screen, and json puts them in its history field. Works on a \
             session kept with --keep after its program exited.
             """
     )
@@ -21,13 +22,13 @@ struct Capture: ParsableCommand {
 
     @OptionGroup var server: ServerOptions
 
-    @Argument(help: "The session.")
+    @Argument(help: "The session (or a unique prefix of its name).", completion: .sessionNames)
     var name: String
 
     @Option(help: "What to print.")
     var format: Format = .text
 
-    @Option(help: "With --format json: lines of scrollback to include.")
+    @Option(help: "Lines of scrollback to include (before the screen, or in json's history field).")
     var history: UInt32 = 0
 
     func run() throws {

@@ -14,6 +14,7 @@ struct Default: ParsableCommand {
     @OptionGroup var server: ServerOptions
 
     func run() throws {
+        try requireTerminalInput()
         let connection = try server.connect()
         guard case .sessions(let sessions) = try connection.request(.list) else { return }
         let name: String

@@ -18,7 +18,7 @@ struct Kill: ParsableCommand {
 
     @OptionGroup var server: ServerOptions
 
-    @Argument(help: "The session.")
+    @Argument(help: "The session (or a unique prefix of its name).", completion: .sessionNames)
     var name: String
 
     @Option(help: "The signal, by name (HUP, TERM, INT, KILL, ...) or number.")
@@ -26,7 +26,7 @@ struct Kill: ParsableCommand {
 
     func run() throws {
         guard let number = signalNumber(signal) else {
-            throw ValidationError("unknown signal \(signal); use a name such as TERM or a number")
+            throw ClientError("unknown signal \(signal): give a name such as TERM, INT, KILL or a number from 1 to 64")
         }
         let connection = try server.connect(start: false)
         try expectDone(try connection.request(.kill(session: name, signal: number)))

@@ -28,7 +28,7 @@ struct Lease: ParsableCommand {
                 not hold the lease takes it (the popout window that just opened).
                 """)
         @OptionGroup var server: ServerOptions
-        @Argument(help: "The session.") var name: String
+        @Argument(help: "The session (or a unique prefix of its name).", completion: .sessionNames) var name: String
         @Option(help: "The client to give the lease to.") var client: String = ""
 
         func run() throws {
@@ -43,7 +43,7 @@ struct Lease: ParsableCommand {
             abstract: "Hand the lease back to the holder before this one.",
             discussion: "--client names the releasing client; without it, the current holder releases.")
         @OptionGroup var server: ServerOptions
-        @Argument(help: "The session.") var name: String
+        @Argument(help: "The session (or a unique prefix of its name).", completion: .sessionNames) var name: String
         @Option(help: "The client that releases.") var client: String = ""
 
         func run() throws {
@@ -61,7 +61,7 @@ struct Lease: ParsableCommand {
                 name as in `mux ls --json`, session kept for older scripts; docs/cli-json.md).
                 """)
         @OptionGroup var server: ServerOptions
-        @Argument(help: "The session.") var name: String
+        @Argument(help: "The session (or a unique prefix of its name).", completion: .sessionNames) var name: String
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {

@@ -16,7 +16,8 @@ struct List: ParsableCommand {
             or `busy`, or `exited N`), pid, the foreground command and its directory, attached \
             clients, the lease holder and when it was created. --json prints an array of the \
             objects `mux status --json` prints (docs/cli-json.md). Does not start a server: with \
-            none running it prints nothing (or []).
+            none running it says "no server running on PATH" and exits 1 (--json prints [] and \
+            exits 0); with no sessions it says "no sessions".
             """,
         aliases: ["list"]
     )
@@ -37,7 +38,12 @@ struct List: ParsableCommand {
             guard case .sessions(let list) = try connection.request(.list) else { return }
             sessions = list
         } catch let error as ClientError where error.kind == .noServer {
+            guard json else { throw ClientError("no server running on \(server.socketPath)") }
             sessions = []
+        }
+        if !json && sessions.isEmpty {
+            writeLine("no sessions")
+            return
         }
         if json {
             writeLine("[" + sessions.map(\.json).joined(separator: ",") + "]")

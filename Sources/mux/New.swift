@@ -3,6 +3,7 @@
 import ArgumentParser
 import Glibc
 import MuxClient
+import MuxPTY
 import MuxProtocol
 
 struct New: ParsableCommand {
@@ -10,9 +11,12 @@ struct New: ParsableCommand {
         commandName: "new",
         abstract: "Create a session and attach to it (or, with -d, print its name).",
         discussion: """
-            Runs COMMAND (default: $SHELL) in a new pseudo-terminal owned by the server, with \
-            TERM=mux-256color, COLORTERM=truecolor and MUX_SESSION set to the session's name. \
-            Attached, `mux new` exits with the program's exit status when it ends. Examples: \
+            Runs COMMAND (default: $SHELL) in a new pseudo-terminal owned by the server, with this \
+            command's environment (not the server's), without other multiplexers' variables \
+            (TMUX*, STY, ZELLIJ*, and TERM_PROGRAM when it names tmux, screen or zellij), and with \
+            TERM=mux-256color (xterm-256color where tic is missing), COLORTERM=truecolor, \
+            MUX_SOCKET and MUX_SESSION set to the session's name; --env entries are set last. \
+            With --clear-env the program gets only what mux sets and --env. Attached, `mux new` exits with the program's exit status when it ends. Examples: \
             `mux new -s build -d -- make -j8`, `mux new --keep -- ./flaky-test`.
             """
     )
@@ -20,7 +24,7 @@ struct New: ParsableCommand {
     @OptionGroup var server: ServerOptions
 
     @Option(name: .customShort("s"), help: "The session's name (default: the next free number).")
-    var name: String = ""
+    var name: String?
 
     @Flag(name: .customShort("d"), help: "Do not attach; print the session's name.")
     var detached = false
@@ -31,8 +35,12 @@ struct New: ParsableCommand {
     @Option(help: "The program's working directory (default: this one).")
     var cwd: String?
 
-    @Option(name: .customLong("env"), help: ArgumentHelp("Set a variable for the program.", valueName: "K=V"))
+    @Option(
+        name: .customLong("env"), help: ArgumentHelp("Set a variable for the program; repeatable.", valueName: "K=V"))
     var environment: [String] = []
+
+    @Flag(help: "Start from an empty environment, not this command's (mux's own variables and --env are set).")
+    var clearEnv = false
 
     @Flag(help: "Keep the session listed after its program exits, until `mux kill` (capture still works).")
     var keep = false
@@ -47,17 +55,22 @@ struct New: ParsableCommand {
         for entry in environment where !entry.contains("=") || entry.hasPrefix("=") {
             throw ValidationError("--env takes NAME=VALUE, not \(entry)")
         }
+        if let name, name.isEmpty {
+            throw ValidationError("-s needs a session name (leave -s out for the next free number)")
+        }
         guard command.count < 4096 else { throw ValidationError("too many arguments for one command") }
         guard scrollback <= 10_000_000 else { throw ValidationError("--scrollback is at most 10,000,000 lines") }
     }
 
     func run() throws {
+        if !detached { try requireTerminalInput() }
         let connection = try server.connect()
         var request = newSessionRequest()
-        request.name = name
+        request.name = name ?? ""
         request.command = command
         if let cwd { request.workingDirectory = absolutePath(cwd) }
-        request.environment = environment
+        if clearEnv { request.environment = [] }
+        request.overrides = environment
         request.keep = keep
         request.scrollback = scrollback
         if let size {
@@ -78,7 +91,8 @@ func newSessionRequest() -> CreateRequest {
     let size = AttachedTerminal.size(of: 1) ?? AttachedTerminal.size(of: 0) ?? (80, 24)
     let shell = getenv("SHELL").map { String(cString: $0) } ?? ""
     return CreateRequest(
-        name: "", command: shell.isEmpty ? [] : [shell], workingDirectory: absolutePath("."), environment: [],
+        name: "", command: shell.isEmpty ? [] : [shell], workingDirectory: absolutePath("."),
+        environment: ProcessEnvironment.current,
         columns: size.columns, rows: size.rows, keep: false)
 }
 

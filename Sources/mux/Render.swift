@@ -77,6 +77,9 @@ struct TerminalSizeArgument: ExpressibleByArgument {
     }
 
     static var defaultCompletionKind: CompletionKind { .default }
+
+    /// How help shows a default: `80x24`.
+    var defaultValueDescription: String { "\(columns)x\(rows)" }
 }
 
 /// A failure to read input, described in one line.

@@ -16,7 +16,7 @@ struct Resize: ParsableCommand {
 
     @OptionGroup var server: ServerOptions
 
-    @Argument(help: "The session.")
+    @Argument(help: "The session (or a unique prefix of its name).", completion: .sessionNames)
     var name: String
 
     @Argument(help: ArgumentHelp("The new size.", valueName: "COLSxROWS"))

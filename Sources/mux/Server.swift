@@ -74,7 +74,9 @@ struct Server: ParsableCommand {
             abstract: "Stop the server: clients are told, sessions end, the socket is removed.")
         @OptionGroup var server: ServerOptions
 
-        func run() throws {
+        func run() throws { try Self.stop(server) }
+
+        static func stop(_ server: ServerOptions) throws {
             let connection = try server.connect(start: false)
             try expectDone(try connection.request(.shutdown))
             let pid = pid_t(connection.serverPID)
@@ -87,6 +89,16 @@ struct Server: ParsableCommand {
                 usleep(5_000)
             }
         }
+    }
+
+    /// `mux kill-server`, tmux's name for `mux server stop`.
+    struct KillServer: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "kill-server",
+            abstract: "Stop the server (the same as `mux server stop`).")
+        @OptionGroup var server: ServerOptions
+
+        func run() throws { try Stop.stop(server) }
     }
 
     /// Whether `pid` runs: it exists and is not a zombie waiting for a slow init to reap it.

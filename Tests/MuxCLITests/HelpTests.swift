@@ -10,7 +10,7 @@ import Testing
 /// Every command and subcommand, hidden ones included.
 private let commands: [[String]] = [
     [], ["default"], ["render"], ["new"], ["attach"], ["ls"], ["status"], ["send"], ["capture"], ["wait"], ["kill"],
-    ["resize"],
+    ["rename"], ["kill-server"], ["resize"],
     ["lease"], ["lease", "take"], ["lease", "release"], ["lease", "status"],
     ["server"], ["server", "start"], ["server", "stop"], ["server", "status"], ["server", "terminfo"],
     ["bench"], ["bench", "run"], ["bench", "emit"], ["bench", "copy"],
@@ -80,6 +80,28 @@ func linesWithRunsOfSpaces(_ text: String) -> [String] {
                 "OVERVIEW: Two sentences.  Badly joined.",
                 "                          terminal falls behind, the             server stops",
             ])
+    }
+
+    /// The committed manual (docs/man/mux.1, made by docs/man/generate) documents every command
+    /// the help lists, so a new command is not left out of it.
+    @Test func theManualDocumentsEveryListedCommand() throws {
+        let top = String(#filePath[..<#filePath.firstRange(of: "/Tests/MuxCLITests/")!.lowerBound])
+        let fd = open(top + "/docs/man/mux.1", O_RDONLY)
+        try #require(fd >= 0, "no docs/man/mux.1: run docs/man/generate")
+        defer { close(fd) }
+        let manual = String(decoding: try readAll(fd), as: UTF8.self)
+        let lines = try help([]).stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        let heading = try #require(lines.firstIndex(of: "SUBCOMMANDS:"))
+        let listed = lines[(heading + 1)...].prefix { !$0.isEmpty }.filter {
+            $0.hasPrefix("  ") && $0.dropFirst(2).first != " "
+        }
+        .map { String($0.dropFirst(2).prefix { $0 != " " && $0 != "," }) }
+        #expect(!listed.isEmpty)
+        for name in listed {
+            #expect(
+                manual.contains(".It Em \(name)\n") || manual.contains(".It Em \"\(name), "),
+                "docs/man/mux.1 lacks \(name): run docs/man/generate")
+        }
     }
 
     /// A subcommand the help lists must have an expectation, so that a new one is not forgotten.

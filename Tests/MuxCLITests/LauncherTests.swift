@@ -29,10 +29,11 @@ import Testing
         }
     }
 
-    @Test func listingWithNoServerListsNothingAndStartsNone() throws {
+    @Test func listingWithNoServerSaysSoAndStartsNone() throws {
         let server = try TestServer()
         let plain = try server.mux(["ls"])
-        #expect(plain.status == 0 && plain.stdout == "" && plain.stderr == "")
+        #expect(plain.status == 1 && plain.stdout == "")
+        #expect(plain.stderr == "Error: no server running on \(server.socket)\n")
         let json = try server.mux(["ls", "--json"])
         #expect(json.status == 0 && json.stdout == "[]\n")
         #expect(access(server.socket, F_OK) != 0, "no server was started")

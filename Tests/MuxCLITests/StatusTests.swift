@@ -49,7 +49,7 @@ extension TestServer {
         let server = try TestServer()
         try server.newSession("s", "PS1='$ ' exec /bin/sh")
         #expect(try eventually { try field("activity", in: server.status("s")) == "\"waiting-for-input\"" })
-        try server.ok(["send", "s", "--key", "Enter", "--", "sleep 5"])
+        try server.ok(["send", "s", "--", "sleep 5", "Enter"])
         #expect(try eventually { try field("foregroundCommand", in: server.status("s")) == "\"sleep 5\"" })
         let busy = try server.status("s")
         #expect(field("activity", in: busy) == "\"busy\"")
@@ -75,7 +75,7 @@ extension TestServer {
         }
         #expect(field("lastOutput", in: first) != "null")
 
-        try server.ok(["send", "f", "--key", "Enter", "--", #"cd /tmp && printf '\033]2;hi there\007'"#])
+        try server.ok(["send", "f", "--", #"cd /tmp && printf '\033]2;hi there\007'"#, "Enter"])
         #expect(try eventually { try field("cwd", in: server.status("f")) == "\"/tmp\"" })
         #expect(try eventually { try field("title", in: server.status("f")) == "\"hi there\"" })
         #expect(try field("lastInput", in: server.status("f")) != "null")
@@ -106,7 +106,7 @@ extension TestServer {
         try server.newSession("b", bashWithMarks)
         #expect(try eventually { try field("commandPhase", in: server.status("b")) == "\"input\"" })
         let waiter = try server.waitInBackground("b", ["--command-done", "--timeout", "20"])
-        try server.ok(["send", "b", "--key", "Enter", "--", "false"])
+        try server.ok(["send", "b", "--", "false", "Enter"])
         #expect(try waiter.waitForExit() == .exited(1))
         #expect(try eventually { try field("lastCommandStatus", in: server.status("b")) == "1" })
         #expect(try server.ok(["status", "b"]).contains("last command: exited 1\n"))
@@ -116,7 +116,7 @@ extension TestServer {
         let server = try TestServer()
         try server.newSession("r", bashWithMarks)
         #expect(try eventually { try field("commandPhase", in: server.status("r")) == "\"input\"" })
-        try server.ok(["send", "r", "--key", "Enter", "--", "read line; (exit 3)"])
+        try server.ok(["send", "r", "--", "read line; (exit 3)", "Enter"])
         #expect(try eventually { try field("commandPhase", in: server.status("r")) == "\"running\"" })
         // Attached mid-command: the snapshot tells the waiter a command runs.
         let waiter = try server.waitInBackground("r", ["--command-done", "--timeout", "20"])
@@ -129,7 +129,7 @@ extension TestServer {
         try server.newSession("c", bashWithMarks)
         #expect(try eventually { try field("commandPhase", in: server.status("c")) == "\"input\"" })
         let before = try #require(UInt64(field("commandsFinished", in: server.status("c")) ?? ""))
-        try server.ok(["send", "c", "--key", "Enter", "--", "(exit 4)"])
+        try server.ok(["send", "c", "--", "(exit 4)", "Enter"])
         #expect(try eventually { try field("commandsFinished", in: server.status("c")) == "\(before + 1)" })
         // The command is over before the wait starts: the count tells it so.
         let wait = try server.mux(["wait", "c", "--command-done", "--after", "\(before)", "--timeout", "10"])

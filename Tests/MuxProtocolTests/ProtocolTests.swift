@@ -71,11 +71,12 @@ private func hex(_ text: String) -> [UInt8] {
         (
             .create(
                 CreateRequest(
-                    name: "w", command: ["sh"], workingDirectory: "/", environment: [], columns: 80, rows: 24,
-                    keep: true, scrollback: 10_000)),
-            "00 00 00 1f 00 07 00 00 00 01 77 00 01 00 00 00 02 73 68 00 00 00 01 2f 00 00 00 50 00 18 01"
-                + " 00 00 27 10"
+                    name: "w", command: ["sh"], workingDirectory: "/", environment: ["A=b"], overrides: ["C=d"],
+                    columns: 80, rows: 24, keep: true, scrollback: 10_000)),
+            "00 00 00 2f 00 07 00 00 00 01 77 00 01 00 00 00 02 73 68 00 00 00 01 2f 00 01 00 00 00 03 41 3d 62"
+                + " 00 01 00 00 00 03 43 3d 64 00 50 00 18 01 00 00 27 10"
         ),
+        (.rename(session: "w", newName: "x"), "00 00 00 0c 00 12 00 00 00 01 77 00 00 00 01 78"),
         (
             .leaseState(session: "w", holders: ["b", "a"]),
             "00 00 00 13 80 0c 00 00 00 01 77 00 02 00 00 00 01 62 00 00 00 01 61"
