@@ -16,7 +16,8 @@ struct Server: ParsableCommand {
         discussion: """
             One server per socket owns every session. Commands that need it start it; these \
             manage it directly. Beside the socket: NAME.pid (its process id), NAME.log (its log, \
-            level from --log-level or MUX_LOG) and NAME.terminfo (the compiled mux-256color entry).
+            level from --log-level or MUX_LOG), NAME.terminfo (the compiled mux-256color entry) \
+            and NAME.lock (locked while a server starts or stops).
             """,
         subcommands: [Start.self, Stop.self, Status.self, Terminfo.self]
     )
@@ -25,7 +26,12 @@ struct Server: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "start",
             abstract: "Start the server (in the background unless --foreground).",
-            discussion: "Fails if a server already answers on the socket; a stale socket is removed first.")
+            discussion: """
+                Fails if a server already answers on the socket; a stale socket is removed first. \
+                Servers starting at once on one socket take turns (a lock on NAME.lock): one \
+                listens and the others find it. A server whose socket file is removed or \
+                replaced stops by itself within seconds.
+                """)
         @OptionGroup var server: ServerOptions
         @Flag(help: "Run in this process instead of in the background.") var foreground = false
         @Option(help: "trace, debug, info, notice, warning, error or critical (default: $MUX_LOG, else info).")
