@@ -16,11 +16,23 @@ public struct ServerConfiguration: Sendable {
     public var logLevel: Logger.Level
     /// The least a client's outbox holds before it is resynchronised (more for large screens).
     public var outboxMinimum: Int
+    /// How many exited sessions stay listed, uncollected, at most; past it the oldest is collected.
+    public var exitedLimit: Int
+    /// How long (seconds) an exited session stays listed, uncollected, at most.
+    public var exitedMaxAge: Int
 
-    public init(socketPath: String, logLevel: Logger.Level, outboxMinimum: Int = 1 << 20) {
+    public static let defaultExitedLimit = 100
+    public static let defaultExitedMaxAge = 24 * 60 * 60
+
+    public init(
+        socketPath: String, logLevel: Logger.Level, outboxMinimum: Int = 1 << 20,
+        exitedLimit: Int = defaultExitedLimit, exitedMaxAge: Int = defaultExitedMaxAge
+    ) {
         self.socketPath = socketPath
         self.logLevel = logLevel
         self.outboxMinimum = outboxMinimum
+        self.exitedLimit = exitedLimit
+        self.exitedMaxAge = exitedMaxAge
     }
 
     var directory: String {

@@ -127,7 +127,8 @@ final class ServerState {
             perform(session, .refresh(id))
         case .kill(let name, let signal):
             guard requireControl(client), let session = find(name, for: client) else { return }
-            perform(session, .kill(signal: signal, requester: id))
+            // Signal 0 collects an exited program's status (`mux wait --exit`) instead.
+            perform(session, signal == 0 ? .collect(requester: id) : .kill(signal: signal, requester: id))
         case .resizeSession(let name, let columns, let rows, let force):
             guard requireControl(client), let session = running(name, for: client) else { return }
             perform(session, .resize(by: id, columns: columns, rows: rows, force: force, acknowledge: true))
@@ -228,7 +229,8 @@ final class ServerState {
     }
 
     func find(_ name: String, for client: Connection) -> Session? {
-        let resolved = name.isEmpty ? recent.last : name
+        // No name: the most recently used session whose program still runs, else the most recent.
+        let resolved = name.isEmpty ? (recent.last { sessions[$0]?.machine.isLive == true } ?? recent.last) : name
         guard let resolved, let session = sessions[resolved] else {
             client.fail(
                 .sessionNotFound,

@@ -28,6 +28,8 @@ final class Session {
     /// Parsed output not yet handed on to the ring and the clients.
     var forward: [UInt8] = []
     var handOnScheduled = false
+    /// When (seconds since 1970) the program exited and the session was listed as exited.
+    var exitedAt: UInt64?
 
     static let ringCapacity = 1 << 20
     /// A flood's parsed output is handed on in pieces of up to this many bytes (or after 2 ms).

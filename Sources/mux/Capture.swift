@@ -11,7 +11,8 @@ struct Capture: ParsableCommand {
         discussion: """
             The same formats as `mux render`: text (the visible rows), ansi (with SGR), json \
             (docs/render-json.md, with the last --history lines of scrollback). Works on a \
-            session kept with --keep after its program exited.
+            session whose program exited, until its status is collected (or, with --keep, until \
+            `mux kill`).
             """
     )
 

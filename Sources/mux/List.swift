@@ -44,7 +44,7 @@ struct List: ParsableCommand {
             return
         }
         for s in sessions {
-            let state = s.state == .exited ? "exited(\(s.exitStatus))" : "\(s.state)"
+            let state = s.state == .exited ? "exited (status \(s.exitStatus))" : "\(s.state)"
             let holder = s.holder.isEmpty ? "-" : s.holder
             let created = Timestamp(secondsSince1970: Int(s.created)).local
             writeLine(

@@ -12,8 +12,12 @@ struct New: ParsableCommand {
         discussion: """
             Runs COMMAND (default: $SHELL) in a new pseudo-terminal owned by the server, with \
             TERM=mux-256color, COLORTERM=truecolor and MUX_SESSION set to the session's name. \
-            Attached, `mux new` exits with the program's exit status when it ends. Examples: \
-            `mux new -s build -d -- make -j8`, `mux new --keep -- ./flaky-test`.
+            Attached, `mux new` exits with the program's exit status when it ends, and the \
+            session goes with it. Otherwise a session whose program exits stays listed as \
+            `exited (status N)` until `mux wait NAME --exit` collects the status (or `mux kill`, \
+            or the server's bound: see `mux server start --help`). Examples: \
+            `mux new -s build -d -- make -j8; mux wait build --exit`, \
+            `mux new --keep -- ./flaky-test`.
             """
     )
 
@@ -34,7 +38,11 @@ struct New: ParsableCommand {
     @Option(name: .customLong("env"), help: ArgumentHelp("Set a variable for the program.", valueName: "K=V"))
     var environment: [String] = []
 
-    @Flag(help: "Keep the session listed after its program exits, until `mux kill` (capture still works).")
+    @Flag(
+        help: """
+            Keep the session listed after its program exits, until `mux kill`, even once its \
+            status is collected (capture still works).
+            """)
     var keep = false
 
     @Option(help: "Lines of scrollback the session keeps.")

@@ -1,4 +1,5 @@
-// `mux wait`: block until a session's program exits, its screen matches, or it goes quiet.
+// `mux wait`: block until a session's program exits, its screen matches, or it goes quiet,
+// whichever of the conditions given comes first; the exit status says which.
 
 import ArgumentParser
 import Glibc
@@ -12,11 +13,24 @@ struct Wait: ParsableCommand {
         abstract: "Wait until a session's program exits, its screen matches a pattern, or its output is quiet.",
         discussion: """
             Watches the session as a read-only observer with its own copy of the screen (it never \
-            holds the lease or changes the size). --exit: until the program exits; exits with its \
-            status. --match REGEX: until a visible row matches (Swift regex syntax). --idle MS: \
-            until no output has arrived for MS milliseconds. With --timeout, gives up after that \
-            many seconds with exit status 124 and says so. Example: \
-            `mux send build --key Enter -- make; mux wait build --match '\\$ $' --timeout 600`.
+            holds the lease or changes the size). Give one or more conditions; the first that \
+            holds ends the wait. --exit: the program exits (or had exited); its status is \
+            collected, which removes the session unless it was created with `mux new --keep`. \
+            --match REGEX: a row of the screen matches (Swift regex syntax), each row as \
+            displayed: trailing blanks are trimmed, except on the cursor's row, which keeps them \
+            up to the cursor, so a prompt `$ ` matches '\\$ $'. --idle MS: no output has arrived \
+            for MS milliseconds.
+
+            Exit status: the program's status when --exit held (128+N when a signal N killed \
+            it); 0 when --match held; 0 when --idle held and it was the only condition, 3 when \
+            it was combined with others; 124 when --timeout passed first (and a line says so); \
+            1 for errors, 64 for a wrong command line. With more than one condition, one line \
+            on standard output says which held: `exited N`, `matched` or `idle`.
+
+            Examples: `mux send build --key Enter -- make; mux wait build --match '\\$ $' \
+            --timeout 600` (a shell with PS1='$ ' is back at its prompt); `mux wait job --exit` \
+            (the job's status, and the session is gone); `mux wait server --match 'listening' \
+            --exit` (ready, or died first).
             """
     )
 
@@ -25,10 +39,10 @@ struct Wait: ParsableCommand {
     @Argument(help: "The session.")
     var name: String
 
-    @Flag(help: "Wait for the program to exit.")
+    @Flag(help: "Wait for the program to exit; exit with its status and collect it.")
     var exit = false
 
-    @Option(help: "Wait until a visible row matches this regular expression.")
+    @Option(help: "Wait until a row of the screen, as displayed, matches this regular expression.")
     var match: String?
 
     @Option(help: "Wait until no output has arrived for this many milliseconds.")
@@ -37,9 +51,22 @@ struct Wait: ParsableCommand {
     @Option(help: "Give up after this many seconds (exit status 124).")
     var timeout: Double?
 
+    /// The exit status when `--idle` held alongside other conditions.
+    static let idleStatus: Int32 = 3
+
+    /// Which condition ended the wait.
+    enum Outcome: Equatable {
+        case exited(Int32)
+        case matched
+        case idle
+    }
+
+    private var conditionCount: Int { (exit ? 1 : 0) + (match == nil ? 0 : 1) + (idle == nil ? 0 : 1) }
+
     func validate() throws {
-        let conditions = (exit ? 1 : 0) + (match == nil ? 0 : 1) + (idle == nil ? 0 : 1)
-        guard conditions == 1 else { throw ValidationError("give exactly one of --exit, --match REGEX, --idle MS") }
+        guard conditionCount >= 1 else {
+            throw ValidationError("give one or more of --exit, --match REGEX, --idle MS")
+        }
         if let match {
             do { _ = try Regex(match) } catch { throw ValidationError("--match: \(error)") }
         }
@@ -48,6 +75,26 @@ struct Wait: ParsableCommand {
     }
 
     func run() throws {
+        let outcome = try waitForOutcome()
+        if conditionCount > 1 {
+            switch outcome {
+            case .exited(let status): writeLine("exited \(status)")
+            case .matched: writeLine("matched")
+            case .idle: writeLine("idle")
+            }
+        }
+        switch outcome {
+        case .exited(let status):
+            collect()
+            if status != 0 { throw ExitCode(status) }
+        case .matched:
+            return
+        case .idle:
+            if conditionCount > 1 { throw ExitCode(Self.idleStatus) }
+        }
+    }
+
+    private func waitForOutcome() throws -> Outcome {
         let connection = try server.connect(role: .observer, start: false)
         let pattern = try match.map { try Regex($0) }
         let start = monotonicSeconds()
@@ -56,7 +103,7 @@ struct Wait: ParsableCommand {
         var snapshot: [UInt8] = []
         _ = try connection.identify()
         try connection.send(.attach(session: name, asHolder: false, historyLines: 0, since: nil, lossless: false))
-        func satisfied() -> Bool {
+        func matched() -> Bool {
             guard let pattern, let emulator else { return false }
             return emulator.terminal.visibleLines.contains { $0.contains(pattern) }
         }
@@ -64,7 +111,7 @@ struct Wait: ParsableCommand {
             while let message = try connection.nextBuffered() {
                 switch message {
                 case .error(.sessionExited, _) where exit:
-                    throw ExitCode(try exitStatus(of: name, connection))
+                    return .exited(try exitStatus(of: name, connection))
                 case .error(let code, let text):
                     throw ClientError(text, code: code)
                 case .attached(_, let columns, let rows, _):
@@ -76,23 +123,26 @@ struct Wait: ParsableCommand {
                     if final {
                         emulator?.feed(snapshot)
                         snapshot = []
-                        if satisfied() { return }
+                        if matched() { return .matched }
                     }
                 case .output(_, let bytes):
                     emulator?.feed(bytes)
                     lastOutput = monotonicSeconds()
-                    if satisfied() { return }
+                    if matched() { return .matched }
                 case .exited(let status):
-                    if exit { throw ExitCode(status) }
+                    if exit { return .exited(status) }
                     throw ClientError("session \(name) ended (status \(status)) before the condition held")
                 default:
                     break
                 }
             }
             let now = monotonicSeconds()
-            if let idle, emulator != nil, now - lastOutput >= Double(idle) / 1000 { return }
+            if let idle, emulator != nil, now - lastOutput >= Double(idle) / 1000 { return .idle }
             if let timeout, now - start >= timeout {
-                let what = exit ? "the program to exit" : match.map { "a row matching \($0)" } ?? "quiet output"
+                let what = [
+                    exit ? "the program to exit" : nil, match.map { "a row matching \($0)" },
+                    idle.map { "\($0) ms of quiet" },
+                ].compactMap { $0 }.joined(separator: " or ")
                 printError("mux wait: gave up after \(timeout) s waiting for \(what) in session \(name)")
                 throw ExitCode(124)
             }
@@ -112,5 +162,12 @@ struct Wait: ParsableCommand {
             let session = list.first(where: { $0.name == name })
         else { throw ClientError("session \(name) is gone") }
         return session.exitStatus
+    }
+
+    /// Collects the exited program's status (KILL with signal 0): the server removes the session
+    /// unless it was created with --keep. Another waiter may have collected it first.
+    private func collect() {
+        guard let control = try? server.connect(role: .control, start: false) else { return }
+        _ = try? control.request(.kill(session: name, signal: 0))
     }
 }
