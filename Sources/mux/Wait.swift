@@ -105,7 +105,7 @@ struct Wait: ParsableCommand {
         try connection.send(.attach(session: name, asHolder: false, historyLines: 0, since: nil, lossless: false))
         func matched() -> Bool {
             guard let pattern, let emulator else { return false }
-            return emulator.terminal.visibleLines.contains { $0.contains(pattern) }
+            return emulator.terminal.displayedLines.contains { $0.contains(pattern) }
         }
         while true {
             while let message = try connection.nextBuffered() {

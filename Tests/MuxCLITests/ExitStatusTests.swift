@@ -68,7 +68,7 @@ import Testing
 
     @Test func pastTheAgeLimitTheServerCollectsAnExitedSessionByItself() throws {
         let server = try TestServer()
-        try server.ok(["server", "start", "--exited-max-age", "1"])
+        try server.ok(["server", "start", "--exited-max-age", "3"])
         try server.newSession("old", "exit 3")
         try server.newSession("kept", keep: true, "exit 3")
         #expect(try eventually { try server.ok(["ls"]).contains("old: /bin/sh -c exit 3 [80x24] exited") })

@@ -5,6 +5,22 @@ import Glibc
 import Testing
 
 @Suite struct WaitTests {
+    @Test func aPromptEndingInASpaceMatchesAsTheHelpShows() throws {
+        let server = try TestServer()
+        try server.ok(["new", "-d", "-s", "sh", "--size", "80x24", "--", "/usr/bin/env", "PS1=$ ", "/bin/sh"])
+        // The example in `mux wait --help`: the shell is back at its prompt `$ `.
+        let prompt = try server.mux(["wait", "sh", "--match", #"\$ $"#, "--timeout", "10"])
+        #expect(prompt.status == 0, "\(prompt.stderr)")
+        #expect(prompt.stdout == "")
+        try server.ok(["send", "sh", "--key", "Enter", "--", "echo done-$((6*7))"])
+        #expect(try server.mux(["wait", "sh", "--match", "^done-42$", "--timeout", "10"]).status == 0)
+        #expect(try eventually { try server.captureText("sh").contains("done-42\n$\n") })
+        #expect(try server.mux(["wait", "sh", "--match", #"^\$ $"#, "--timeout", "10"]).status == 0)
+        // Blanks are kept only up to the cursor: the row is `$ `, not `$ ` and 78 more spaces.
+        let past = try server.mux(["wait", "sh", "--match", #"^\$  "#, "--timeout", "0.3"])
+        #expect(past.status == 124)
+    }
+
     @Test func matchOrExitWhicheverComesFirstAndTheStatusSaysWhich() throws {
         let server = try TestServer()
         try server.newSession("ready", "echo listening; exec cat")
