@@ -202,7 +202,8 @@ public enum ServerLauncher {
     /// log beside the socket) and waits until it says it is listening, or why it could not.
     /// - Parameter executable: the mux to start; this program by default.
     public static func start(
-        socket: String, logLevel: String? = nil, outboxBytes: Int? = nil, executable: String = executablePath()
+        socket: String, logLevel: String? = nil, outboxBytes: Int? = nil, exitedLimit: Int? = nil,
+        exitedMaxAge: Int? = nil, executable: String = executablePath()
     ) throws {
         let ready: (read: Int32, write: Int32)
         do {
@@ -214,6 +215,8 @@ public enum ServerLauncher {
         var arguments = [executable, "server", "start", "--foreground", "--socket", socket, "--ready-fd", "3"]
         if let logLevel { arguments += ["--log-level", logLevel] }
         if let outboxBytes { arguments += ["--outbox-bytes", "\(outboxBytes)"] }
+        if let exitedLimit { arguments += ["--exited-limit", "\(exitedLimit)"] }
+        if let exitedMaxAge { arguments += ["--exited-max-age", "\(exitedMaxAge)"] }
         let spawned = Result { () throws(SystemError) in
             try spawnProgram(arguments, descriptors: [3: .duplicate(ready.write)], newSession: true)
         }

@@ -16,11 +16,23 @@ public struct ServerConfiguration: Sendable {
     public var logLevel: Logger.Level
     /// The least a client's outbox holds before it is resynchronised (more for large screens).
     public var outboxMinimum: Int
+    /// How many exited sessions stay listed, uncollected, at most; past it the oldest is collected.
+    public var exitedLimit: Int
+    /// How long (seconds) an exited session stays listed, uncollected, at most.
+    public var exitedMaxAge: Int
 
-    public init(socketPath: String, logLevel: Logger.Level, outboxMinimum: Int = 1 << 20) {
+    public static let defaultExitedLimit = 100
+    public static let defaultExitedMaxAge = 24 * 60 * 60
+
+    public init(
+        socketPath: String, logLevel: Logger.Level, outboxMinimum: Int = 1 << 20,
+        exitedLimit: Int = defaultExitedLimit, exitedMaxAge: Int = defaultExitedMaxAge
+    ) {
         self.socketPath = socketPath
         self.logLevel = logLevel
         self.outboxMinimum = outboxMinimum
+        self.exitedLimit = exitedLimit
+        self.exitedMaxAge = exitedMaxAge
     }
 
     var directory: String {
@@ -28,6 +40,9 @@ public struct ServerConfiguration: Sendable {
         return slash == socketPath.startIndex ? "/" : String(socketPath[..<slash])
     }
     public var pidFilePath: String { socketPath + ".pid" }
+    /// Locked by a server from its probe of the socket through bind and listen, and while it
+    /// removes the socket when it stops.
+    public var lockFilePath: String { socketPath + ".lock" }
     public var logFilePath: String { socketPath + ".log" }
     var terminfoDirectory: String { socketPath + ".terminfo" }
 }
@@ -61,6 +76,15 @@ public enum Server {
         } catch {
             throw ServerStartFailure(.unusablePath, error.description)
         }
+        // Servers racing to start on this socket take turns from here to listening: the first binds,
+        // the others then find it answering. Only the lock holder removes a stale socket.
+        let startLock: FileLock
+        do {
+            startLock = try FileLock.lock(configuration.lockFilePath)
+        } catch {
+            throw ServerStartFailure(.system, error.description)
+        }
+        defer { startLock.unlock() }
         switch SocketProbe.probe(socketPath) {
         case .answering:
             throw ServerStartFailure(.alreadyRunning, "a server is already running on \(socketPath)")
@@ -97,16 +121,19 @@ public enum Server {
             return NIOLoopBound(state, eventLoop: loop)
         }
 
+        // Bound here and handed to NIO, which would otherwise remove the path when it closes the
+        // listener, whoever's socket the path names by then (see `removeSocket`).
         let previousMask = umask(0o177)
         let listener: Channel
         do {
+            let bound = try UnixSocket.bind(to: socketPath)
             listener = try ServerBootstrap(group: group)
                 .serverChannelOption(.backlog, value: 128)
                 .childChannelOption(.writeBufferWaterMark, value: .init(low: 32 * 1024, high: 64 * 1024))
                 .childChannelInitializer { channel in
                     acceptConnection(channel, state: state)
                 }
-                .bind(unixDomainSocketPath: socketPath)
+                .withBoundSocket(bound)
                 .wait()
         } catch {
             umask(previousMask)
@@ -116,6 +143,9 @@ public enum Server {
         umask(previousMask)
         chmod(socketPath, 0o600)
         writePIDFile(configuration.pidFilePath)
+        // What was bound, to tell later whether the path still names this server's socket.
+        let socketIdentity = FileIdentity(path: socketPath)
+        startLock.unlock()
         logger.info("listening on \(socketPath) as pid \(getpid())")
 
         let stopped = loop.makePromise(of: Void.self)
@@ -124,6 +154,7 @@ public enum Server {
                 listener.close(promise: nil)
                 stopped.succeed(())
             }
+            state.value.startHousekeeping(socket: socketIdentity)
             return ServerDoor(state.value)
         }
         let waitedSignals = stopSignals
@@ -135,8 +166,7 @@ public enum Server {
         }
         ready()
         try? stopped.futureResult.wait()
-        unlink(socketPath)
-        unlink(configuration.pidFilePath)
+        removeSocket(configuration, identity: socketIdentity, logger: logger)
         logger.info("stopped")
         try? group.syncShutdownGracefully()
     }
@@ -180,6 +210,19 @@ public enum Server {
             environment["TERM"] = "xterm-256color"
         }
         return environment
+    }
+
+    /// Removes the socket and the PID file, under the start lock and only while the path still
+    /// names the socket this server bound: a server started since on the same path keeps its own.
+    private static func removeSocket(_ configuration: ServerConfiguration, identity: FileIdentity?, logger: Logger) {
+        let lock = try? FileLock.lock(configuration.lockFilePath)
+        defer { lock?.unlock() }
+        guard let identity, FileIdentity(path: configuration.socketPath) == identity else {
+            logger.info("\(configuration.socketPath) is no longer this server's socket; leaving it")
+            return
+        }
+        unlink(configuration.socketPath)
+        unlink(configuration.pidFilePath)
     }
 
     private static func writePIDFile(_ path: String) {

@@ -89,6 +89,9 @@ extension ServerState {
             logger.warning("\(text)")
         case .closeProgram:
             session.process.close()
+        case .listExited:
+            session.exitedAt = UInt64(time(nil))
+            collectExitedSessions()
         case .forget:
             if sessions[session.name] === session {
                 sessions[session.name] = nil

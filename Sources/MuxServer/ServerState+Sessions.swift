@@ -75,8 +75,11 @@ extension ServerState {
     func attach(_ client: Connection, to name: String, asHolder: Bool, history: Int, since: UInt64?, lossless: Bool) {
         guard let session = find(name, for: client) else { return }
         guard session.machine.isLive else {
+            let status = session.machine.exitStatus.map { " (status \($0.shellStatus))" } ?? ""
             return client.fail(
-                .sessionExited, "session \(session.name) has exited; `mux capture \(session.name)` shows its screen")
+                .sessionExited,
+                "session \(session.name) has exited\(status); `mux capture \(session.name)` shows its screen, "
+                    + "`mux wait \(session.name) --exit` collects it")
         }
         if asHolder || lossless, client.role != .control {
             return client.fail(.roleForbidden, "an observer may only attach read-only")

@@ -127,7 +127,8 @@ final class ServerState {
             perform(session, .refresh(id))
         case .kill(let name, let signal):
             guard requireControl(client), let session = find(name, for: client) else { return }
-            perform(session, .kill(signal: signal, requester: id))
+            // Signal 0 collects an exited program's status (`mux wait --exit`) instead.
+            perform(session, signal == 0 ? .collect(requester: id) : .kill(signal: signal, requester: id))
         case .resizeSession(let name, let columns, let rows, let force):
             guard requireControl(client), let session = running(name, for: client) else { return }
             perform(session, .resize(by: id, columns: columns, rows: rows, force: force, acknowledge: true))
@@ -236,7 +237,10 @@ final class ServerState {
     /// empty is the most recently used one. Fails the request otherwise.
     func find(_ name: String, for client: Connection) -> Session? {
         if name.isEmpty {
-            guard let last = recent.last, let session = sessions[last] else {
+            // The most recently used session whose program still runs, else the most recent.
+            guard let last = recent.last(where: { sessions[$0]?.machine.isLive == true }) ?? recent.last,
+                let session = sessions[last]
+            else {
                 client.fail(.sessionNotFound, "there are no sessions; start one with `mux new`")
                 return nil
             }

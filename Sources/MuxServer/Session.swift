@@ -33,6 +33,8 @@ final class Session {
     /// stamped once per chunk handed on and per input, not per byte.
     var lastOutput: UInt64?
     var lastInput: UInt64?
+    /// When (seconds since 1970) the program exited and the session was listed as exited.
+    var exitedAt: UInt64?
 
     static let ringCapacity = 1 << 20
     /// A flood's parsed output is handed on in pieces of up to this many bytes (or after 2 ms).

@@ -131,6 +131,22 @@ extension SessionMachine {
         }
     }
 
+    mutating func collect(requester: String, into actions: inout [Action]) {
+        switch lifecycle {
+        case .exited where !keep:
+            killWaiters.append(requester)
+            end(into: &actions)
+        case .exited, .ended:
+            actions.append(.send(requester, .done))
+        case .starting, .running, .draining:
+            actions.append(
+                .send(
+                    requester,
+                    .error(.invalidArgument, "session \(name) is still running; `mux wait \(name) --exit` waits for it")
+                ))
+        }
+    }
+
     mutating func shutdown(into actions: inout [Action]) {
         killRequested = true
         switch lifecycle {
@@ -176,9 +192,12 @@ extension SessionMachine {
     }
 
     /// The program has exited and its output is all read: every client gets the rest of the
-    /// output and EXITED, then the session ends unless it was created with `--keep`.
+    /// output and EXITED. The session stays listed with its status until collected, unless it was
+    /// killed, or its creator was attached (an attached `mux new` exits with the status, so
+    /// nobody is left to collect it) and it was not created with `--keep`.
     mutating func finish(_ status: ExitStatus, into actions: inout [Action]) {
         lifecycle = .exited(status)
+        let creatorCollects = !keep && attachments.contains { $0.client == creator }
         for attachment in attachments {
             let cursor: UInt64? = if case .live(let cursor) = attachment.phase { cursor } else { nil }
             actions.append(.drain(attachment.client, from: cursor))
@@ -192,7 +211,11 @@ extension SessionMachine {
             actions.append(.resumeReading)
         }
         actions.append(.closeProgram)
-        if !keep || killRequested { end(into: &actions) }
+        if killRequested || creatorCollects {
+            end(into: &actions)
+        } else {
+            actions.append(.listExited)
+        }
     }
 
     mutating func end(into actions: inout [Action]) {

@@ -16,7 +16,9 @@ struct SessionMachine {
         case running
         /// The program was reaped; the rest of its output is still being read (at most 200 ms).
         case draining(ExitStatus)
-        /// The program exited and its output is all read; kept (`--keep`) for capture until killed.
+        /// The program exited and its output is all read; listed with its status (and its screen
+        /// captured) until collected: by `mux wait --exit` (unless `--keep`), by `mux kill`, by
+        /// the creator attached when the program ended, or by the server's bound.
         case exited(ExitStatus)
         /// Gone: the server forgets the session.
         case ended
@@ -55,6 +57,12 @@ struct SessionMachine {
         case releaseLease(String?, requester: String)
         /// `requester` asks for the signal to be sent, and is answered DONE when the session ends.
         case kill(signal: Int32, requester: String)
+        /// `requester` collects the status of a program that exited (KILL with signal 0): the
+        /// session ends unless it was created with `--keep`; answered DONE.
+        case collect(requester: String)
+        /// The server's bound on exited sessions collects this one (unless it was created with
+        /// `--keep`).
+        case expire
         /// The server stops: the program gets SIGHUP, and the session ends with it.
         case shutdown
         case programExited(ExitStatus)
@@ -124,6 +132,9 @@ struct SessionMachine {
         case log(LogLevel, String)
         /// The program and its terminal are done with: release them.
         case closeProgram
+        /// The session stays listed as exited until it is collected; the server notes when, for
+        /// its bound on exited sessions.
+        case listExited
         /// The session is gone: forget it.
         case forget
     }
@@ -134,6 +145,7 @@ struct SessionMachine {
     var name: String
     let ringCapacity: Int
     let outboxMinimum: Int
+    /// Created with `--keep`: only `mux kill` (or the server stopping) removes it once exited.
     let keep: Bool
     /// The client that asked for the session, told when it starts (or fails to).
     let creator: String
@@ -227,6 +239,8 @@ struct SessionMachine {
         case .takeLease(let taker, let requester): takeLease(taker, requester: requester, into: &actions)
         case .releaseLease(let holder, let requester): releaseLease(holder, requester: requester, into: &actions)
         case .kill(let signal, let requester): kill(signal, requester: requester, into: &actions)
+        case .collect(let requester): collect(requester: requester, into: &actions)
+        case .expire: if !keep, case .exited = lifecycle { end(into: &actions) }
         case .shutdown: shutdown(into: &actions)
         case .programExited(let status): programExited(status, into: &actions)
         case .terminalEnded: terminalEnded(into: &actions)

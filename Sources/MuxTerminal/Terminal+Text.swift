@@ -2,28 +2,42 @@
 
 extension Terminal {
     /// A row's text: a wide character once, nothing for its spacer, a space for an empty cell,
-    /// combining marks with their base, trailing blanks trimmed.
-    public func text(of cells: [Cell]) -> String {
+    /// combining marks with their base, trailing blanks trimmed except those before column
+    /// `keepingBlanksBefore` (the cursor's, on its row: what was typed or printed up to it).
+    public func text(of cells: [Cell], keepingBlanksBefore column: Int = 0) -> String {
         var scalars = String.UnicodeScalarView()
         var pendingSpaces = 0
-        for cell in cells where !cell.isSpacer {
+        var end = 0  // just past the last cell with something in it
+        for (x, cell) in cells.enumerated() where !cell.isSpacer {
             if cell.content == 0 || cell.content == 0x20 {
                 pendingSpaces += 1
                 continue
             }
             for _ in 0..<pendingSpaces { scalars.append(" ") }
             pendingSpaces = 0
+            end = x + 1
             if cell.content < 0x80 {
                 scalars.append(Unicode.Scalar(UInt8(cell.content)))
             } else {
                 scalars.append(contentsOf: self.scalars(of: cell))
             }
         }
+        if end < min(column, cells.count) {
+            for cell in cells[end..<min(column, cells.count)] where !cell.isSpacer { scalars.append(" ") }
+        }
         return String(scalars)
     }
 
     /// The visible rows as text.
     public var visibleLines: [String] { screen.rows.map { text(of: $0.cells) } }
+
+    /// The visible rows as a user sees them: like `visibleLines`, but the cursor's row keeps its
+    /// blanks up to the cursor, so a prompt that ends in a space (`$ `) still ends in one.
+    public var displayedLines: [String] {
+        screen.rows.enumerated().map { y, row in
+            text(of: row.cells, keepingBlanksBefore: y == cursor.y ? cursor.x : 0)
+        }
+    }
 
     /// The history, oldest first, as text.
     public var historyLines: [String] {

@@ -12,7 +12,8 @@ struct Capture: ParsableCommand {
             The same formats as `mux render`: text (the visible rows), ansi (with SGR), json \
             (docs/render-json.md). With --history N, text and ansi print the last N lines of \
             scrollback before the screen, and json puts them in its history field. Works on a \
-            session kept with --keep after its program exited.
+            session whose program exited, until its status is collected (or, with --keep, until \
+            `mux kill`).
             """
     )
 

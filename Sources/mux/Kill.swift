@@ -12,7 +12,8 @@ struct Kill: ParsableCommand {
         discussion: """
             Sends SIGNAL (default HUP, what closing a terminal sends) to the program's process \
             group and waits until the session is gone; a program still running 3 seconds later \
-            gets KILL. A session kept with --keep after its program exited is simply removed.
+            gets KILL. A session whose program already exited is simply removed, kept (--keep) \
+            or not.
             """
     )
 

@@ -16,8 +16,12 @@ struct New: ParsableCommand {
             (TMUX*, STY, ZELLIJ*, and TERM_PROGRAM when it names tmux, screen or zellij), and with \
             TERM=mux-256color (xterm-256color where tic is missing), COLORTERM=truecolor, \
             MUX_SOCKET and MUX_SESSION set to the session's name; --env entries are set last. \
-            With --clear-env the program gets only what mux sets and --env. Attached, `mux new` exits with the program's exit status when it ends. Examples: \
-            `mux new -s build -d -- make -j8`, `mux new --keep -- ./flaky-test`.
+            With --clear-env the program gets only what mux sets and --env. Attached, `mux new` \
+            exits with the program's exit status when it ends, and the session goes with it. \
+            Otherwise a session whose program exits stays listed as `exited (status N)` until \
+            `mux wait NAME --exit` collects the status (or `mux kill`, or the server's bound: see \
+            `mux server start --help`). Examples: `mux new -s build -d -- make -j8; mux wait \
+            build --exit`, `mux new --keep -- ./flaky-test`.
             """
     )
 
@@ -42,7 +46,11 @@ struct New: ParsableCommand {
     @Flag(help: "Start from an empty environment, not this command's (mux's own variables and --env are set).")
     var clearEnv = false
 
-    @Flag(help: "Keep the session listed after its program exits, until `mux kill` (capture still works).")
+    @Flag(
+        help: """
+            Keep the session listed after its program exits, until `mux kill`, even once its \
+            status is collected (capture still works).
+            """)
     var keep = false
 
     @Option(help: "Lines of scrollback the session keeps.")

@@ -16,7 +16,8 @@ struct Server: ParsableCommand {
         discussion: """
             One server per socket owns every session. Commands that need it start it; these \
             manage it directly. Beside the socket: NAME.pid (its process id), NAME.log (its log, \
-            level from --log-level or MUX_LOG) and NAME.terminfo (the compiled mux-256color entry).
+            level from --log-level or MUX_LOG), NAME.terminfo (the compiled mux-256color entry) \
+            and NAME.lock (locked while a server starts or stops).
             """,
         subcommands: [Start.self, Stop.self, Status.self, Terminfo.self]
     )
@@ -25,7 +26,13 @@ struct Server: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "start",
             abstract: "Start the server (in the background unless --foreground).",
-            discussion: "Fails if a server already answers on the socket; a stale socket is removed first.")
+            discussion: """
+                Fails if a server already answers on the socket; a stale socket is removed first. \
+                Servers starting at once on one socket take turns (a lock on NAME.lock): one \
+                listens and the others find it. A server whose socket file is removed or \
+                replaced stops by itself within seconds. Exited sessions stay listed until \
+                collected, within --exited-limit and --exited-max-age.
+                """)
         @OptionGroup var server: ServerOptions
         @Flag(help: "Run in this process instead of in the background.") var foreground = false
         @Option(help: "trace, debug, info, notice, warning, error or critical (default: $MUX_LOG, else info).")
@@ -38,12 +45,22 @@ struct Server: ParsableCommand {
                 snapshot; larger screens get more (256 bytes per cell). Default 1 MiB.
                 """)
         var outboxBytes: Int = 1 << 20
+        @Option(
+            help: """
+                How many exited sessions stay listed with their status until collected; past it \
+                the server collects the oldest. Sessions created with --keep do not count.
+                """)
+        var exitedLimit: Int = ServerConfiguration.defaultExitedLimit
+        @Option(help: "How long (seconds) an exited session stays listed until collected (--keep ones: until killed).")
+        var exitedMaxAge: Int = ServerConfiguration.defaultExitedMaxAge
 
         func validate() throws {
             if let logLevel, Logger.Level(rawValue: logLevel) == nil {
                 throw ValidationError("unknown log level \(logLevel)")
             }
             guard outboxBytes >= 4096 else { throw ValidationError("--outbox-bytes must be at least 4096") }
+            guard exitedLimit >= 0 else { throw ValidationError("--exited-limit must be 0 or more") }
+            guard exitedMaxAge >= 0 else { throw ValidationError("--exited-max-age must be 0 or more") }
         }
 
         func run() throws {
@@ -57,13 +74,17 @@ struct Server: ParsableCommand {
                 if SocketProbe.probe(socket) == .answering {
                     throw ClientError("a server is already running on \(socket)")
                 }
-                try ServerLauncher.start(socket: socket, logLevel: level, outboxBytes: outboxBytes)
+                try ServerLauncher.start(
+                    socket: socket, logLevel: level, outboxBytes: outboxBytes, exitedLimit: exitedLimit,
+                    exitedMaxAge: exitedMaxAge)
                 writeLine("mux server listening on \(socket)")
                 return
             }
             // A failure to start goes to the starting command too, on --ready-fd.
             try MuxServer.Server.run(
-                ServerConfiguration(socketPath: socket, logLevel: parsed, outboxMinimum: outboxBytes),
+                ServerConfiguration(
+                    socketPath: socket, logLevel: parsed, outboxMinimum: outboxBytes, exitedLimit: exitedLimit,
+                    exitedMaxAge: exitedMaxAge),
                 readyDescriptor: readyFd)
         }
     }

@@ -10,7 +10,7 @@ extension SessionSummary {
     /// `running`, `starting`, or `exited N`.
     var stateText: String {
         switch state {
-        case .exited: exitStatus.map { "exited \($0)" } ?? "exited"
+        case .exited: exitStatus.map { "exited (status \($0))" } ?? "exited"
         default: "\(state)"
         }
     }

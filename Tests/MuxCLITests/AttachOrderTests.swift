@@ -90,7 +90,10 @@ extension ServerConnection {
         // The watcher reads nothing while the program writes more than the sockets hold (but less
         // than its outbox's high watermark, so it is not resynchronised) and exits.
         try server.ok(["send", "o", "--key", "Enter"])
-        #expect(try eventually(timeout: 20) { try !server.ok(["ls"]).contains("o:") })
+        #expect(
+            try eventually(timeout: 20) {
+                try server.ok(["ls"]).contains("o: sh -c read go") && server.ok(["ls"]).contains("exited (status 0)")
+            })
         var written = 0
         let rest = try watcher.receive(until: {
             if case .output(_, let bytes) = $0 { written += bytes.count(where: { $0 == UInt8(ascii: "q") }) }

@@ -34,7 +34,7 @@ import Testing
         try server.newSession("held", keep: true, "sleep 30 & echo $! > \(pidFile); echo last words; exit 5")
         let wait = try server.mux(["wait", "held", "--exit", "--timeout", "10"])
         #expect(wait.status == 5)
-        #expect(try eventually { try server.ok(["ls"]).contains("exited 5") })
+        #expect(try eventually { try server.ok(["ls"]).contains("exited (status 5)") })
         #expect(try server.captureText("held").hasPrefix("last words\n"))
         let sleeper = try runProgram(["/bin/cat", pidFile]).stdout.split(separator: "\n").first
         if let sleeper, let pid = Int32(sleeper) { kill(pid, SIGKILL) }
@@ -45,7 +45,7 @@ import Testing
         try server.newSession("k", keep: true, "echo bye; exit 3")
         let wait = try server.mux(["wait", "k", "--exit", "--timeout", "10"])
         #expect(wait.status == 3)
-        #expect(try server.ok(["ls"]).contains("exited 3"))
+        #expect(try server.ok(["ls"]).contains("exited (status 3)"))
         #expect(try server.captureText("k").hasPrefix("bye\n"))
         let send = try server.mux(["send", "k", "--", "x"])
         #expect(send.status != 0 && send.stderr.contains("has exited"))
@@ -53,10 +53,12 @@ import Testing
         #expect(try server.ok(["ls"]) == "no sessions\n")
     }
 
-    @Test func aSessionWithoutKeepGoesAwayWhenItsProgramExits() throws {
+    @Test func aSessionWithoutKeepStaysListedUntilWaitCollectsItsStatus() throws {
         let server = try TestServer()
         try server.newSession("gone", "exit 0")
-        #expect(try eventually { try server.ok(["ls"]) == "no sessions\n" })
+        #expect(try eventually { try server.ok(["ls"]).contains("gone: /bin/sh -c exit 0 [80x24] exited (status 0)") })
+        #expect(try server.mux(["wait", "gone", "--exit"]).status == 0)
+        #expect(try server.ok(["ls"]) == "no sessions\n")
     }
 
     @Test func attachedNewExitsWithTheProgramsStatus() throws {
@@ -67,6 +69,8 @@ import Testing
         try client.type(Array("\r".utf8))
         #expect(try client.waitForExit()?.shellStatus == 7)
         #expect(client.text.contains("exited with status 7"))
+        // It collected its own session's status: nothing is left to collect.
+        #expect(try server.ok(["ls"]) == "no sessions\n")
     }
 
     @Test func holderAndObserverShowTheSessionsScreen() throws {

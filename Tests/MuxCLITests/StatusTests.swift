@@ -96,7 +96,7 @@ extension TestServer {
         #expect(field("liveness", in: json) == "\"dead\"")
         #expect(field("activity", in: json) == "null")
         #expect(field("foregroundPid", in: json) == "null")
-        #expect(try server.ok(["ls"]).contains(" exited 3 "))
+        #expect(try server.ok(["ls"]).contains(" exited (status 3) "))
         let missing = try server.mux(["status", "nosuch"])
         #expect(missing.status == 1 && missing.stderr.contains("no session named nosuch"))
     }

@@ -177,9 +177,9 @@ private func to(_ client: String, _ actions: [Action]) -> [Action] {
                 .log(.info, "session s: exited with status 3"),
                 .drain("live", from: 0), .send("live", .exited(status: 3)), .release("live"),
                 .drain("waiting", from: nil), .send("waiting", .exited(status: 3)), .release("waiting"),
-                .closeProgram, .forget,
+                .closeProgram, .listExited,
             ])
-        #expect(machine.lifecycle == .ended)
+        #expect(machine.lifecycle == .exited(.exited(3)))
     }
 
     @Test func anObserverCannotAttachAsHolderOrTakeTheLease() {
@@ -347,8 +347,8 @@ private func to(_ client: String, _ actions: [Action]) -> [Action] {
         #expect(first.contains(.schedule(.drainDeadline)) == exitFirst)
         #expect(machine.isLive)
         let second = machine.handle(exitFirst ? .terminalEnded : .programExited(.exited(0)))
-        #expect(second.contains(.closeProgram) && second.last == .forget)
-        #expect(machine.lifecycle == .ended)
+        #expect(second.contains(.closeProgram) && second.last == .listExited)
+        #expect(machine.lifecycle == .exited(.exited(0)))
     }
 
     @Test func aGrandchildHoldingTheTerminalIsNotWaitedForPastTheDeadline() {
@@ -366,6 +366,63 @@ private func to(_ client: String, _ actions: [Action]) -> [Action] {
         #expect(!machine.isLive)
         #expect(machine.exitStatus?.shellStatus == 137)
         #expect(machine.handle(.kill(signal: SIGTERM, requester: "cli")) == [.send("cli", .done), .forget])
+    }
+
+    @Test func anExitedSessionStaysListedUntilItsStatusIsCollected() {
+        var machine = makeSession()
+        #expect(machine.run(.terminalEnded, .programExited(.exited(5))).suffix(2) == [.closeProgram, .listExited])
+        #expect(machine.lifecycle == .exited(.exited(5)))
+        #expect(machine.exitStatus?.shellStatus == 5)
+        #expect(machine.handle(.collect(requester: "waiter")) == [.send("waiter", .done), .forget])
+        #expect(machine.lifecycle == .ended)
+        // A second waiter that was a moment late is answered, and nothing else happens.
+        #expect(machine.handle(.collect(requester: "late")) == [.send("late", .done)])
+    }
+
+    @Test func aKeptSessionIsNotCollectedByAWaiterOrTheBoundOnlyKilled() {
+        var machine = makeSession(keep: true)
+        machine.attachLive("maker")
+        #expect(machine.run(.terminalEnded, .programExited(.exited(5))).last == .listExited)
+        #expect(machine.handle(.collect(requester: "waiter")) == [.send("waiter", .done)])
+        #expect(machine.handle(.expire).isEmpty)
+        #expect(machine.lifecycle == .exited(.exited(5)))
+        #expect(machine.handle(.kill(signal: SIGHUP, requester: "cli")) == [.send("cli", .done), .forget])
+    }
+
+    @Test func collectingARunningSessionIsRefusedAndTheBoundLeavesItAlone() {
+        var machine = makeSession()
+        #expect(
+            machine.handle(.collect(requester: "waiter")) == [
+                .send(
+                    "waiter",
+                    .error(.invalidArgument, "session s is still running; `mux wait s --exit` waits for it"))
+            ])
+        #expect(machine.handle(.expire).isEmpty)
+        machine.run(.programExited(.exited(0)))  // draining
+        #expect(machine.handle(.expire).isEmpty)
+        #expect(machine.isLive)
+    }
+
+    @Test func theBoundCollectsAnExitedSession() {
+        var machine = makeSession()
+        machine.run(.terminalEnded, .programExited(.exited(1)))
+        #expect(machine.handle(.expire) == [.forget])
+        #expect(machine.lifecycle == .ended)
+    }
+
+    @Test func theCreatorAttachedWhenItsProgramEndsCollectsItsStatus() {
+        var machine = makeSession()
+        machine.attachLive("maker")
+        machine.attachLive("other")
+        let actions = machine.run(.terminalEnded, .programExited(.exited(7)))
+        #expect(
+            to("maker", actions) == [.drain("maker", from: 0), .send("maker", .exited(status: 7)), .release("maker")])
+        #expect(actions.suffix(2) == [.closeProgram, .forget])
+        #expect(machine.lifecycle == .ended)
+        // Another client attached without the creator collects nothing.
+        var other = makeSession()
+        other.attachLive("other")
+        #expect(other.run(.terminalEnded, .programExited(.exited(7))).last == .listExited)
     }
 
     @Test func killSignalsThenKillsAProgramThatIgnoresIt() {
@@ -386,5 +443,39 @@ private func to(_ client: String, _ actions: [Action]) -> [Action] {
         machine.run(.terminalEnded, .programExited(.exited(0)))
         #expect(machine.handle(.input(from: "a", bytes: [1], force: false, acknowledge: true)) == [.send("a", .done)])
         #expect(machine.handle(.resize(by: "a", columns: 10, rows: 10, force: false, acknowledge: false)).isEmpty)
+    }
+}
+
+@Suite struct ExitedSessionsTests {
+    private func entry(_ name: String, at exitedAt: UInt64, serial: UInt64 = 0) -> ExitedSessions.Entry {
+        .init(name: name, exitedAt: exitedAt, serial: serial)
+    }
+
+    @Test func withinTheBoundNothingIsCollected() {
+        let bound = ExitedSessions(limit: 3, maxAge: 100)
+        #expect(bound.toCollect([entry("a", at: 1000), entry("b", at: 1010), entry("c", at: 1020)], now: 1050).isEmpty)
+        #expect(bound.toCollect([], now: 1050).isEmpty)
+    }
+
+    @Test func pastTheLimitTheOldestAreCollectedFirst() {
+        let bound = ExitedSessions(limit: 2, maxAge: 100)
+        let exited = [entry("new", at: 1030), entry("old", at: 1000), entry("mid", at: 1020), entry("older", at: 1010)]
+        #expect(bound.toCollect(exited, now: 1040) == ["old", "older"])
+        // Sessions that exited in the same second go in the order they were created.
+        let tied = [entry("second", at: 1000, serial: 2), entry("first", at: 1000, serial: 1)]
+        #expect(ExitedSessions(limit: 1, maxAge: 100).toCollect(tied, now: 1000) == ["first"])
+    }
+
+    @Test func pastTheirAgeTheyAreCollectedWhateverTheCount() {
+        let bound = ExitedSessions(limit: 100, maxAge: 60)
+        let exited = [entry("stale", at: 1000), entry("fresh", at: 1050), entry("edge", at: 1040)]
+        #expect(bound.toCollect(exited, now: 1100) == ["stale", "edge"])
+        // A clock that went back collects nothing by age.
+        #expect(bound.toCollect(exited, now: 900).isEmpty)
+    }
+
+    @Test func aLimitOfZeroCollectsEveryOne() {
+        let bound = ExitedSessions(limit: 0, maxAge: 100)
+        #expect(bound.toCollect([entry("a", at: 1000), entry("b", at: 1001)], now: 1001) == ["a", "b"])
     }
 }

@@ -126,3 +126,25 @@ import Testing
         #expect(emulator.terminal.cursor.pen == Cell.blank)
     }
 }
+
+/// Rows as a user sees them (`mux wait --match`): trailing blanks go, except on the cursor's row
+/// up to the cursor.
+@Suite struct DisplayedLinesTests {
+    @Test func theCursorsRowKeepsItsBlanksUpToTheCursor() {
+        let prompt = makeTerminal(20, 3, feeding: "out  \r\n$ ")
+        #expect(prompt.terminal.displayedLines == ["out", "$ ", ""])
+        #expect(prompt.terminal.visibleLines == ["out", "$", ""])
+        // Moved right over nothing (CUF), the blanks passed count; those after the cursor do not.
+        let moved = makeTerminal(20, 3, feeding: "ab   ⎋[3C⎋[1;3H")
+        #expect(moved.terminal.displayedLines == ["ab", "", ""])
+        let beyond = makeTerminal(20, 3, feeding: "ab⎋[3C")
+        #expect(beyond.terminal.displayedLines == ["ab   ", "", ""])
+    }
+
+    @Test func aWideCharacterBeforeTheCursorCountsOnce() {
+        let wide = makeTerminal(20, 2, feeding: "漢 ")
+        #expect(wide.terminal.displayedLines == ["漢 ", ""])
+        let blank = makeTerminal(20, 2, feeding: "⎋[2;5H")
+        #expect(blank.terminal.displayedLines == ["", "    "])
+    }
+}
