@@ -16,9 +16,6 @@ struct OutputFrames {
     /// The largest payload one frame carries; a longer piece of output is split.
     static let largestPayload = 1 << 18
 
-    /// Frames held.
-    var count: Int { starts.count - head }
-
     /// Encodes `bytes`, the output starting at `offset`, as one frame or more.
     mutating func append(_ bytes: ArraySlice<UInt8>, at offset: UInt64, allocator: ByteBufferAllocator) {
         var start = bytes.startIndex
