@@ -73,12 +73,12 @@ public final class AttachedTerminal {
     /// `insideSession` is the session this terminal is itself inside (MUX_SESSION on the same
     /// socket): attaching to it is refused.
     public func run(
-        session name: String, asHolder: Bool, history: UInt32, since: UInt64?, lossless: Bool = false,
+        session name: String, asHolder: Bool, history: UInt32, since: UInt64?, lossy: Bool = false,
         insideSession: String?
     ) throws -> AttachEnd {
         if let size = Self.size(of: output) { (columns, rows) = size }
         try connection.send(
-            .attach(session: name, asHolder: asHolder, historyLines: history, since: since, lossless: lossless))
+            .attach(session: name, asHolder: asHolder, historyLines: history, since: since, lossy: lossy))
         // The first answer says whether the attach worked, before the terminal is touched.
         let first = try connection.receive()
         if case .error(let code, let text) = first { throw ClientError(text, code: code) }

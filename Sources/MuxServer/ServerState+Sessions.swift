@@ -72,7 +72,7 @@ extension ServerState {
         startReading(session, output)
     }
 
-    func attach(_ client: Connection, to name: String, asHolder: Bool, history: Int, since: UInt64?, lossless: Bool) {
+    func attach(_ client: Connection, to name: String, asHolder: Bool, history: Int, since: UInt64?, lossy: Bool) {
         guard let session = find(name, for: client) else { return }
         guard session.machine.isLive else {
             let status = session.machine.exitStatus.map { " (status \($0.shellStatus))" } ?? ""
@@ -81,11 +81,13 @@ extension ServerState {
                 "session \(session.name) has exited\(status); `mux capture \(session.name)` shows its screen, "
                     + "`mux wait \(session.name) --exit` collects it")
         }
-        if asHolder || lossless, client.role != .control {
+        if asHolder, client.role != .control {
             return client.fail(.roleForbidden, "an observer may only attach read-only")
         }
         if let previous = client.session { perform(previous, .detach(client.clientID, acknowledge: false)) }
         client.session = session
+        // Holders miss nothing unless they asked to (`--lossy`); an observer-role client never holds.
+        let lossless = !lossy && client.role == .control
         client.lossless = lossless
         touch(session)
         perform(

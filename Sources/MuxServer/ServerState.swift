@@ -107,8 +107,8 @@ final class ServerState {
         case .create(let request):
             guard requireControl(client) else { return }
             create(request, for: client)
-        case .attach(let name, let asHolder, let history, let since, let lossless):
-            attach(client, to: name, asHolder: asHolder, history: Int(history), since: since, lossless: lossless)
+        case .attach(let name, let asHolder, let history, let since, let lossy):
+            attach(client, to: name, asHolder: asHolder, history: Int(history), since: since, lossy: lossy)
         case .detach:
             guard let session = client.session else { return client.fail(.invalidArgument, "not attached") }
             perform(session, .detach(id, acknowledge: true))
@@ -178,7 +178,7 @@ final class ServerState {
             client.send(.done)
             shutDown(reason: "mux server stop")
         case .welcome, .error, .attached, .snapshot, .output, .lease, .exited, .sessions, .created, .done, .captured,
-            .leaseState, .serverStatus, .resized:
+            .leaseState, .serverStatus, .resized, .gap, .notice:
             client.fail(.unknownMessage, "message 0x\(String(message.type, radix: 16)) goes from server to client")
         }
     }
