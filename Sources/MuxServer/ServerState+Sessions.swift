@@ -59,7 +59,8 @@ extension ServerState {
         }
         let machine = SessionMachine(
             name: name, columns: request.columns, rows: request.rows, keep: request.keep, creator: client.clientID,
-            ringCapacity: Session.ringCapacity, outboxMinimum: configuration.outboxMinimum)
+            ringCapacity: Session.ringCapacity, outboxMinimum: configuration.outboxMinimum,
+            holderStallLimit: configuration.holderStallLimit)
         let session = Session(
             serial: nextSerial, machine: machine, command: command, process: process, created: UInt64(time(nil)),
             scrollback: Int(request.scrollback))

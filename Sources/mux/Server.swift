@@ -53,6 +53,13 @@ struct Server: ParsableCommand {
         var exitedLimit: Int = ServerConfiguration.defaultExitedLimit
         @Option(help: "How long (seconds) an exited session stays listed until collected (--keep ones: until killed).")
         var exitedMaxAge: Int = ServerConfiguration.defaultExitedMaxAge
+        @Option(
+            help: """
+                How long (seconds) a lease holder's terminal may stay too slow for the program \
+                before it is demoted: the program stops waiting for it, and it skips output when \
+                behind (as `mux attach --lossy` does) until it takes the lease again.
+                """)
+        var holderStallLimit: Double = Double(ServerConfiguration.defaultHolderStallLimit) / 1000
 
         func validate() throws {
             if let logLevel, Logger.Level(rawValue: logLevel) == nil {
@@ -61,6 +68,9 @@ struct Server: ParsableCommand {
             guard outboxBytes >= 4096 else { throw ValidationError("--outbox-bytes must be at least 4096") }
             guard exitedLimit >= 0 else { throw ValidationError("--exited-limit must be 0 or more") }
             guard exitedMaxAge >= 0 else { throw ValidationError("--exited-max-age must be 0 or more") }
+            guard holderStallLimit >= 0.01, holderStallLimit <= 86_400 else {
+                throw ValidationError("--holder-stall-limit must be between 0.01 and 86400 seconds")
+            }
         }
 
         func run() throws {
@@ -76,7 +86,7 @@ struct Server: ParsableCommand {
                 }
                 try ServerLauncher.start(
                     socket: socket, logLevel: level, outboxBytes: outboxBytes, exitedLimit: exitedLimit,
-                    exitedMaxAge: exitedMaxAge)
+                    exitedMaxAge: exitedMaxAge, holderStallLimit: holderStallLimit)
                 writeLine("mux server listening on \(socket)")
                 return
             }
@@ -84,7 +94,7 @@ struct Server: ParsableCommand {
             try MuxServer.Server.run(
                 ServerConfiguration(
                     socketPath: socket, logLevel: parsed, outboxMinimum: outboxBytes, exitedLimit: exitedLimit,
-                    exitedMaxAge: exitedMaxAge),
+                    exitedMaxAge: exitedMaxAge, holderStallLimit: Int((holderStallLimit * 1000).rounded())),
                 readyDescriptor: readyFd)
         }
     }
@@ -140,7 +150,7 @@ struct Server: ParsableCommand {
             abstract: "Show the server's process, sessions and clients.",
             discussion: """
                 --json prints {"pid","socket","started","sessions","clients":[{"id","role","session",\
-                "holdsLease","lossless","queuedBytes","resyncs"}]}. Exits 1 when no server runs.
+                "holdsLease","lossless","demoted","queuedBytes","resyncs"}]}. Exits 1 when no server runs.
                 """)
         @OptionGroup var server: ServerOptions
         @Flag(help: "Print JSON.") var json = false
@@ -154,7 +164,7 @@ struct Server: ParsableCommand {
             if json {
                 let list = clients.map { c in
                     "{\"id\":\(jsonString(c.clientID)),\"role\":\"\(c.role)\",\"session\":\(jsonString(c.session)),"
-                        + "\"holdsLease\":\(c.holdsLease),\"lossless\":\(c.lossless),"
+                        + "\"holdsLease\":\(c.holdsLease),\"lossless\":\(c.lossless),\"demoted\":\(c.demoted),"
                         + "\"queuedBytes\":\(c.queuedBytes),\"resyncs\":\(c.resyncs)}"
                 }
                 writeLine(
@@ -169,6 +179,7 @@ struct Server: ParsableCommand {
                 let attached = c.session.isEmpty ? "not attached" : "attached to \(c.session)"
                 writeLine(
                     "  \(c.clientID) (\(c.role)) \(attached)\(c.holdsLease ? ", holds the lease" : "")"
+                        + (c.demoted ? ", demoted to resync (its terminal stalled)" : "")
                         + ", queued \(c.queuedBytes) bytes, resyncs \(c.resyncs)")
             }
         }
