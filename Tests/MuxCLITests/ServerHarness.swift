@@ -90,11 +90,15 @@ final class AttachedClient {
     var terminal: Emulator
     private(set) var exitStatus: MuxPTY.ExitStatus?
 
-    init(_ server: TestServer, _ arguments: [String], columns: UInt16 = 80, rows: UInt16 = 24) throws {
+    /// `scrollback`: lines of history the stand-in terminal keeps, as the user's terminal would.
+    init(
+        _ server: TestServer, _ arguments: [String], columns: UInt16 = 80, rows: UInt16 = 24,
+        scrollback: Int = 10_000
+    ) throws {
         process = try PTYProcess.spawn(
             [muxBinaryPath()] + arguments, environment: environment(with: server.environment),
             size: TerminalSize(columns: columns, rows: rows))
-        terminal = Emulator(columns: Int(columns), rows: Int(rows))
+        terminal = Emulator(columns: Int(columns), rows: Int(rows), scrollbackLimit: scrollback)
     }
 
     deinit {
