@@ -55,7 +55,8 @@ public final class BenchEnvironment {
         directory = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
         socket = directory + "/mux.sock"
         tmuxSocketName = "mux-bench-\(getpid())"
-        try ServerLauncher.start(socket: socket)
+        // At info level the log has every resync, which the throughput runs count (ServerLog).
+        try ServerLauncher.start(socket: socket, logLevel: "info")
         if tmux != nil {
             // A session that keeps the tmux server up, so its start is not in any figure.
             _ = try runQuietly(tmuxCommand(["new-session", "-d", "-s", "keep", "sleep 1000000"]))

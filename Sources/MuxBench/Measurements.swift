@@ -9,13 +9,20 @@ import MuxWorkloads
 
 /// Seconds for each system to pass one workload, repeated: the runs alternate (floor, mux, tmux,
 /// floor, ...), so a slow minute of a shared machine falls on all three alike; each ratio is the
-/// median, over the repeats, of the ratio measured within each.
+/// median, over the clean repeats, of the ratio measured within each. A repeat is clean when the
+/// floor's and mux's terminals each received at least the workload's bytes and the server
+/// resynced no client meanwhile: a run that skipped output is not a faster run.
 public struct ThroughputRow: Sendable {
     public var workload: String
     public var bytes: Int
     public var floorRuns: [Double] = []
     public var muxRuns: [Double] = []
     public var tmuxRuns: [Double] = []
+    /// Bytes that reached the drained terminal in each floor and mux run.
+    public var floorDelivered: [Int] = []
+    public var muxDelivered: [Int] = []
+    /// Resyncs (and demotions) the server logged during each mux run.
+    public var muxResyncs: [Int] = []
     /// CPU seconds the mux server spent in user space and in the kernel in each mux run.
     public var serverUserRuns: [Double] = []
     public var serverSystemRuns: [Double] = []
@@ -25,16 +32,25 @@ public struct ThroughputRow: Sendable {
         self.bytes = bytes
     }
 
-    public var floor: Double { median(floorRuns) }
-    public var mux: Double { median(muxRuns) }
-    public var tmux: Double? { tmuxRuns.isEmpty ? nil : median(tmuxRuns) }
-    public var serverUser: Double? { serverUserRuns.isEmpty ? nil : median(serverUserRuns) }
-    public var serverSystem: Double? { serverSystemRuns.isEmpty ? nil : median(serverSystemRuns) }
+    /// Whether repeat `index` delivered everything without a resync.
+    public func isClean(_ index: Int) -> Bool {
+        floorDelivered[index] >= bytes && muxDelivered[index] >= bytes && muxResyncs[index] == 0
+    }
+    public var cleanRepeats: [Int] { muxRuns.indices.filter(isClean) }
+    private func clean(_ runs: [Double]) -> [Double] { cleanRepeats.filter { $0 < runs.count }.map { runs[$0] } }
+
+    public var floor: Double? { optionalMedian(clean(floorRuns)) }
+    public var mux: Double? { optionalMedian(clean(muxRuns)) }
+    public var tmux: Double? { optionalMedian(clean(tmuxRuns)) }
+    public var serverUser: Double? { optionalMedian(clean(serverUserRuns)) }
+    public var serverSystem: Double? { optionalMedian(clean(serverSystemRuns)) }
     /// mux's time over the floor's (lower is better).
-    public var muxOverFloor: Double { median(zip(muxRuns, floorRuns).map { $0 / $1 }) }
+    public var muxOverFloor: Double? { optionalMedian(zip(clean(muxRuns), clean(floorRuns)).map { $0 / $1 }) }
     /// tmux's time over mux's (higher is better).
-    public var tmuxOverMux: Double? { tmuxRuns.isEmpty ? nil : median(zip(tmuxRuns, muxRuns).map { $0 / $1 }) }
+    public var tmuxOverMux: Double? { optionalMedian(zip(clean(tmuxRuns), clean(muxRuns)).map { $0 / $1 }) }
 }
+
+func optionalMedian(_ values: [Double]) -> Double? { values.isEmpty ? nil : median(values) }
 
 public struct LatencyFigures: Sendable {
     public var samples: [Double]
@@ -45,25 +61,33 @@ public struct LatencyFigures: Sendable {
 extension BenchEnvironment {
     // MARK: throughput
 
-    /// Seconds from starting `argv` in a drained PTY until its output ends.
-    func timeToEnd(_ argv: [String]) throws -> Double {
+    /// Seconds from starting `argv` in a drained PTY until its output ends, and the bytes the
+    /// PTY delivered.
+    func timeToEnd(_ argv: [String]) throws -> (seconds: Double, delivered: Int) {
         let start = monotonicNow()
         let process = try terminal(argv)
-        _ = readToEnd(process)
+        let delivered = readToEnd(process)
         let end = monotonicNow()
         let status = try process.waitForExit()
         guard status.shellStatus == 0 else { throw BenchError("\(argv.joined(separator: " ")) ended: \(status)") }
-        return end - start
+        return (end - start, delivered)
     }
 
     public func throughput(_ workload: Workload, bytes: Int, repeats: Int) throws -> ThroughputRow {
         let program = emit(workload.rawValue, bytes: bytes)
         let server = pid_t(try connect().serverPID)
         var row = ThroughputRow(workload: workload.rawValue, bytes: bytes)
+        var log = ServerLog(path: socket + ".log")
         for _ in 0..<repeats {
-            row.floorRuns.append(try timeToEnd([mux, "bench", "copy", "--"] + program))
+            let floor = try timeToEnd([mux, "bench", "copy", "--"] + program)
+            row.floorRuns.append(floor.seconds)
+            row.floorDelivered.append(floor.delivered)
             let before = cpuSeconds(of: server)
-            row.muxRuns.append(try timeToEnd([mux, "new", "--socket", socket, "--"] + program))
+            log.skipToEnd()
+            let run = try timeToEnd([mux, "new", "--socket", socket, "--"] + program)
+            row.muxRuns.append(run.seconds)
+            row.muxDelivered.append(run.delivered)
+            row.muxResyncs.append(log.resyncsSinceLastRead())
             if let before, let after = cpuSeconds(of: server) {
                 row.serverUserRuns.append(after.user - before.user)
                 row.serverSystemRuns.append(after.system - before.system)
@@ -73,7 +97,8 @@ extension BenchEnvironment {
                     try timeToEnd(
                         tmuxCommand([
                             "new-session", "-x", "\(columns)", "-y", "\(rows)", program.joined(separator: " "),
-                        ])))
+                        ])
+                    ).seconds)
             }
         }
         return row

@@ -73,8 +73,9 @@ extension SessionMachine {
         for index in attachments.indices {
             guard case .live(let cursor) = attachments[index].phase else { continue }
             let attachment = attachments[index]
-            if Int(endOffset - cursor) > attachment.highWatermark {
-                if holdsProgramBack(attachment) {
+            let holdsBack = holdsProgramBack(attachment)
+            if Int(endOffset - cursor) > (holdsBack ? holderWatermarks.high : attachment.highWatermark) {
+                if holdsBack {
                     pauseReading(into: &actions)
                 } else {
                     resync(index, at: cursor, into: &actions)
@@ -172,7 +173,7 @@ extension SessionMachine {
         guard readingPaused, generation == pauseGeneration else { return }
         for index in attachments.indices {
             let attachment = attachments[index]
-            guard holdsProgramBack(attachment), attachment.queuedBytes(end: endOffset) > attachment.lowWatermark,
+            guard holdsProgramBack(attachment), attachment.queuedBytes(end: endOffset) > holderWatermarks.low,
                 case .live(let cursor) = attachment.phase
             else { continue }
             attachments[index].demoted = true
@@ -197,7 +198,7 @@ extension SessionMachine {
     mutating func resumeReadingIfNobodyLags(into actions: inout [Action]) {
         guard readingPaused else { return }
         let lagging = attachments.contains {
-            holdsProgramBack($0) && $0.queuedBytes(end: endOffset) > $0.lowWatermark
+            holdsProgramBack($0) && $0.queuedBytes(end: endOffset) > holderWatermarks.low
         }
         guard !lagging else { return }
         readingPaused = false

@@ -230,6 +230,11 @@ struct SessionMachine {
         attachment.lossless && !attachment.demoted && lease.holder == attachment.client
     }
 
+    /// A lossless holder's bounds do not grow with the screen as an observer's do: what waits
+    /// behind a Ctrl-C is at most the high mark (1 MiB by default) plus the reader's read-ahead,
+    /// which a terminal drains in about 20 ms.
+    var holderWatermarks: (high: Int, low: Int) { Outbox.watermarks(forCells: 0, minimum: outboxMinimum) }
+
     // MARK: events
 
     /// Answers one event with what the server must do, in order.

@@ -241,9 +241,18 @@ func to(_ client: String, _ actions: [Action]) -> [Action] {
         #expect(machine.attachment("holder")?.resyncs == 0)
         #expect(machine.attachment("watcher")?.resyncs == 1)  // an observer is never held back for
         #expect(machine.handle(.output(count: 10)).filter { $0 == .pauseReading }.isEmpty)  // once
-        #expect(machine.handedOn("holder", through: 245).isEmpty)  // 65 queued: over the low mark
-        #expect(machine.handedOn("holder", through: 246) == [.resumeReading])  // 64: at it
+        // A holder's marks do not grow with the screen: the 100-byte minimum, and a quarter of it.
+        #expect(machine.handedOn("holder", through: 284).isEmpty)  // 26 queued: over the low mark
+        #expect(machine.handedOn("holder", through: 285) == [.resumeReading])  // 25: at it
         #expect(!machine.readingPaused)
+    }
+
+    @Test func aHoldersHighMarkIsTheMinimumWhateverTheScreensSize() {
+        var machine = makeSession(columns: 200, rows: 60)  // an observer's high mark: 3 MB
+        machine.attachLive("holder", holder: true, lossless: true)
+        machine.run(.blocked("holder"))
+        #expect(machine.handle(.output(count: 100)).isEmpty)
+        #expect(machine.handle(.output(count: 1)).contains(.pauseReading))
     }
 
     @Test func aLosslessHolderThatLeavesOrLosesTheLeaseNoLongerHoldsTheProgram() {
