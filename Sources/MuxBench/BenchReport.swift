@@ -31,14 +31,15 @@ public struct BenchReport: Sendable {
     private var sections: [(title: String, header: [String], rows: [[String]])] {
         var result: [(String, [String], [[String]])] = []
         if !throughput.isEmpty {
+            let withBaseline = throughput.contains { !$0.baselineRuns.isEmpty }
             result.append(
                 (
-                    "Throughput (MB/s, median of the repeats; time ratios, median of each repeat's: "
-                        + "mux/floor lower is better, tmux/mux higher is better)",
+                    "Throughput (MB/s, median of the clean repeats; time ratios, median of each repeat's: "
+                        + "mux/floor lower is better, tmux/mux and baseline/mux higher is better)",
                     [
                         "workload", "MB", "clean runs", "floor", "mux", "tmux", "mux/floor", "tmux/mux",
                         "server user s", "server sys s",
-                    ],
+                    ] + (withBaseline ? ["baseline", "baseline/mux"] : []),
                     throughput.map { row in
                         [
                             row.workload, "\(row.bytes / 1_000_000)", cleanRuns(row),
@@ -46,7 +47,7 @@ public struct BenchReport: Sendable {
                             mbps(row.bytes, row.tmux), ratio(row.muxOverFloor),
                             ratio(row.tmuxOverMux),
                             row.serverUser.map { fixed($0, 2) } ?? "-", row.serverSystem.map { fixed($0, 2) } ?? "-",
-                        ]
+                        ] + (withBaseline ? [mbps(row.bytes, row.baseline), ratio(row.baselineOverMux)] : [])
                     }
                 ))
         }
@@ -152,6 +153,8 @@ public struct BenchReport: Sendable {
                         + "\"tmuxRuns\":[\(list(row.tmuxRuns))],"
                         + "\"floorDelivered\":\(row.floorDelivered),\"muxDelivered\":\(row.muxDelivered),"
                         + "\"muxResyncs\":\(row.muxResyncs),\"cleanRepeats\":\(row.cleanRepeats.count),"
+                        + "\"baselineRuns\":[\(list(row.baselineRuns))],\"baselineDelivered\":\(row.baselineDelivered),"
+                        + "\"baselineResyncs\":\(row.baselineResyncs),\"baselineOverMux\":\(number(row.baselineOverMux)),"
                         + "\"serverUserSeconds\":\(number(row.serverUser)),\"serverSystemSeconds\":\(number(row.serverSystem))}"
                 }.joined(separator: ",") + "]")
         parts.append("\"interrupt\":{\"mux\":\(latency(muxInterrupt)),\"tmux\":\(latency(tmuxInterrupt))}")
@@ -171,20 +174,24 @@ public struct BenchReport: Sendable {
         return "{" + parts.joined(separator: ",") + "}\n"
     }
 
-    /// "3/3", or which runs were left out and why: "2/3 (run 2: 1 resync, 3.1 of 5.0 MB)".
+    /// "3/3", or which repeats were not clean and why: "2/3 (not clean: run 2: 1 resync(s), mux got 3.1 of 5.0 MB)".
     private func cleanRuns(_ row: ThroughputRow) -> String {
         let clean = row.cleanRepeats.count
         var text = "\(clean)/\(row.muxRuns.count)"
-        let left = row.muxRuns.indices.filter { !row.isClean($0) }.map { index in
+        let left = row.muxRuns.indices.filter { !row.cleanRepeats.contains($0) }.map { index in
             var why: [String] = []
             if row.muxResyncs[index] > 0 { why.append("\(row.muxResyncs[index]) resync(s)") }
-            for (name, got) in [("floor", row.floorDelivered[index]), ("mux", row.muxDelivered[index])]
-            where got < row.bytes {
+            if !row.baselineResyncs.isEmpty, row.baselineResyncs[index] > 0 {
+                why.append("baseline \(row.baselineResyncs[index]) resync(s)")
+            }
+            var delivered = [("floor", row.floorDelivered[index]), ("mux", row.muxDelivered[index])]
+            if !row.baselineDelivered.isEmpty { delivered.append(("baseline", row.baselineDelivered[index])) }
+            for (name, got) in delivered where got < row.bytes {
                 why.append("\(name) got \(fixed(Double(got) / 1e6, 1)) of \(fixed(Double(row.bytes) / 1e6, 1)) MB")
             }
             return "run \(index + 1): " + why.joined(separator: ", ")
         }
-        if !left.isEmpty { text += " (left out: " + left.joined(separator: "; ") + ")" }
+        if !left.isEmpty { text += " (not clean: " + left.joined(separator: "; ") + ")" }
         return text
     }
 

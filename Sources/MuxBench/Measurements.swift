@@ -9,9 +9,11 @@ import MuxWorkloads
 
 /// Seconds for each system to pass one workload, repeated: the runs alternate (floor, mux, tmux,
 /// floor, ...), so a slow minute of a shared machine falls on all three alike; each ratio is the
-/// median, over the clean repeats, of the ratio measured within each. A repeat is clean when the
-/// floor's and mux's terminals each received at least the workload's bytes and the server
-/// resynced no client meanwhile: a run that skipped output is not a faster run.
+/// median, over the repeats in which both of its systems ran clean, of the ratio measured within
+/// each. A floor run is clean when its terminal received at least the workload's bytes; a mux run
+/// (or a baseline's) when it did too and its server resynced no client meanwhile: a run that
+/// skipped output is not a faster run. (tmux renders instead of passing bytes on, so its count
+/// cannot be checked this way.)
 public struct ThroughputRow: Sendable {
     public var workload: String
     public var bytes: Int
@@ -23,6 +25,10 @@ public struct ThroughputRow: Sendable {
     public var muxDelivered: [Int] = []
     /// Resyncs (and demotions) the server logged during each mux run.
     public var muxResyncs: [Int] = []
+    /// The same for the baseline mux (`--baseline`), when there is one.
+    public var baselineRuns: [Double] = []
+    public var baselineDelivered: [Int] = []
+    public var baselineResyncs: [Int] = []
     /// CPU seconds the mux server spent in user space and in the kernel in each mux run.
     public var serverUserRuns: [Double] = []
     public var serverSystemRuns: [Double] = []
@@ -32,22 +38,46 @@ public struct ThroughputRow: Sendable {
         self.bytes = bytes
     }
 
-    /// Whether repeat `index` delivered everything without a resync.
-    public func isClean(_ index: Int) -> Bool {
-        floorDelivered[index] >= bytes && muxDelivered[index] >= bytes && muxResyncs[index] == 0
-    }
-    public var cleanRepeats: [Int] { muxRuns.indices.filter(isClean) }
-    private func clean(_ runs: [Double]) -> [Double] { cleanRepeats.filter { $0 < runs.count }.map { runs[$0] } }
+    public enum System: Sendable { case floor, mux, baseline }
 
-    public var floor: Double? { optionalMedian(clean(floorRuns)) }
-    public var mux: Double? { optionalMedian(clean(muxRuns)) }
-    public var tmux: Double? { optionalMedian(clean(tmuxRuns)) }
-    public var serverUser: Double? { optionalMedian(clean(serverUserRuns)) }
-    public var serverSystem: Double? { optionalMedian(clean(serverSystemRuns)) }
+    /// Whether `system`'s run in repeat `index` delivered everything without a resync.
+    public func ranClean(_ system: System, _ index: Int) -> Bool {
+        switch system {
+        case .floor: floorDelivered[index] >= bytes
+        case .mux: muxDelivered[index] >= bytes && muxResyncs[index] == 0
+        case .baseline: baselineDelivered[index] >= bytes && baselineResyncs[index] == 0
+        }
+    }
+
+    /// The repeats in which every system measured ran clean.
+    public var cleanRepeats: [Int] {
+        muxRuns.indices.filter { index in
+            ranClean(.floor, index) && ranClean(.mux, index) && (baselineRuns.isEmpty || ranClean(.baseline, index))
+        }
+    }
+
+    /// `runs` of the repeats in which all of `systems` ran clean.
+    private func runs(_ runs: [Double], cleanFor systems: [System]) -> [Double] {
+        runs.indices.filter { index in systems.allSatisfy { ranClean($0, index) } }.map { runs[$0] }
+    }
+
+    private func ratio(_ top: [Double], _ bottom: [Double], cleanFor systems: [System]) -> Double? {
+        optionalMedian(
+            zip(runs(top, cleanFor: systems), runs(bottom, cleanFor: systems)).map { $0 / $1 })
+    }
+
+    public var floor: Double? { optionalMedian(runs(floorRuns, cleanFor: [.floor])) }
+    public var mux: Double? { optionalMedian(runs(muxRuns, cleanFor: [.mux])) }
+    public var tmux: Double? { optionalMedian(tmuxRuns) }
+    public var baseline: Double? { optionalMedian(runs(baselineRuns, cleanFor: [.baseline])) }
+    public var serverUser: Double? { optionalMedian(runs(serverUserRuns, cleanFor: [.mux])) }
+    public var serverSystem: Double? { optionalMedian(runs(serverSystemRuns, cleanFor: [.mux])) }
     /// mux's time over the floor's (lower is better).
-    public var muxOverFloor: Double? { optionalMedian(zip(clean(muxRuns), clean(floorRuns)).map { $0 / $1 }) }
+    public var muxOverFloor: Double? { ratio(muxRuns, floorRuns, cleanFor: [.mux, .floor]) }
     /// tmux's time over mux's (higher is better).
-    public var tmuxOverMux: Double? { optionalMedian(zip(clean(tmuxRuns), clean(muxRuns)).map { $0 / $1 }) }
+    public var tmuxOverMux: Double? { ratio(tmuxRuns, muxRuns, cleanFor: [.mux]) }
+    /// The baseline's time over this mux's (higher is better: this build is faster).
+    public var baselineOverMux: Double? { ratio(baselineRuns, muxRuns, cleanFor: [.baseline, .mux]) }
 }
 
 func optionalMedian(_ values: [Double]) -> Double? { values.isEmpty ? nil : median(values) }
@@ -78,6 +108,7 @@ extension BenchEnvironment {
         let server = pid_t(try connect().serverPID)
         var row = ThroughputRow(workload: workload.rawValue, bytes: bytes)
         var log = ServerLog(path: socket + ".log")
+        var baselineLog = ServerLog(path: baselineSocket + ".log")
         for _ in 0..<repeats {
             let floor = try timeToEnd([mux, "bench", "copy", "--"] + program)
             row.floorRuns.append(floor.seconds)
@@ -91,6 +122,13 @@ extension BenchEnvironment {
             if let before, let after = cpuSeconds(of: server) {
                 row.serverUserRuns.append(after.user - before.user)
                 row.serverSystemRuns.append(after.system - before.system)
+            }
+            if let baseline {
+                baselineLog.skipToEnd()
+                let run = try timeToEnd([baseline, "new", "--socket", baselineSocket, "--"] + program)
+                row.baselineRuns.append(run.seconds)
+                row.baselineDelivered.append(run.delivered)
+                row.baselineResyncs.append(baselineLog.resyncsSinceLastRead())
             }
             if tmux != nil {
                 row.tmuxRuns.append(
