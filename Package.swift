@@ -10,6 +10,8 @@ let package = Package(
         .library(name: "MuxTerminal", targets: ["MuxTerminal"]),
         .library(name: "MuxProtocol", targets: ["MuxProtocol"]),
         .library(name: "MuxWorkloads", targets: ["MuxWorkloads"]),
+        // For Tests/Fuzz's session-machine target (built with -enable-testing); not an API.
+        .library(name: "MuxServer", targets: ["MuxServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -57,7 +57,6 @@ extension SessionMachine {
         actions.append(.release(client))
         if acknowledge { actions.append(.send(client, .done)) }
         if let change = lease.leave(client) { leaseChanged(change, into: &actions) }
-        resumeReadingIfNobodyLags(into: &actions)
     }
 
     // MARK: output
@@ -116,7 +115,6 @@ extension SessionMachine {
         if case .snapshotting = attachments[index].phase { return }
         attachments[index].phase = .awaitingSnapshot(history: 0)
         sendSnapshotIfDue(index, into: &actions)
-        resumeReadingIfNobodyLags(into: &actions)
     }
 
     /// A snapshot owed to the client at `index` is taken when its socket takes writes and no
@@ -192,9 +190,10 @@ extension SessionMachine {
                             + "when behind instead of holding the program back (C-b t restores that)")))
             resync(index, at: cursor, into: &actions)
         }
-        resumeReadingIfNobodyLags(into: &actions)
     }
 
+    /// Called after every event and every hand-on (`handle`, `handedOn`): a paused program goes
+    /// on as soon as no holder that holds it back is above its low mark.
     mutating func resumeReadingIfNobodyLags(into actions: inout [Action]) {
         guard readingPaused else { return }
         let lagging = attachments.contains {

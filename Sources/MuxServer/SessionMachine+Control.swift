@@ -100,7 +100,6 @@ extension SessionMachine {
             actions.append(
                 .send(attachment.client, .lease(holder: change.to ?? "", holdsLease: attachment.client == change.to)))
         }
-        resumeReadingIfNobodyLags(into: &actions)
     }
 
     // MARK: lifecycle

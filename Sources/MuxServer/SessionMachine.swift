@@ -269,6 +269,9 @@ struct SessionMachine {
             name = newName
             actions.append(.send(requester, .done))
         }
+        // One place decides whether a paused program goes on, whatever the event was: a holder
+        // caught up, left, lost the lease, was demoted, or had its queue replaced by a snapshot.
+        resumeReadingIfNobodyLags(into: &actions)
         return actions
     }
 

@@ -80,6 +80,19 @@ private let stallTimer = SessionMachine.Timer.holderStalled(generation: 1, milli
         #expect(machine.attachment("h")?.demoted == false)
     }
 
+    /// Found by the session-machine fuzzer: a resize dropped a lagging holder's queue for a
+    /// snapshot but left the program paused, with nobody left to resume it (only the stall timer
+    /// did, 10 s later; before the timer existed, never).
+    @Test func aResizeThatDropsALaggingHoldersQueueResumesTheProgram() {
+        var machine = stalledHolder()
+        machine.run(.output(count: 300))
+        #expect(machine.readingPaused)
+        let actions = machine.handle(.resize(by: "h", columns: 2, rows: 1, force: false, acknowledge: false))
+        #expect(machine.phase("h") == .awaitingSnapshot(history: 0))
+        #expect(actions.last == .resumeReading)
+        #expect(!machine.readingPaused)
+    }
+
     @Test func takingTheLeaseAgainMakesADemotedHolderLosslessAgain() {
         var machine = stalledHolder()
         machine.run(.output(count: 300), .timer(stallTimer))
