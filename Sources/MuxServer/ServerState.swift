@@ -59,7 +59,21 @@ final class ServerState {
             return
         }
         connections.append(connection)
+        // A client that has not said HELLO by then is gone or hostile: a connection held open one
+        // byte at a time must not cost the server a descriptor for ever.
+        // (Weakly: a connection that has gone must not be kept for the timeout's length.)
+        loop.assumeIsolated().scheduleTask(in: Self.handshakeTimeout) { [self, weak connection] in
+            guard let connection, !connection.greeted, !connection.closing,
+                connections.contains(where: { $0 === connection })
+            else { return }
+            logger.info(
+                "dropped a connection that sent no HELLO within \(Self.handshakeTimeout.nanoseconds / 1_000_000_000) s")
+            connection.fail(.handshakeRequired, "no HELLO within the handshake timeout", closing: true)
+        }
     }
+
+    /// How long a new connection has to send HELLO.
+    static let handshakeTimeout = TimeAmount.seconds(5)
 
     func disconnected(_ connection: Connection, pendingBytes: Int) {
         if pendingBytes > 0 {
