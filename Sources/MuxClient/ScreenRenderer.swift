@@ -221,3 +221,36 @@ public func groupedThousands(_ value: UInt64) -> String {
     }
     return text
 }
+
+extension ScreenRenderer {
+    /// The bytes that draw row `y` of `terminal`'s screen from column 0 of whatever row the
+    /// cursor is on, starting from a reset pen and ending with the pen reset, without absolute
+    /// moves: for a pass-through client erasing a status line it drew.
+    public static func rowBytes(_ y: Int, of terminal: Terminal) -> [UInt8] {
+        var renderer = ScreenRenderer(columns: terminal.columns, rows: 1)
+        renderer.pen = .plain
+        renderer.cursorX = 0
+        renderer.cursorY = 0
+        var tables = ViewTables()
+        var target: [ViewCell] = []
+        target.reserveCapacity(terminal.columns)
+        for cell in terminal.screen.rows[y].cells { target.append(tables.viewCell(cell, in: terminal)) }
+        renderer.tables = tables
+        var out: [UInt8] = []
+        renderer.drawRow(0, target, out: &out)
+        if renderer.pen?.link ?? 0 != 0 { out.appendString("\u{1b}]8;;\u{1b}\\") }
+        out.appendString("\u{1b}[0m")
+        return out
+    }
+
+    /// The last row of the terminal's primary screen that shows something (-1: none), as the
+    /// renderer last drew it: where a closing line goes after detaching.
+    public var lastUsedPrimaryRow: Int {
+        let primary = savedPrimary ?? shown
+        for y in stride(from: primary.count - 1, through: 0, by: -1)
+        where primary[y].contains(where: { !$0.isBlank || $0.look.background != .default }) {
+            return y
+        }
+        return -1
+    }
+}
