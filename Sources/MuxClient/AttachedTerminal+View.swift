@@ -163,7 +163,9 @@ extension AttachedTerminal {
             statusText = nil
             renderer.marksOutside = false
             write(renderer.frame(replica.terminal, status: nil, mouse: holdsLease))
-            row = renderer.lastUsedPrimaryRow
+            let terminal = replica.terminal
+            let cursorRow = terminal.usingAlternateScreen ? -1 : terminal.cursor.y - renderer.viewport.originY
+            row = min(max(renderer.lastUsedPrimaryRow, cursorRow), Int(rows) - 1)
         } else {
             if statusShownAt != nil { eraseStatus() }
             row = replica.map { lastUsedRow(of: $0.terminal.primary, in: $0.terminal) } ?? Int(rows) - 1
