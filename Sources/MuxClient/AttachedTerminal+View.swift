@@ -24,7 +24,9 @@ extension AttachedTerminal {
         let first = snapshotsSeen == 0
         snapshotsSeen += 1
         if windowFitsSession {
-            if gap > 0 { write(gapMarkOverPassThrough(lines: gap)) }
+            if gap > 0, let replica {
+                write(PassThroughMarks.gap(lines: gap, over: replica.terminal))
+            }
             // Drawn inside a synchronized update, so the terminal shows no half state (the
             // snapshot's own prelude ends any update first: that part is left out).
             let end = Array("\u{1b}[?2026l".utf8)
@@ -125,36 +127,6 @@ extension AttachedTerminal {
                 .utf8)
     }
 
-    /// The mark of a gap in a pass-through terminal, before the snapshot that follows it: the
-    /// rows the terminal shows, then the mark, are scrolled into its scrollback (the snapshot
-    /// then clears the screen without pushing anything).
-    func gapMarkOverPassThrough(lines: UInt64) -> [UInt8] {
-        let rows = Int(self.rows)
-        var text = "\u{1b}[?2026h\u{1b}[0m"
-        if replica?.terminal.usingAlternateScreen == true { text += "\u{1b}[?1049l" }
-        let used = replica.map { lastUsedRow(of: $0.terminal.primary, in: $0.terminal) } ?? -1
-        var markRow = used + 1
-        var pushes = used + 2
-        if markRow > rows - 1 {
-            text += "\u{1b}[\(rows);1H\n"
-            markRow = rows - 1
-            pushes -= 1
-        }
-        text += "\u{1b}[\(markRow + 1);1H\u{1b}[2K\u{1b}[2m\(gapMark(lines: lines))\u{1b}[0m"
-        text += "\u{1b}[\(rows);1H" + String(repeating: "\n", count: pushes)
-        return Array(text.utf8)
-    }
-
-    /// The last row of `screen` with anything on it, or the cursor's if it is lower; -1: none.
-    func lastUsedRow(of screen: Screen, in terminal: Terminal) -> Int {
-        var last = -1
-        for y in 0..<screen.rows.count where screen.rows[y].cells.contains(where: { !$0.isDefaultBlank }) {
-            last = y
-        }
-        if !terminal.usingAlternateScreen { last = max(last, terminal.cursor.y) }
-        return last
-    }
-
     /// Before the closing line: the status line erased, the terminal's modes put back, and the
     /// cursor on the session's last used row, so that the line goes just below it.
     func writeClosing() {
@@ -168,14 +140,9 @@ extension AttachedTerminal {
             row = min(max(renderer.lastUsedPrimaryRow, cursorRow), Int(rows) - 1)
         } else {
             if statusShownAt != nil { eraseStatus() }
-            row = replica.map { lastUsedRow(of: $0.terminal.primary, in: $0.terminal) } ?? Int(rows) - 1
+            row = replica.map { PassThroughMarks.lastUsedRow(of: $0.terminal) } ?? Int(rows) - 1
         }
         write(terminalRestore)
         write(Array("\u{1b}[\(max(row, 0) + 1);1H".utf8))
     }
-}
-
-/// The one dim line a gap leaves in the terminal's scrollback.
-func gapMark(lines: UInt64) -> String {
-    "-- mux: \(groupedThousands(lines)) lines not shown --"
 }

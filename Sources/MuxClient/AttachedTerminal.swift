@@ -231,10 +231,16 @@ public final class AttachedTerminal {
             try connection.send(.refresh)
         }
         bytes.withUnsafeBufferPointer { replica?.feed($0) }
+        let effects = replica?.takeEffects() ?? Effects()
         if mode == .passThrough {
             if !awaitingSnapshot { write(bytes) }
         } else {
             frameDue = true
+            // What a rendering leaves out of the bytes: the bell and the title.
+            if effects.bells > 0 { write([0x07]) }
+            if effects.titleChanged, let title = replica?.terminal.title {
+                write(Array("\u{1b}]2;\(title)\u{1b}\\".utf8))
+            }
         }
         expectedOffset = offset + UInt64(bytes.count)
     }
