@@ -110,16 +110,42 @@ extension ScreenRenderer {
         let sequence = lines + view
         for y in 0..<rows { drawRow(y, sequence[y], out: &out) }
         for index in rows..<(lines.count + rows) {
-            moveCursor(0, rows - 1, out: &out)
             // The line a scroll brings in is erased with the pen's background: make it the default.
             if pen == nil || pen!.background != .default || pen!.flags & CellAttributes.inverse != 0 {
                 setPen(.plain, out: &out)
             }
-            out.append(0x0a)
+            if cursorY == rows - 1 {
+                out.append(contentsOf: [0x0d, 0x0a])
+            } else {
+                moveCursor(0, rows - 1, out: &out)
+                out.append(0x0a)
+            }
+            cursorX = 0
+            cursorY = rows - 1
             shown.removeFirst()
-            shown.append([ViewCell](repeating: .blank, count: columns))
-            drawRow(rows - 1, sequence[index], out: &out)
+            let target = sequence[index]
+            if printOnBlankBottomRow(target, out: &out) {
+                shown.append(target)
+            } else {
+                shown.append([ViewCell](repeating: .blank, count: columns))
+                drawRow(rows - 1, target, out: &out)
+            }
         }
+    }
+
+    /// Prints `target` on the bottom row, just scrolled in blank, with the cursor at its start:
+    /// the fast path of a flood, for rows of ASCII. Returns false (printing nothing) for others.
+    private mutating func printOnBlankBottomRow(_ target: [ViewCell], out: inout [UInt8]) -> Bool {
+        var end = target.count
+        while end > 0 && target[end - 1] == .blank { end -= 1 }
+        for x in 0..<end where target[x].text >= 0x80 || target[x].width != 1 { return false }
+        for x in 0..<end {
+            let cell = target[x]
+            if pen != cell.look { setPen(cell.look, out: &out) }
+            out.append(UInt8(truncatingIfNeeded: cell.text))
+        }
+        cursorX = end < columns ? end : nil
+        return true
     }
 
     /// Shows the terminal's alternate screen, or its primary, as the replica does.
