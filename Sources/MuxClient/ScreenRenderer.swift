@@ -157,13 +157,19 @@ public struct ScreenRenderer {
         var tables = self.tables
         for number in max(from, oldest)..<to {
             let position = Int(number - oldest)
+            // A history line's stored cells end at its last one that is not blank.
             let cells =
                 position < history
-                ? terminal.scrollback[position].row(columns: terminal.columns).cells
+                ? terminal.scrollback[position].storedCells
                 : terminal.primary.rows[position - history].cells
             var line = [ViewCell](repeating: .blank, count: columns)
             for x in 0..<min(columns, cells.count) {
-                var cell = tables.viewCell(cells[x], in: terminal)
+                let source = cells[x]
+                if source.isPlain {
+                    if source.content != 0 { line[x].text = source.content }
+                    continue
+                }
+                var cell = tables.viewCell(source, in: terminal)
                 if cell.width == 2 && x == columns - 1 { cell = .blank(cell.look) }
                 line[x] = cell
             }
