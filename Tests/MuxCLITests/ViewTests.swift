@@ -124,6 +124,22 @@ private func why(_ client: AttachedClient, _ server: TestServer, _ name: String)
         }
     }
 
+    @Test func aHolderInASmallerWindowTypesIntoTheCropItSees() throws {
+        let server = try TestServer()
+        try server.newSession("h", size: "100x30", longLinesShell)
+        #expect(try eventually { try server.captureText("h").contains("line 060") })
+        let holder = try AttachedClient(server, ["attach", "h"], columns: 60, rows: 20)
+        #expect(try eventually { try SessionScreen(server, "h").columns == 60 })
+        // The session is pinned at another size than the holder's window: the holder renders.
+        try server.ok(["resize", "h", "100x30", "--force"])
+        #expect(try eventually { try SessionScreen(server, "h").columns == 100 })
+        #expect(try ready(holder, server, "h"), "\(why(holder, server, "h"))")
+        try holder.type(Array("echo typed-$((6 * 7))\r".utf8))
+        #expect(try eventually { try server.captureText("h").contains("\ntyped-42\n$") })
+        #expect(try ready(holder, server, "h"), "\(why(holder, server, "h"))")
+        #expect(holder.text.contains("typed-42"))
+    }
+
     @Test func detachingLeavesTheClosingLineBelowTheSessionsLastRow() throws {
         let server = try TestServer()
         try server.newSession("d", size: "80x24", "printf 'one\\ntwo\\nthree\\n'; stty -echo; exec cat")
