@@ -92,18 +92,32 @@ enum SGR {
     static func append(from current: Look?, to target: Look, into out: inout [UInt8]) {
         var plainTarget = target
         plainTarget.link = 0
-        if var current {
-            current.link = 0
-            if current == plainTarget { return }
+        guard var current else { return appendReset(to: target, into: &out) }
+        current.link = 0
+        if current == plainTarget { return }
+        let start = out.count
+        out.append(contentsOf: [0x1b, 0x5b])
+        appendChanges(from: current, to: target, into: &out)
+        out.append(0x6d)
+        // Without anything to turn off, the changes are a part of the reset form's parameters,
+        // so never longer; otherwise the shorter of the two is written.
+        let removes =
+            current.flags & ~target.flags != 0 || (!current.foreground.isDefault && target.foreground.isDefault)
+            || (!current.background.isDefault && target.background.isDefault)
+            || (!current.underlineColor.isDefault && target.underlineColor.isDefault)
+        guard removes else { return }
+        var full: [UInt8] = []
+        appendReset(to: target, into: &full)
+        if full.count < out.count - start {
+            out.removeSubrange(start...)
+            out.append(contentsOf: full)
         }
-        var full: [UInt8] = [0x1b, 0x5b, 0x30]
-        appendParameters(of: target, into: &full)
-        full.append(0x6d)
-        guard let current else { return out.append(contentsOf: full) }
-        var changes: [UInt8] = [0x1b, 0x5b]
-        appendChanges(from: current, to: target, into: &changes)
-        changes.append(0x6d)
-        out.append(contentsOf: changes.count < full.count ? changes : full)
+    }
+
+    private static func appendReset(to target: Look, into out: inout [UInt8]) {
+        out.append(contentsOf: [0x1b, 0x5b, 0x30])
+        appendParameters(of: target, into: &out)
+        out.append(0x6d)
     }
 
     private static let onCodes: [(UInt32, Int)] = [
@@ -136,62 +150,67 @@ enum SGR {
         }
     }
 
+    /// The parameters that change `current` into `target`, written straight into `out`.
     private static func appendChanges(from current: Look, to target: Look, into out: inout [UInt8]) {
-        var parameters: [Int] = []
-        var extra: [UInt8] = []
+        var first = true
+        func parameter(_ value: Int) {
+            if !first { out.append(0x3b) }
+            first = false
+            out.appendNumber(value)
+        }
+        // The colour and underline writers start with `;`: drop it when nothing came before.
+        func withSeparator(_ body: (inout [UInt8]) -> Void) {
+            let start = out.count
+            body(&out)
+            if first { out.remove(at: start) }
+            first = false
+        }
         let removed = current.flags & ~target.flags
         var added = target.flags & ~current.flags
         let intensity = CellAttributes.bold | CellAttributes.faint
         if removed & intensity != 0 {
-            parameters.append(22)
+            parameter(22)
             added |= target.flags & intensity
         }
-        if removed & CellAttributes.italic != 0 { parameters.append(23) }
+        if removed & CellAttributes.italic != 0 { parameter(23) }
         let blinks = CellAttributes.blink | CellAttributes.rapidBlink
         if removed & blinks != 0 {
-            parameters.append(25)
+            parameter(25)
             added |= target.flags & blinks
         }
-        if removed & CellAttributes.inverse != 0 { parameters.append(27) }
-        if removed & CellAttributes.invisible != 0 { parameters.append(28) }
-        if removed & CellAttributes.strikethrough != 0 { parameters.append(29) }
-        if removed & CellAttributes.overline != 0 { parameters.append(55) }
-        for (flag, code) in onCodes where added & flag != 0 { parameters.append(code) }
+        if removed & CellAttributes.inverse != 0 { parameter(27) }
+        if removed & CellAttributes.invisible != 0 { parameter(28) }
+        if removed & CellAttributes.strikethrough != 0 { parameter(29) }
+        if removed & CellAttributes.overline != 0 { parameter(55) }
+        for (flag, code) in onCodes where added & flag != 0 { parameter(code) }
         if current.flags & underlineMask != target.flags & underlineMask {
             if target.flags & underlineMask == 0 {
-                parameters.append(24)
+                parameter(24)
             } else {
-                appendUnderline(target.flags, into: &extra)
+                withSeparator { appendUnderline(target.flags, into: &$0) }
             }
         }
         if current.foreground != target.foreground {
             if target.foreground.isDefault {
-                parameters.append(39)
+                parameter(39)
             } else {
-                appendColor(target.foreground, base: 30, bright: 90, extended: 38, into: &extra)
+                withSeparator { appendColor(target.foreground, base: 30, bright: 90, extended: 38, into: &$0) }
             }
         }
         if current.background != target.background {
             if target.background.isDefault {
-                parameters.append(49)
+                parameter(49)
             } else {
-                appendColor(target.background, base: 40, bright: 100, extended: 48, into: &extra)
+                withSeparator { appendColor(target.background, base: 40, bright: 100, extended: 48, into: &$0) }
             }
         }
         if current.underlineColor != target.underlineColor {
             if target.underlineColor.isDefault {
-                parameters.append(59)
+                parameter(59)
             } else {
-                appendUnderlineColor(target.underlineColor, into: &extra)
+                withSeparator { appendUnderlineColor(target.underlineColor, into: &$0) }
             }
         }
-        var body: [UInt8] = []
-        for parameter in parameters {
-            body.append(0x3b)
-            body.appendNumber(parameter)
-        }
-        body += extra
-        out.append(contentsOf: body.dropFirst())  // the first `;`
     }
 
     private static func appendColor(_ color: Color, base: Int, bright: Int, extended: Int, into out: inout [UInt8]) {
