@@ -52,8 +52,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // The client side: a blocking socket, starting the server, the attached terminal.
-        .target(name: "MuxClient", dependencies: ["MuxProtocol", "MuxSystem", "CPTYShim"]),
+        // The client side: a blocking socket, starting the server, the attached terminal with its
+        // replica of the session and the diff renderer for windows of another size.
+        .target(
+            name: "MuxClient", dependencies: ["MuxTerminal", "MuxUnicode", "MuxProtocol", "MuxSystem", "CPTYShim"]),
         // `mux bench`: the whole path against a raw PTY and tmux.
         .target(
             name: "MuxBench",
@@ -77,6 +79,7 @@ let package = Package(
         .testTarget(name: "MuxSystemTests", dependencies: ["MuxSystem"]),
         .testTarget(name: "MuxPTYTests", dependencies: ["MuxPTY"]),
         .testTarget(name: "MuxProtocolTests", dependencies: ["MuxProtocol"]),
+        .testTarget(name: "MuxClientTests", dependencies: ["MuxClient", "MuxTerminal", "MuxUnicode", "MuxWorkloads"]),
         .testTarget(
             name: "MuxServerTests",
             dependencies: [

@@ -88,6 +88,8 @@ final class TestServer {
 final class AttachedClient {
     let process: PTYProcess
     var terminal: Emulator
+    /// Everything the client wrote to its terminal.
+    private(set) var received: [UInt8] = []
     private(set) var exitStatus: MuxPTY.ExitStatus?
 
     /// `scrollback`: lines of history the stand-in terminal keeps, as the user's terminal would.
@@ -114,6 +116,7 @@ final class AttachedClient {
         var timeout = milliseconds
         while poll(&fd, 1, timeout) > 0 {
             guard let bytes = try? process.read(), !bytes.isEmpty else { break }
+            received += bytes
             terminal.feed(bytes)
             let replies = terminal.takeEffects().replies
             if !replies.isEmpty { try? process.write(replies) }
