@@ -4,6 +4,7 @@
 
 extension Terminal {
     public mutating func oscDispatch(_ data: ArraySlice<UInt8>, bellTerminated: Bool) {
+        lastPrinted = 0
         let terminator = bellTerminated ? "\u{07}" : "\u{1b}\\"
         let separator = data.firstIndex(of: 0x3b) ?? data.endIndex
         guard let command = Int(String(decoding: data[data.startIndex..<separator], as: UTF8.self)) else { return }
@@ -48,14 +49,34 @@ extension Terminal {
     }
 
     public mutating func dcsDispatch(_ header: CSISequence, data: ArraySlice<UInt8>) {
+        lastPrinted = 0
         // DECRQSS: DCS $ q <setting> ST
         guard header.marker == 0, header.intermediates == Intermediates(0x24), header.final == 0x71 else { return }
         let setting = String(decoding: data, as: UTF8.self)
+        if let value = statusString(setting) {
+            reply("\u{1b}P1$r\(value)\(setting)\u{1b}\\")
+        } else {
+            reply("\u{1b}P0$r\u{1b}\\")
+        }
+    }
+
+    /// DECRQSS: the parameters of the setting named by its final (and intermediate) bytes, as
+    /// xterm reports them; nil for a setting xterm does not report.
+    func statusString(_ setting: String) -> String? {
         switch setting {
-        case "m": reply("\u{1b}P1$r\(sgrParameters(cursor.pen, extras: penExtras))m\u{1b}\\")
-        case "r": reply("\u{1b}P1$r\(scrollTop + 1);\(scrollBottom + 1)r\u{1b}\\")
-        case " q": reply("\u{1b}P1$r\(cursorShape.rawValue) q\u{1b}\\")
-        default: reply("\u{1b}P0$r\u{1b}\\")
+        case "m": return reportedSGRParameters(cursor.pen, extras: penExtras)
+        case "r": return "\(scrollTop + 1);\(scrollBottom + 1)"
+        case "s": return "\(leftMargin + 1);\(rightMargin + 1)"
+        case " q":
+            // xterm reports the shape in force: the default is its steady block, blinking with ?12.
+            if cursorShape == .default { return modes.cursorBlink ? "1" : "2" }
+            return "\(cursorShape.rawValue)"
+        case "\"q": return cursor.pen.attributes.has(CellAttributes.protected) && protectionMode == .dec ? "1" : "0"
+        case "\"p": return conformanceLevel == 61 ? "61" : "\(conformanceLevel);1"
+        case "t": return "\(rows)"
+        case "$|": return "\(columns)"
+        case "*|": return "\(rows)"
+        default: return nil
         }
     }
 
