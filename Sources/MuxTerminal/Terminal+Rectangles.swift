@@ -14,7 +14,7 @@ struct ScreenRectangle: Equatable {
 extension Terminal {
     /// The rectangle given by the four parameters from `first` (`Pt ; Pl ; Pb ; Pr`), or nil when it
     /// is empty.
-    func rectangle(_ s: CSISequence, from first: Int) -> ScreenRectangle? {
+    func rectangle(_ s: CSISequence, from first: Int, stream: Bool = false) -> ScreenRectangle? {
         let origin = modes.origin
         let rowOffset = origin ? scrollTop : 0
         let columnOffset = origin ? leftMargin : 0
@@ -24,7 +24,8 @@ extension Terminal {
         let left = s.parameter(first + 1, default: 1) - 1 + columnOffset
         let bottom = min(s.parameter(first + 2, default: rows) - 1 + rowOffset, lastRow)
         let right = min(s.parameter(first + 3, default: columns) - 1 + columnOffset, lastColumn)
-        guard top <= bottom && left <= right else { return nil }
+        // A stream (DECCARA after DECSACE 0 or 1) may end left of where it starts, on a later row.
+        guard top <= bottom && (left <= right || stream && top < bottom) else { return nil }
         return ScreenRectangle(top: top, left: left, bottom: bottom, right: right)
     }
 
@@ -98,7 +99,7 @@ extension Terminal {
     /// 22, 24, 25, 27, 28) in a rectangle, or in the stream of cells from its first to its last
     /// position when DECSACE chose that (the default); DECRARA (`$ t`) reverses them (0 all).
     mutating func changeAttributesInRectangle(_ s: CSISequence, reverse: Bool) {
-        guard let rect = rectangle(s, from: 0) else { return }
+        guard let rect = rectangle(s, from: 0, stream: !attributeChangeRectangle) else { return }
         let all = CellAttributes.bold | CellAttributes.blink | CellAttributes.inverse | CellAttributes.invisible
         var set: UInt32 = 0
         var clear: UInt32 = 0
@@ -183,7 +184,7 @@ extension Terminal {
         for y in rect.top...rect.bottom {
             let cells = screen.rows[y].cells
             var start = rect.left
-            if cells[start].isSpacer && start > 0 { start -= 1 }
+            if !byte && cells[start].isSpacer && start > 0 { start -= 1 }
             for x in start...rect.right {
                 let cell = cells[x]
                 let drawn = cell.content != 0 || cell.isSpacer
