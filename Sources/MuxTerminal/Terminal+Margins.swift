@@ -51,9 +51,9 @@ extension Terminal {
                 row.replaceCells { cells in
                     let moved: [Cell]
                     if count > 0 {
-                        moved = Array(cells[(lo + n)...hi]) + repeatElement(filler, count: n)
+                        moved = Array(cells[(lo + n)..<(hi + 1)]) + repeatElement(filler, count: n)
                     } else {
-                        moved = Array(repeatElement(filler, count: n)) + cells[lo...(hi - n)]
+                        moved = Array(repeatElement(filler, count: n)) + cells[lo..<(hi + 1 - n)]
                     }
                     cells.replaceSubrange(lo...hi, with: moved)
                 }

@@ -137,9 +137,12 @@ extension Terminal {
         }
         let columns = columns
         for y in rect.top...rect.bottom {
-            let from = attributeChangeRectangle || y == rect.top ? rect.left : 0
-            let to = attributeChangeRectangle || y == rect.bottom ? rect.right : columns - 1
+            var from = attributeChangeRectangle || y == rect.top ? rect.left : 0
+            var to = attributeChangeRectangle || y == rect.bottom ? rect.right : columns - 1
             guard from <= to else { continue }
+            // Both halves of a wide character keep one look.
+            if screen.rows[y].cells[from].isSpacer && from > 0 { from -= 1 }
+            if screen.rows[y].cells[to].isWide && to + 1 < columns { to += 1 }
             modifyRow(y) { row in
                 for x in from...to {
                     var cell = row.cells[x]

@@ -43,6 +43,7 @@ extension Terminal {
             index < historyCount
                 ? scrollback[firstLine + index].row(columns: columns) : primary.rows[index - historyCount]
         }
+        emitBlankAttributes(of: primary, into: &out)
 
         // 2. The alternate screen, with the primary's saved cursor set by 1049 on the way in; or,
         //    when the primary is shown, the alternate's content and saved cursor where they matter.
@@ -51,6 +52,7 @@ extension Terminal {
             out.csi("?1049h")
             clearForRows(into: &out)
             emitRows(count: rows, into: &out) { alternate.rows[$0] }
+            emitBlankAttributes(of: alternate, into: &out)
             emitCursorState(alternate.savedCursor, on: alternate, into: &out)
             out.write("\u{1b}7")
         } else {
@@ -58,6 +60,7 @@ extension Terminal {
                 out.csi("?47h")
                 clearForRows(into: &out)
                 emitRows(count: rows, into: &out) { alternate.rows[$0] }
+                emitBlankAttributes(of: alternate, into: &out)
                 emitCursorState(alternate.savedCursor, on: alternate, into: &out)
                 out.write("\u{1b}7")
                 out.csi("?47l")
@@ -189,6 +192,46 @@ extension Terminal {
         if cursorShape != .default { out.csi("\(cursorShape.rawValue) q") }
         if attributeChangeRectangle { out.csi("2*x") }
         if checksumFlags != 0 { out.csi("\(checksumFlags)#y") }
+    }
+
+    /// Gives empty cells the SGR attributes DECCARA or DECRARA put on them (printing cannot: an
+    /// erase leaves only a background), with DECCARA over each run, in rectangle mode.
+    private func emitBlankAttributes(of screen: Screen, into out: inout SnapshotEncoder) {
+        let mask =
+            CellAttributes.bold | CellAttributes.blink | CellAttributes.inverse | CellAttributes.invisible
+            | CellAttributes.underlineMask
+        var started = false
+        for y in 0..<rows {
+            let cells = screen.rows[y].cells
+            var x = 0
+            while x < columns {
+                let flags = cells[x].attributes.rawValue & mask
+                guard cells[x].content == 0 && !cells[x].isSpacer && flags != 0 else {
+                    x += 1
+                    continue
+                }
+                var end = x + 1
+                while end < columns && cells[end].content == 0 && !cells[end].isSpacer
+                    && cells[end].attributes.rawValue & mask == flags
+                {
+                    end += 1
+                }
+                if !started {
+                    out.csi("2*x")
+                    started = true
+                }
+                let attributes = cells[x].attributes
+                var parameters: [String] = []
+                if attributes.has(CellAttributes.bold) { parameters.append("1") }
+                if attributes.underline != UnderlineStyle.none { parameters.append("4") }
+                if attributes.has(CellAttributes.blink) { parameters.append("5") }
+                if attributes.has(CellAttributes.inverse) { parameters.append("7") }
+                if attributes.has(CellAttributes.invisible) { parameters.append("8") }
+                out.csi("\(y + 1);\(x + 1);\(y + 1);\(end);\(parameters.joined(separator: ";"))$r")
+                x = end
+            }
+        }
+        if started { out.csi("1*x") }
     }
 
     /// XTSAVE's modes: each set to its saved value, saved, and put back to its power-on value.

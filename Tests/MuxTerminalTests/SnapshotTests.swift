@@ -48,6 +48,10 @@ func documentedLimit(_ terminal: Terminal) -> String? {
             return "a pending wrap over an empty last cell is restored with a space there"
         }
     }
+    let history = (0..<terminal.scrollback.count).flatMap { terminal.scrollback[$0].storedCells }
+    if history.contains(where: { $0.content == 0 && !$0.isSpacer && $0.attributes.rawValue & 0x2ff != 0 }) {
+        return "history cells that DECCARA gave attributes without text are not restored"
+    }
     if terminal.modes.columnMode {
         return "DECCOLM's mode is not restored: setting it would clear the viewer's screen"
     }
