@@ -261,6 +261,9 @@ extension Terminal {
         for (index, color) in paletteOverrides.sorted(by: { $0.key < $1.key }) {
             if let (r, g, b) = color.rgb { text += "\u{1b}]4;\(index);\(xParseColorString((r, g, b)))\(st)" }
         }
+        for (which, color) in specialColors.sorted(by: { $0.key < $1.key }) {
+            if let (r, g, b) = color.rgb { text += "\u{1b}]5;\(which);\(xParseColorString((r, g, b)))\(st)" }
+        }
         for (which, color) in dynamicColors.sorted(by: { $0.key < $1.key }) {
             if let (r, g, b) = color.rgb { text += "\u{1b}]\(which + 10);\(xParseColorString((r, g, b)))\(st)" }
         }
