@@ -551,6 +551,7 @@ extension Terminal {
         modes.applicationKeypad = false
         scrollTop = 0
         scrollBottom = rows - 1
+        modes.leftRightMargins = false  // xterm's DECSTR resets DECLRMM too
         resetHorizontalMargins()
         charsets = CharsetState()
         cursor.pen = .blank

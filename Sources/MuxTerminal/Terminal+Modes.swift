@@ -120,11 +120,12 @@ extension Terminal {
         }
     }
 
-    /// The DEC private modes XTSAVE keeps: those that are a plain setting. The screens (47,
-    /// 1047, 1049), the cursor save (1048) and DECCOLM (3) act when set rather than hold a value.
+    /// The DEC private modes XTSAVE keeps: all that report set or reset, but the cursor save
+    /// (1048) and DECCOLM (3), which act when set rather than hold a value. The screens (47, 1047,
+    /// 1049) are saved and restored as xterm does, by switching.
     func isSavable(_ mode: Int) -> Bool {
         switch mode {
-        case 3, 47, 1047, 1048, 1049: return false
+        case 3, 1048: return false
         default: return modeState(mode, dec: true) == 1 || modeState(mode, dec: true) == 2
         }
     }

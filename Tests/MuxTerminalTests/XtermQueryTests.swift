@@ -100,6 +100,12 @@ func checksumQuery(_ top: Int, _ left: Int, _ bottom: Int, _ right: Int, id: Int
         #expect(emulator.replies() == esc("⎋[?1;2$y⎋[?1;1$y"))
     }
 
+    @Test func xtsaveKeepsTheScreenAndDECSTRResetsDECLRMM() {
+        var emulator = makeTerminal(
+            80, 24, feeding: "⎋[?1049s⎋[?1049h⎋[?1049r⎋[?1049$p⎋[?69h⎋[3;8s⎋[!p⎋[?69$p⎋P$qs⎋\\")
+        #expect(emulator.replies() == esc("⎋[?1049;2$y⎋[?69;2$y⎋P1$r1;80s⎋\\"))
+    }
+
     @Test func xtrestoreOfAnUnsavedModeChangesNothing() {
         var emulator = makeTerminal(80, 24, feeding: "⎋[?7l⎋[?7r⎋[?7$p")
         #expect(emulator.replies() == esc("⎋[?7;2$y"))

@@ -69,7 +69,7 @@ struct XtermRandomStream {
         case 8: return "\(e)[\(number(4))\([" @", " A", "'}", "'~"][number(4)])"
         case 9: return ["\(e)6", "\(e)9"][number(2)]
         case 10: return "\(e)[?\([45, 1045, 41, 40, 1034, 2005, 1001][number(7)])\(number(2) == 0 ? "h" : "l")"
-        case 11: return "\(e)[?\([1, 7, 45, 69, 1000][number(5)])\(number(2) == 0 ? "s" : "r")"
+        case 11: return "\(e)[?\([1, 7, 45, 69, 1000, 1049][number(6)])\(number(2) == 0 ? "s" : "r")"
         case 12: return "\(e)[\(number(2) + 1)*x"
         case 13: return "\(e)[\(number(40))#y\(e)[1;1;1;1;\(number(8));\(number(30))*y"
         case 14: return ["\(e)[\(number(5))e", "\(e)[\(number(3))Z", "\u{8}\u{8}", "\(e)#8", "\u{301}"][number(5)]
