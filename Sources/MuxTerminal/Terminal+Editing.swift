@@ -21,7 +21,7 @@ extension Terminal {
 
     /// CR: to the left margin, or to the first column from left of it (xterm's CarriageReturn).
     mutating func carriageReturn() {
-        cursor.x = cursor.x >= leftMargin || modes.origin ? leftMargin : 0
+        cursor.x = leftMargin == 0 || cursor.x >= leftMargin || modes.origin ? leftMargin : 0
         cursor.pendingWrap = false
     }
 
@@ -36,7 +36,7 @@ extension Terminal {
     mutating func index() {
         cursor.pendingWrap = false
         if cursor.y == scrollBottom {
-            if isInsideHorizontalMargins(cursor.x) { scrollUp(1) }
+            if !modes.leftRightMargins || isInsideHorizontalMargins(cursor.x) { scrollUp(1) }
         } else if cursor.y < rows - 1 {
             cursor.y += 1
         }
@@ -46,7 +46,7 @@ extension Terminal {
     mutating func reverseIndex() {
         cursor.pendingWrap = false
         if cursor.y == scrollTop {
-            if isInsideHorizontalMargins(cursor.x) { scrollDown(1) }
+            if !modes.leftRightMargins || isInsideHorizontalMargins(cursor.x) { scrollDown(1) }
         } else if cursor.y > 0 {
             cursor.y -= 1
         }
@@ -244,7 +244,7 @@ extension Terminal {
         let height = scrollBottom - scrollTop + 1
         let n = min(count, height)
         let filler = Cell.erased(by: cursor.pen)
-        if hasHorizontalMargins {
+        if modes.leftRightMargins && hasHorizontalMargins {
             shiftRows(scrollTop...scrollBottom, columns: leftMargin...rightMargin, by: n, filler: filler)
             return
         }
@@ -261,7 +261,7 @@ extension Terminal {
         let height = scrollBottom - scrollTop + 1
         let n = min(count, height)
         let filler = Cell.erased(by: cursor.pen)
-        if hasHorizontalMargins {
+        if modes.leftRightMargins && hasHorizontalMargins {
             shiftRows(scrollTop...scrollBottom, columns: leftMargin...rightMargin, by: -n, filler: filler)
             return
         }

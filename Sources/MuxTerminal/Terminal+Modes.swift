@@ -77,7 +77,7 @@ extension Terminal {
                 restoreCursor()
             }
         default:
-            if Modes.otherDefaults[UInt16(clamping: mode)] != nil { modes.setOtherMode(UInt16(mode), on) }
+            modes.setOtherMode(UInt16(clamping: mode), on)
         }
     }
 
@@ -115,7 +115,7 @@ extension Terminal {
         case 69: return state(modes.leftRightMargins)
         default:
             if let fixed = Modes.fixedDEC[mode] { return fixed }
-            if Modes.otherDefaults[UInt16(clamping: mode)] != nil { return state(modes.otherMode(UInt16(mode))) }
+            if let on = modes.otherMode(UInt16(clamping: mode)) { return state(on) }
             return 0
         }
     }

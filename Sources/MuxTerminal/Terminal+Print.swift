@@ -253,6 +253,7 @@ extension Terminal {
 
     /// Autowrap: marks the row as continuing (when the wrap is at the screen's last column),
     /// returns the carriage to the left margin and moves down a line.
+    @inline(__always)
     mutating func wrapToNextLine() {
         if cursor.x == columns - 1 { screen.rows[cursor.y].wrapped = true }
         cursor.x = leftMargin

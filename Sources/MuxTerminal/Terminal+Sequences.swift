@@ -3,6 +3,11 @@
 
 extension Terminal {
     mutating func controlSequence(_ s: CSISequence) {
+        // SGR is most of what programs send: found before the long match below.
+        if s.final == 0x6d && s.marker == 0 && s.intermediates.first == 0 {
+            selectGraphicRendition(s)
+            return
+        }
         let first = s.parameter(0, default: 1)
         switch (s.marker, s.intermediates.first, s.final) {
         case (0, 0, 0x40): insertBlankCells(count: first)  // @ ICH

@@ -179,7 +179,7 @@ extension Terminal {
         mode(41, modes.moreFix, default: false)
         mode(45, modes.reverseWrap, default: false)
         mode(1045, modes.extendedReverseWrap, default: false)
-        for (number, on) in modes.other.sorted(by: { $0.key < $1.key }) {
+        for (number, on) in modes.changedOtherModes {
             mode(Int(number), on, default: !on)
         }
         if modes.mouseTracking != .none { set.append("\(modes.mouseTracking.rawValue)") }
