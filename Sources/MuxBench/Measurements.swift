@@ -45,7 +45,8 @@ public struct ThroughputRow: Sendable {
         switch system {
         case .floor: floorDelivered[index] >= bytes
         case .mux: muxDelivered[index] >= bytes && muxResyncs[index] == 0
-        case .baseline: baselineDelivered[index] >= bytes && baselineResyncs[index] == 0
+        case .baseline:
+            index < baselineRuns.count && baselineDelivered[index] >= bytes && baselineResyncs[index] == 0
         }
     }
 
