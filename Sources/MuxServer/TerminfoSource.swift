@@ -60,6 +60,8 @@ public enum TerminfoSource {
         	XM=\E[?1006;1000%?%p1%{1}%=%th%el%;, XR=\E[>0q,
         	fd=\E[?1004l, fe=\E[?1004h, kxIN=\E[I, kxOUT=\E[O,
         	rmxx=\E[29m, smxx=\E[9m, Smol=\E[53m, Rmol=\E[55m,
+        	mgc=\E[?69l, smglp=\E[?69h\E[%i%p1%ds,
+        	smglr=\E[?69h\E[%i%p1%d;%p2%ds, smgrp=\E[?69h\E[%i;%p1%ds,
         	xm=\E[<%i%p3%d;%p1%d;%p2%d;%?%p4%tM%em%;,
         	kDC3=\E[3;3~, kDC5=\E[3;5~, kDN=\E[1;2B, kDN3=\E[1;3B,
         	kDN5=\E[1;5B, kEND3=\E[1;3F, kEND5=\E[1;5F,
