@@ -5,6 +5,7 @@
 import CPTYShim
 import Glibc
 import Logging
+import MuxJournal
 import MuxPTY
 import MuxProtocol
 import MuxSystem
@@ -20,6 +21,11 @@ public struct ServerConfiguration: Sendable {
     public var exitedLimit: Int
     /// How long (seconds) an exited session stays listed, uncollected, at most.
     public var exitedMaxAge: Int
+
+    /// Keep a journal (docs/journal.md); off for `--no-journal`.
+    public var journal = true
+    /// What a session created without `--restore` gets.
+    public var defaultRestore = "screen"
 
     public static let defaultExitedLimit = 100
     public static let defaultExitedMaxAge = 24 * 60 * 60
@@ -111,6 +117,12 @@ public enum Server {
         for signal in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&stopSignals, signal) }
         pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
 
+        // The journal is read here, under the lock, so only the server that will own the socket
+        // reads it, and before anyone can connect (docs/journal.md, "Reconcile at start").
+        let journalStart =
+            configuration.journal ? JournalStart.read(JournalLocation.path(forSocket: socketPath)) : nil
+        let defaultRestore = RestorePolicy(rawValue: configuration.defaultRestore) ?? .screen
+
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let loop = group.next()
         let environment = sessionEnvironment(configuration, logger: logger)
@@ -118,6 +130,7 @@ public enum Server {
         let state = try onLoop(loop) {
             let state = ServerState(loop: loop, configuration: configuration, logger: logger)
             state.sessionEnvironment = environment
+            state.reconcile(journalStart, defaultRestore: defaultRestore)
             return NIOLoopBound(state, eventLoop: loop)
         }
 
@@ -155,6 +168,7 @@ public enum Server {
                 stopped.succeed(())
             }
             state.value.startHousekeeping(socket: socketIdentity)
+            state.value.startSavingScreens()
             return ServerDoor(state.value)
         }
         let waitedSignals = stopSignals
@@ -166,6 +180,8 @@ public enum Server {
         }
         ready()
         try? stopped.futureResult.wait()
+        // Everything the stop wrote (screens, reasons) is committed before the process exits.
+        journalStart?.writer.drain()
         removeSocket(configuration, identity: socketIdentity, logger: logger)
         logger.info("stopped")
         try? group.syncShutdownGracefully()
