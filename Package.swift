@@ -72,7 +72,7 @@ let package = Package(
             name: "mux",
             dependencies: [
                 "MuxTerminal", "MuxServer", "MuxClient", "MuxProtocol", "MuxPTY", "MuxSystem", "MuxJSON", "MuxBench",
-                "MuxWorkloads",
+                "MuxWorkloads", "MuxJournal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -24,6 +24,9 @@ public final class JournalStore: Sendable {
         configuration.journalMode = .wal
         configuration.busyMode = .timeout(2)
         configuration.label = "mux journal"
+        // Only its owner may read it (SQLite gives its WAL the same mode).
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        if descriptor >= 0 { close(descriptor) }
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL")
         }
