@@ -99,6 +99,7 @@ let package = Package(
             name: "MuxCLITests",
             dependencies: [
                 "mux", "CPTYShim", "MuxPTY", "MuxTerminal", "MuxProtocol", "MuxClient", "MuxServer", "MuxSystem",
+                "MuxJournal",
             ],
             exclude: ["Help"]  // each command's expected --help (HelpTests)
         ),

@@ -166,7 +166,7 @@ public enum JournalLocation {
         return home + "/.local/state/mux"
     }
 
-    public static func path(forSocket socket: String) -> String {
+    public static func path(forSocket socket: String, in directory: String = directory()) -> String {
         let name = socket.split(separator: "/").last.map(String.init) ?? "mux"
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in socket.utf8 {
@@ -174,7 +174,7 @@ public enum JournalLocation {
             hash = hash &* 0x100_0000_01b3
         }
         let hex = String(hash >> 32, radix: 16)
-        return directory() + "/" + name + "-" + String(repeating: "0", count: 8 - hex.count) + hex + ".sqlite"
+        return directory + "/" + name + "-" + String(repeating: "0", count: 8 - hex.count) + hex + ".sqlite"
     }
 
     /// Creates the directory and its parents (0700) as needed; returns errno's text on failure.

@@ -121,10 +121,9 @@ extension ServerState {
             let emulator = Self.replay(screen, of: record)
             let terminal = emulator.terminal
             var bytes = terminal.snapshot(history: history)
-            // The line goes below everything, on the last row, in the terminal's default pen.
-            let line =
-                "[mux] session \(record.name) \(Self.endedLine(record)). Its saved screen, read-only; C-b d leaves."
-            bytes += Array("\u{1b}[?1047l\u{1b}[\(terminal.rows);1H\n\u{1b}[0m\u{1b}[2m\(line)\u{1b}[0m".utf8)
+            // The line goes below the program's last output (where its cursor was), dim.
+            let line = "[mux] \(Self.endedLine(record)) (read-only)"
+            bytes += Array("\u{1b}[?1047l\r\n\u{1b}[0m\u{1b}[2m\(line)\u{1b}[0m".utf8)
             client.send(
                 .attached(
                     session: record.name, columns: UInt16(terminal.columns), rows: UInt16(terminal.rows),
