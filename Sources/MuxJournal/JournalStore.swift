@@ -194,3 +194,10 @@ extension JournalStore {
         return try queue.read { db in try Int32.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
     }
 }
+
+extension JournalStore {
+    /// Sets the schema version (tests make a "newer" journal with it).
+    public func setVersionForTesting(_ version: Int32) throws {
+        try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA user_version = \(version)") }
+    }
+}

@@ -67,7 +67,7 @@ extension ServerState {
             logger.warning("journal: \(path) could not be used; moved it aside to \(aside) and started a fresh one")
         }
         if let error = start.error {
-            logger.warning("journal: \(error); serving without what it held, retrying")
+            logger.warning("journal: cannot write \(path): \(error); serving without what it held, retrying")
             journal.loggedError = error
         }
         nextSerial = max(nextSerial, UInt64(start.largestID) + 1)
