@@ -19,9 +19,13 @@ extension ServerState {
         }
         let ticket = journal.nextTicket
         journal.nextTicket += 1
+        let screens = changes.filter { if case .screen = $0 { true } else { false } }.count
         journal.waiting[ticket] = { [self] report in
             guard case .written(let outcome) = report else { return }
             noteJournalOutcome(outcome)
+            if outcome == .written, !changes.isEmpty {
+                logger.debug("journal: wrote \(changes.count) changes (\(screens) screens) in \(writer.lastDuration) µs")
+            }
             then?(outcome)
         }
         let door = ServerDoor(self)
