@@ -90,6 +90,10 @@ public struct JournalScreen: Equatable, Sendable {
     /// The session's output offset it was taken at: a later one is more recent.
     public var offset: UInt64
     public var snapshot: [UInt8]
+    /// The snapshot compressed, once the writer has packed it (`snapshot` is then empty, and
+    /// `packedSize` its length): a backlog waiting for a full disk holds compressed screens.
+    var packed: [UInt8]?
+    var packedSize = 0
 
     public init(savedAt: UInt64, columns: UInt16, rows: UInt16, offset: UInt64, snapshot: [UInt8]) {
         self.savedAt = savedAt
@@ -97,6 +101,18 @@ public struct JournalScreen: Equatable, Sendable {
         self.rows = rows
         self.offset = offset
         self.snapshot = snapshot
+    }
+}
+
+extension JournalScreen {
+    /// Compresses the snapshot (on the writer's thread, off the event loop).
+    func packedForWriting() -> JournalScreen {
+        guard packed == nil, let data = try? Compression.compress(snapshot) else { return self }
+        var screen = self
+        screen.packed = data
+        screen.packedSize = snapshot.count
+        screen.snapshot = []
+        return screen
     }
 }
 

@@ -68,7 +68,8 @@ extension JournalStore {
                     arguments: [id, key, value, id])
             }
         case .screen(let id, let screen):
-            let data = try Compression.compress(screen.snapshot)
+            let data = try screen.packed ?? Compression.compress(screen.snapshot)
+            let size = screen.packed == nil ? screen.snapshot.count : screen.packedSize
             try db.execute(
                 sql: """
                     INSERT INTO screen (session_id, saved_at, columns, rows, offset, size, data)
@@ -78,7 +79,7 @@ extension JournalStore {
                     """,
                 arguments: [
                     id, Int64(screen.savedAt), Int(screen.columns), Int(screen.rows), Int64(screen.offset),
-                    screen.snapshot.count, Data(data), id,
+                    size, Data(data), id,
                 ])
         case .delete(let id):
             try db.execute(sql: "DELETE FROM session WHERE id = ?", arguments: [id])

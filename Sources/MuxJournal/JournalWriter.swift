@@ -53,8 +53,12 @@ public final class JournalWriter: Sendable {
     /// calls `completion` on the writer's thread.
     public func submit(_ changes: [JournalChange], completion: (@Sendable (JournalWriteOutcome) -> Void)? = nil) {
         queue.async { [self] in
+            let packed = changes.map { change -> JournalChange in
+                if case .screen(let id, let screen) = change { return .screen(id: id, screen.packedForWriting()) }
+                return change
+            }
             let outcome = state.withLock { state in
-                Self.enqueue(changes, into: &state.backlog)
+                Self.enqueue(packed, into: &state.backlog)
                 return write(&state)
             }
             completion?(outcome)

@@ -24,7 +24,8 @@ extension ServerState {
             guard case .written(let outcome) = report else { return }
             noteJournalOutcome(outcome)
             if outcome == .written, !changes.isEmpty {
-                logger.debug("journal: wrote \(changes.count) changes (\(screens) screens) in \(writer.lastDuration) µs")
+                logger.debug(
+                    "journal: wrote \(changes.count) changes (\(screens) screens) in \(writer.lastDuration) µs")
             }
             then?(outcome)
         }

@@ -271,7 +271,7 @@ final class ServerState {
         guard SessionName.isValid(newName) else { return client.fail(.invalidArgument, SessionName.rule) }
         let oldName = session.name
         guard newName != oldName else { return client.send(.done) }
-        guard sessions[newName] == nil else {
+        guard sessions[newName] == nil, journal.lost[newName] == nil else {
             return client.fail(.sessionExists, "a session named \(newName) exists")
         }
         sessions[oldName] = nil
