@@ -15,10 +15,12 @@ mux=$(realpath "${1:-.build/release/mux}") sessions=${2:-100} lines=${3:-10000} 
 ticks=$(getconf CLK_TCK)
 work=$(mktemp -d)
 chmod 700 "$work"
-trap '"$mux" server stop --socket "$work/s.sock" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+trap '"$mux" server stop --socket "$work/s.sock" >/dev/null 2>&1 || true; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 export XDG_STATE_HOME="$work/state"
 socket="$work/s.sock"
-m() { "$mux" "$@" --socket "$socket"; }
+# This script's own server only (never the default one): every command here takes it from here.
+export MUX_SOCKET="$socket"
+m() { "$mux" "$@"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 median() { sort -n | awk '{v[NR]=$1} END { if (NR == 0) { print "-"; exit } m = NR % 2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2; print m }'; }
 

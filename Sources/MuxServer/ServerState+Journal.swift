@@ -99,6 +99,7 @@ extension ServerState {
         journal.labels[session.serial] = nil
         journal.restore[session.serial] = nil
         journal.saved[session.serial] = nil
+        journal.nextSave[session.serial] = nil
         guard !shuttingDown else { return }
         journal([.delete(id: Int64(session.serial))])
     }
@@ -135,9 +136,13 @@ extension ServerState {
         let mark = ServerJournal.SavedScreen(
             offset: session.ring.endOffset, columns: session.machine.columns, rows: session.machine.rows)
         guard force || journal.saved[session.serial] != mark else { return nil }
+        let start = Session.now()
+        if !force, let next = journal.nextSave[session.serial], start < next { return nil }
         journal.saved[session.serial] = mark
         let terminal = session.emulator.terminal
         let snapshot = terminal.snapshot(history: terminal.scrollback.count)
+        let took = Session.now() - start
+        journal.nextSave[session.serial] = start + max(UInt64(ServerJournal.screenInterval) * 1000, 20 * took)
         return .screen(
             id: Int64(session.serial),
             JournalScreen(
