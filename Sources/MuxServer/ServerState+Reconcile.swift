@@ -76,7 +76,7 @@ extension ServerState {
         for row in start.sessions {
             let reason =
                 row.endReason
-                ?? (row.bootID != journal.bootID ? "the machine restarted" : "the server stopped unexpectedly")
+                ?? (row.bootID != journal.bootID ? "the machine restarted" : "the server died")
             let endedAt = row.endedAt ?? start.savedTimes[row.id].map { $0 / 1000 } ?? now
             if row.state == .running && row.restore == .relaunch,
                 let change = relaunch(row, screen: start.screens[row.id], reason: reason, endedAt: endedAt)
@@ -122,8 +122,7 @@ extension ServerState {
         }
         if let screen { session.emulator.feed(screen.snapshot) }
         let ended = Timestamp(secondsSince1970: Int(endedAt)).local
-        let marker =
-            "[mux] restored \(Timestamp.now.local); the previous program ended \(ended): \(reason)"
+        let marker = "[mux] restored \(Timestamp.now.local.suffix(8)); ended \(ended): \(reason)"
         // Out of an alternate screen and any modes the old program left, below its last line.
         session.emulator.feed("\u{1b}[?1047l\u{1b}[!p\r\n\u{1b}[2m\(marker)\u{1b}[0m\r\n")
         journal.labels[session.serial] = row.labels

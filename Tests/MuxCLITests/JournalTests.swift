@@ -3,6 +3,7 @@
 // captured, attached and killed; each restore policy; labels across a restart.
 
 import Glibc
+import MuxJournal
 import MuxProtocol
 import Testing
 
@@ -16,7 +17,7 @@ import Testing
         let listing = try server.ok(["ls"])
         #expect(listing.contains("work: /bin/sh -c printf"))
         #expect(listing.contains(" lost "))
-        #expect(listing.contains("the server stopped unexpectedly"))
+        #expect(listing.contains("the server died"))
         #expect(try server.captureText("work").contains("hello journal"))
         #expect(try server.ok(["ls", "--json"]).contains(#""state":"lost""#))
         #expect(try server.ok(["server", "status"]).contains("at start 1 session(s) were lost, 0 relaunched"))
@@ -38,6 +39,21 @@ import Testing
         try server.crash()
         let names = try server.ok(["ls"]).split(separator: "\n").map { $0.prefix { $0 != ":" } }
         #expect(names == ["kept", "last"])
+    }
+
+    @Test func aRebootIsToldApartFromACrashByTheBootID() throws {
+        let server = try TestServer()
+        try server.newSession("b", "printf 'before the reboot'; exec sleep 100")
+        #expect(try server.waitForSavedScreen("b", containing: "before the reboot"))
+        try server.crash()
+        // As after a reboot: the journal says the session ran in another boot of the machine.
+        let store = try JournalStore(path: server.journalPath)
+        var row = try #require(try store.sessions().first)
+        row.bootID = "a boot before this one"
+        try store.apply([.insert(row)])
+        let listing = try server.ok(["ls"])
+        #expect(listing.contains("reason=\"the machine restarted\""), "\(listing)")
+        #expect(try server.captureText("b").contains("before the reboot"))
     }
 
     @Test func serverStopKeepsEverySessionAsLostWithItsScreenAndTheReason() throws {
@@ -113,7 +129,7 @@ import Testing
         #expect(
             try eventually { client.text.contains("saved text") && client.text.contains("[mux] ended ") },
             "the attached terminal shows: \(client.text)")
-        #expect(client.text.contains("the server stopped unexpectedly"))
+        #expect(client.text.contains("the server died"))
         try client.type(Array("typed".utf8))
         try client.type([0x02, UInt8(ascii: "d")])  // C-b d
         #expect(try client.waitForExit() == .exited(0))
