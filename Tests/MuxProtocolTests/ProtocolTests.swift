@@ -113,6 +113,31 @@ private func hex(_ text: String) -> [UInt8] {
         #expect(try decoder.next() == nil)
     }
 
+    /// Version 3's journal fields: a lost session with labels and why it ended, a CREATE that
+    /// asks for a relaunch, and the journal in SERVER_STATUS, each back as it was sent.
+    @Test func journalFieldsTravelBothWays() throws {
+        var lost = SessionSummary(
+            name: "l", command: "sh", columns: 80, rows: 24, state: .lost, exitStatus: nil, clients: 0, holder: "",
+            created: 5, liveness: .dead)
+        lost.labels = ["owner=me", "team=core"]
+        lost.restore = .screen
+        lost.ended = 7
+        lost.endReason = "the server died"
+        var create = CreateRequest(
+            name: "r", command: [], workingDirectory: "/", environment: [], columns: 80, rows: 24, keep: false)
+        create.restore = .relaunch
+        let status = ServerStatus(
+            pid: 1, socket: "s", started: 2, sessions: 0, clients: [],
+            journal: JournalStatus(
+                path: "/j", bytes: 4096, lastWrite: 1_700_000_000_123, error: "disk full", movedAside: nil, lost: 3,
+                relaunched: 1))
+        for message in [Message.sessions([lost]), .create(create), .serverStatus(status)] {
+            var decoder = FrameDecoder()
+            decoder.append(message.frame().encoded())
+            #expect(try Message(try #require(try decoder.next())) == message)
+        }
+    }
+
     @Test func decodesOneByteAtATimeAndManyAtOnce() throws {
         let messages = Self.golden.map(\.0)
         let stream = messages.flatMap { $0.frame().encoded() }
