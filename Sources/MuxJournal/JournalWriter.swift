@@ -29,17 +29,25 @@ public struct JournalWriterStatus: Equatable, Sendable {
 }
 
 public final class JournalWriter: Sendable {
+    /// What only the writer's queue touches (locked only to satisfy the compiler: uncontended).
     private struct State {
         var store: JournalStore?
         var backlog: [JournalChange] = []
+    }
+
+    /// What others read (`status`): its own lock, held for a moment, never during a write, so the
+    /// event loop never waits for the disk.
+    private struct Report {
         var lastWrite: UInt64?
         var error: String?
+        var backlog = 0
         /// Time spent in the last successful write, in microseconds.
         var lastDuration: UInt64 = 0
     }
 
     public let path: String
     private let state: Mutex<State>
+    private let report = Mutex(Report())
     private let queue = DispatchQueue(label: "mux.journal")
 
     /// `store` is the journal opened at start (nil when it could not be: the writer opens it when
@@ -93,14 +101,14 @@ public final class JournalWriter: Sendable {
     }
 
     public var status: JournalWriterStatus {
-        let (lastWrite, error, backlog) = state.withLock { ($0.lastWrite, $0.error, $0.backlog.count) }
+        let (lastWrite, error, backlog) = report.withLock { ($0.lastWrite, $0.error, $0.backlog) }
         return JournalWriterStatus(
             path: path, bytes: Self.size(of: path) + Self.size(of: path + "-wal"), lastWrite: lastWrite, error: error,
             backlog: backlog)
     }
 
     /// Microseconds the last successful write took.
-    public var lastDuration: UInt64 { state.withLock { $0.lastDuration } }
+    public var lastDuration: UInt64 { report.withLock { $0.lastDuration } }
 
     /// Appends in order; a session's newest screen replaces one still waiting, and a deleted
     /// session's waiting screens are dropped.
@@ -131,16 +139,24 @@ public final class JournalWriter: Sendable {
             }
             let start = Self.microseconds()
             try store.apply(state.backlog)
-            state.lastDuration = Self.microseconds() - start
+            let end = Self.microseconds()
             state.backlog.removeAll()
-            state.lastWrite = Self.microseconds() / 1000
-            state.error = nil
+            report.withLock { report in
+                report.lastDuration = end - start
+                report.lastWrite = end / 1000
+                report.error = nil
+                report.backlog = 0
+            }
             return .written
         } catch {
             // Opened again on the next try, so a directory made writable again is noticed.
             state.store = nil
             let reason = "\(error)"
-            state.error = reason
+            let waiting = state.backlog.count
+            report.withLock { report in
+                report.error = reason
+                report.backlog = waiting
+            }
             return .failed(reason)
         }
     }
