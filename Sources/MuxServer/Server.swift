@@ -119,8 +119,22 @@ public enum Server {
 
         // The journal is read here, under the lock, so only the server that will own the socket
         // reads it, and before anyone can connect (docs/journal.md, "Reconcile at start").
-        let journalStart =
-            configuration.journal ? JournalStart.read(JournalLocation.path(forSocket: socketPath)) : nil
+        // A server holds its journal's lock for its life: one whose socket was replaced may still be
+        // stopping, and its journal stays its own (the new server then runs without one).
+        let journalPath = JournalLocation.path(forSocket: socketPath)
+        var journalLock: FileLock?
+        var journalBusy = false
+        if configuration.journal {
+            _ = JournalLocation.prepare(JournalLocation.directory())
+            do {
+                journalLock = try FileLock.lockIfFree(journalPath + ".lock")
+                journalBusy = journalLock == nil
+            } catch {
+                // Cannot even create the lock file: the journal cannot be written either; the
+                // writer says so and tries again.
+            }
+        }
+        let journalStart = configuration.journal && !journalBusy ? JournalStart.read(journalPath) : nil
         let defaultRestore = RestorePolicy(rawValue: configuration.defaultRestore) ?? .screen
 
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -160,6 +174,9 @@ public enum Server {
         let socketIdentity = FileIdentity(path: socketPath)
         startLock.unlock()
         logger.info("listening on \(socketPath) as pid \(getpid())")
+        if journalBusy {
+            logger.warning("journal: \(journalPath) is held by another server on this socket; running without one")
+        }
 
         let stopped = loop.makePromise(of: Void.self)
         let door = try onLoop(loop) {
@@ -182,6 +199,7 @@ public enum Server {
         try? stopped.futureResult.wait()
         // Everything the stop wrote (screens, reasons) is committed before the process exits.
         journalStart?.writer.drain()
+        journalLock?.unlock()
         removeSocket(configuration, identity: socketIdentity, logger: logger)
         logger.info("stopped")
         try? group.syncShutdownGracefully()

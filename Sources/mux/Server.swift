@@ -185,7 +185,9 @@ struct Server: ParsableCommand {
                     "  \(c.clientID) (\(c.role)) \(attached)\(c.holdsLease ? ", holds the lease" : "")"
                         + ", queued \(c.queuedBytes) bytes, resyncs \(c.resyncs)")
             }
-            guard let journal = status.journal else { return writeLine("journal: none (--no-journal)") }
+            guard let journal = status.journal else {
+                return writeLine("journal: none (--no-journal, or another server on this socket holds it)")
+            }
             writeLine(
                 "journal: \(journal.path), \(journal.bytes) bytes, last write \(SessionSummary.localTime(journal.lastWrite))"
             )
