@@ -46,7 +46,8 @@ echo "journal size: $bytes bytes (file and WAL), $((bytes / sessions)) bytes per
 
 pid=$(cat "$socket.pid")
 kill -9 "$pid"
-while kill -0 "$pid" 2>/dev/null && ! grep -q '^Z' <(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null); do sleep 0.05; done
+# Gone once it no longer answers (a zombie nobody reaps still passes `kill -0`).
+while "$mux" server status >/dev/null 2>&1; do sleep 0.05; done
 start=$(date +%s%N)
 "$mux" ls --socket "$socket" >/dev/null
 end=$(date +%s%N)

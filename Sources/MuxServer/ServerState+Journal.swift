@@ -160,7 +160,7 @@ extension ServerState {
             summary.restore = (journal.restore[session.serial] ?? journal.defaultRestore).wire
             return summary
         }
-        list += journal.lost.values.map(Self.lostSummary)
+        list += journal.lost.values.sorted { $0.id < $1.id }.map(Self.lostSummary)
         return list.enumerated().sorted {
             $0.element.created != $1.element.created ? $0.element.created < $1.element.created : $0.offset < $1.offset
         }.map(\.element)
