@@ -10,6 +10,8 @@ let package = Package(
         .library(name: "MuxTerminal", targets: ["MuxTerminal"]),
         .library(name: "MuxProtocol", targets: ["MuxProtocol"]),
         .library(name: "MuxWorkloads", targets: ["MuxWorkloads"]),
+        // For Tests/Fuzz's session-machine target (built with -enable-testing); not an API.
+        .library(name: "MuxServer", targets: ["MuxServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -61,8 +63,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // The client side: a blocking socket, starting the server, the attached terminal.
-        .target(name: "MuxClient", dependencies: ["MuxProtocol", "MuxSystem", "CPTYShim"]),
+        // The client side: a blocking socket, starting the server, the attached terminal with its
+        // replica of the session and the diff renderer for windows of another size.
+        .target(
+            name: "MuxClient", dependencies: ["MuxTerminal", "MuxUnicode", "MuxProtocol", "MuxSystem", "CPTYShim"]),
         // `mux bench`: the whole path against a raw PTY and tmux.
         .target(
             name: "MuxBench",
@@ -87,6 +91,7 @@ let package = Package(
         .testTarget(name: "MuxPTYTests", dependencies: ["MuxPTY"]),
         .testTarget(name: "MuxProtocolTests", dependencies: ["MuxProtocol"]),
         .testTarget(name: "MuxJournalTests", dependencies: ["MuxJournal"]),
+        .testTarget(name: "MuxClientTests", dependencies: ["MuxClient", "MuxTerminal", "MuxUnicode", "MuxWorkloads"]),
         .testTarget(
             name: "MuxServerTests",
             dependencies: [

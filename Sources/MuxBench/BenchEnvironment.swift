@@ -40,14 +40,19 @@ func median(_ values: [Double]) -> Double {
 public final class BenchEnvironment {
     public let mux: String
     public let tmux: String?
+    /// Another mux binary (an earlier build) whose own server runs beside this one, for
+    /// before-and-after throughput in one sitting.
+    public let baseline: String?
+    var baselineSocket: String { directory + "/baseline.sock" }
     public let directory: String
     public let socket: String
     let tmuxSocketName: String
     public let columns: UInt16 = 80
     public let rows: UInt16 = 24
 
-    public init(useTmux: Bool) throws {
+    public init(useTmux: Bool, baseline: String? = nil) throws {
         mux = ServerLauncher.executablePath()
+        self.baseline = baseline
         let candidates = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux"]
         tmux = useTmux ? candidates.first { access($0, X_OK) == 0 } : nil
         var template = Array("/tmp/mux-bench-XXXXXX".utf8CString)
@@ -55,7 +60,12 @@ public final class BenchEnvironment {
         directory = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
         socket = directory + "/mux.sock"
         tmuxSocketName = "mux-bench-\(getpid())"
-        try ServerLauncher.start(socket: socket)
+        // At info level the log has every resync, which the throughput runs count (ServerLog).
+        try ServerLauncher.start(socket: socket, logLevel: "info")
+        if let baseline {
+            guard access(baseline, X_OK) == 0 else { throw BenchError("--baseline \(baseline) is not an executable") }
+            try ServerLauncher.start(socket: baselineSocket, logLevel: "info", executable: baseline)
+        }
         if tmux != nil {
             // A session that keeps the tmux server up, so its start is not in any figure.
             _ = try runQuietly(tmuxCommand(["new-session", "-d", "-s", "keep", "sleep 1000000"]))
@@ -64,6 +74,7 @@ public final class BenchEnvironment {
 
     public func close() {
         _ = try? runQuietly([mux, "server", "stop", "--socket", socket])
+        if let baseline { _ = try? runQuietly([baseline, "server", "stop", "--socket", baselineSocket]) }
         if tmux != nil { _ = try? runQuietly(tmuxCommand(["kill-server"])) }
         _ = try? runQuietly(["/bin/rm", "-rf", directory])
     }

@@ -17,7 +17,9 @@ public struct BenchReport: Sendable {
 
     public init() {}
 
-    private func mbps(_ bytes: Int, _ seconds: Double) -> String { fixed(Double(bytes) / seconds / 1e6, 0) }
+    private func mbps(_ bytes: Int, _ seconds: Double?) -> String {
+        seconds.map { fixed(Double(bytes) / $0 / 1e6, 0) } ?? "-"
+    }
     private func ms(_ seconds: Double?) -> String { seconds.map { fixed($0 * 1000, 2) } ?? "-" }
     private func ratio(_ a: Double?, _ b: Double?) -> String {
         guard let a, let b, b > 0 else { return "-" }
@@ -29,22 +31,23 @@ public struct BenchReport: Sendable {
     private var sections: [(title: String, header: [String], rows: [[String]])] {
         var result: [(String, [String], [[String]])] = []
         if !throughput.isEmpty {
+            let withBaseline = throughput.contains { !$0.baselineRuns.isEmpty }
             result.append(
                 (
-                    "Throughput (MB/s, median of the repeats; time ratios, median of each repeat's: "
-                        + "mux/floor lower is better, tmux/mux higher is better)",
+                    "Throughput (MB/s, median of the clean repeats; time ratios, median of each repeat's: "
+                        + "mux/floor lower is better, tmux/mux and baseline/mux higher is better)",
                     [
-                        "workload", "MB", "runs", "floor", "mux", "tmux", "mux/floor", "tmux/mux", "server user s",
-                        "server sys s",
-                    ],
+                        "workload", "MB", "clean runs", "floor", "mux", "tmux", "mux/floor", "tmux/mux",
+                        "server user s", "server sys s",
+                    ] + (withBaseline ? ["baseline", "baseline/mux"] : []),
                     throughput.map { row in
                         [
-                            row.workload, "\(row.bytes / 1_000_000)", "\(row.muxRuns.count)",
+                            row.workload, "\(row.bytes / 1_000_000)", cleanRuns(row),
                             mbps(row.bytes, row.floor), mbps(row.bytes, row.mux),
-                            row.tmux.map { mbps(row.bytes, $0) } ?? "-", ratio(row.muxOverFloor),
+                            mbps(row.bytes, row.tmux), ratio(row.muxOverFloor),
                             ratio(row.tmuxOverMux),
                             row.serverUser.map { fixed($0, 2) } ?? "-", row.serverSystem.map { fixed($0, 2) } ?? "-",
-                        ]
+                        ] + (withBaseline ? [mbps(row.bytes, row.baseline), ratio(row.baselineOverMux)] : [])
                     }
                 ))
         }
@@ -148,6 +151,10 @@ public struct BenchReport: Sendable {
                         + "\"muxOverFloor\":\(number(row.muxOverFloor)),\"tmuxOverMux\":\(number(row.tmuxOverMux)),"
                         + "\"floorRuns\":[\(list(row.floorRuns))],\"muxRuns\":[\(list(row.muxRuns))],"
                         + "\"tmuxRuns\":[\(list(row.tmuxRuns))],"
+                        + "\"floorDelivered\":\(row.floorDelivered),\"muxDelivered\":\(row.muxDelivered),"
+                        + "\"muxResyncs\":\(row.muxResyncs),\"cleanRepeats\":\(row.cleanRepeats.count),"
+                        + "\"baselineRuns\":[\(list(row.baselineRuns))],\"baselineDelivered\":\(row.baselineDelivered),"
+                        + "\"baselineResyncs\":\(row.baselineResyncs),\"baselineOverMux\":\(number(row.baselineOverMux)),"
                         + "\"serverUserSeconds\":\(number(row.serverUser)),\"serverSystemSeconds\":\(number(row.serverSystem))}"
                 }.joined(separator: ",") + "]")
         parts.append("\"interrupt\":{\"mux\":\(latency(muxInterrupt)),\"tmux\":\(latency(tmuxInterrupt))}")
@@ -167,6 +174,27 @@ public struct BenchReport: Sendable {
         return "{" + parts.joined(separator: ",") + "}\n"
     }
 
+    /// "3/3", or which repeats were not clean and why: "2/3 (not clean: run 2: 1 resync(s), mux got 3.1 of 5.0 MB)".
+    private func cleanRuns(_ row: ThroughputRow) -> String {
+        let clean = row.cleanRepeats.count
+        var text = "\(clean)/\(row.muxRuns.count)"
+        let left = row.muxRuns.indices.filter { !row.cleanRepeats.contains($0) }.map { index in
+            var why: [String] = []
+            if row.muxResyncs[index] > 0 { why.append("\(row.muxResyncs[index]) resync(s)") }
+            if !row.baselineResyncs.isEmpty, row.baselineResyncs[index] > 0 {
+                why.append("baseline \(row.baselineResyncs[index]) resync(s)")
+            }
+            var delivered = [("floor", row.floorDelivered[index]), ("mux", row.muxDelivered[index])]
+            if !row.baselineDelivered.isEmpty { delivered.append(("baseline", row.baselineDelivered[index])) }
+            for (name, got) in delivered where got < row.bytes {
+                why.append("\(name) got \(fixed(Double(got) / 1e6, 1)) of \(fixed(Double(row.bytes) / 1e6, 1)) MB")
+            }
+            return "run \(index + 1): " + why.joined(separator: ", ")
+        }
+        if !left.isEmpty { text += " (not clean: " + left.joined(separator: "; ") + ")" }
+        return text
+    }
+
     /// Horizontal bars: mux's time over the floor's (target 1.4) and tmux's over mux's (target 5).
     public func svg() -> String {
         let rowHeight = 22
@@ -175,7 +203,7 @@ public struct BenchReport: Sendable {
         var bars = ""
         var y = 40
         for row in throughput {
-            let overFloor = row.muxOverFloor
+            guard let overFloor = row.muxOverFloor else { continue }
             bars += "<text x=\"4\" y=\"\(y + 15)\">\(row.workload)</text>"
             bars +=
                 "<rect x=\"\(left)\" y=\"\(y + 2)\" width=\"\(Int(overFloor * scale))\" height=\"8\" fill=\"#3b7dd8\"/>"

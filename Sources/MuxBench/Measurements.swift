@@ -9,13 +9,26 @@ import MuxWorkloads
 
 /// Seconds for each system to pass one workload, repeated: the runs alternate (floor, mux, tmux,
 /// floor, ...), so a slow minute of a shared machine falls on all three alike; each ratio is the
-/// median, over the repeats, of the ratio measured within each.
+/// median, over the repeats in which both of its systems ran clean, of the ratio measured within
+/// each. A floor run is clean when its terminal received at least the workload's bytes; a mux run
+/// (or a baseline's) when it did too and its server resynced no client meanwhile: a run that
+/// skipped output is not a faster run. (tmux renders instead of passing bytes on, so its count
+/// cannot be checked this way.)
 public struct ThroughputRow: Sendable {
     public var workload: String
     public var bytes: Int
     public var floorRuns: [Double] = []
     public var muxRuns: [Double] = []
     public var tmuxRuns: [Double] = []
+    /// Bytes that reached the drained terminal in each floor and mux run.
+    public var floorDelivered: [Int] = []
+    public var muxDelivered: [Int] = []
+    /// Resyncs (and demotions) the server logged during each mux run.
+    public var muxResyncs: [Int] = []
+    /// The same for the baseline mux (`--baseline`), when there is one.
+    public var baselineRuns: [Double] = []
+    public var baselineDelivered: [Int] = []
+    public var baselineResyncs: [Int] = []
     /// CPU seconds the mux server spent in user space and in the kernel in each mux run.
     public var serverUserRuns: [Double] = []
     public var serverSystemRuns: [Double] = []
@@ -25,16 +38,49 @@ public struct ThroughputRow: Sendable {
         self.bytes = bytes
     }
 
-    public var floor: Double { median(floorRuns) }
-    public var mux: Double { median(muxRuns) }
-    public var tmux: Double? { tmuxRuns.isEmpty ? nil : median(tmuxRuns) }
-    public var serverUser: Double? { serverUserRuns.isEmpty ? nil : median(serverUserRuns) }
-    public var serverSystem: Double? { serverSystemRuns.isEmpty ? nil : median(serverSystemRuns) }
+    public enum System: Sendable { case floor, mux, baseline }
+
+    /// Whether `system`'s run in repeat `index` delivered everything without a resync.
+    public func ranClean(_ system: System, _ index: Int) -> Bool {
+        switch system {
+        case .floor: floorDelivered[index] >= bytes
+        case .mux: muxDelivered[index] >= bytes && muxResyncs[index] == 0
+        case .baseline: baselineDelivered[index] >= bytes && baselineResyncs[index] == 0
+        }
+    }
+
+    /// The repeats in which every system measured ran clean.
+    public var cleanRepeats: [Int] {
+        muxRuns.indices.filter { index in
+            ranClean(.floor, index) && ranClean(.mux, index) && (baselineRuns.isEmpty || ranClean(.baseline, index))
+        }
+    }
+
+    /// `runs` of the repeats in which all of `systems` ran clean.
+    private func runs(_ runs: [Double], cleanFor systems: [System]) -> [Double] {
+        runs.indices.filter { index in systems.allSatisfy { ranClean($0, index) } }.map { runs[$0] }
+    }
+
+    private func ratio(_ top: [Double], _ bottom: [Double], cleanFor systems: [System]) -> Double? {
+        optionalMedian(
+            zip(runs(top, cleanFor: systems), runs(bottom, cleanFor: systems)).map { $0 / $1 })
+    }
+
+    public var floor: Double? { optionalMedian(runs(floorRuns, cleanFor: [.floor])) }
+    public var mux: Double? { optionalMedian(runs(muxRuns, cleanFor: [.mux])) }
+    public var tmux: Double? { optionalMedian(tmuxRuns) }
+    public var baseline: Double? { optionalMedian(runs(baselineRuns, cleanFor: [.baseline])) }
+    public var serverUser: Double? { optionalMedian(runs(serverUserRuns, cleanFor: [.mux])) }
+    public var serverSystem: Double? { optionalMedian(runs(serverSystemRuns, cleanFor: [.mux])) }
     /// mux's time over the floor's (lower is better).
-    public var muxOverFloor: Double { median(zip(muxRuns, floorRuns).map { $0 / $1 }) }
+    public var muxOverFloor: Double? { ratio(muxRuns, floorRuns, cleanFor: [.mux, .floor]) }
     /// tmux's time over mux's (higher is better).
-    public var tmuxOverMux: Double? { tmuxRuns.isEmpty ? nil : median(zip(tmuxRuns, muxRuns).map { $0 / $1 }) }
+    public var tmuxOverMux: Double? { ratio(tmuxRuns, muxRuns, cleanFor: [.mux]) }
+    /// The baseline's time over this mux's (higher is better: this build is faster).
+    public var baselineOverMux: Double? { ratio(baselineRuns, muxRuns, cleanFor: [.baseline, .mux]) }
 }
+
+func optionalMedian(_ values: [Double]) -> Double? { values.isEmpty ? nil : median(values) }
 
 public struct LatencyFigures: Sendable {
     public var samples: [Double]
@@ -45,35 +91,52 @@ public struct LatencyFigures: Sendable {
 extension BenchEnvironment {
     // MARK: throughput
 
-    /// Seconds from starting `argv` in a drained PTY until its output ends.
-    func timeToEnd(_ argv: [String]) throws -> Double {
+    /// Seconds from starting `argv` in a drained PTY until its output ends, and the bytes the
+    /// PTY delivered.
+    func timeToEnd(_ argv: [String]) throws -> (seconds: Double, delivered: Int) {
         let start = monotonicNow()
         let process = try terminal(argv)
-        _ = readToEnd(process)
+        let delivered = readToEnd(process)
         let end = monotonicNow()
         let status = try process.waitForExit()
         guard status.shellStatus == 0 else { throw BenchError("\(argv.joined(separator: " ")) ended: \(status)") }
-        return end - start
+        return (end - start, delivered)
     }
 
     public func throughput(_ workload: Workload, bytes: Int, repeats: Int) throws -> ThroughputRow {
         let program = emit(workload.rawValue, bytes: bytes)
         let server = pid_t(try connect().serverPID)
         var row = ThroughputRow(workload: workload.rawValue, bytes: bytes)
+        var log = ServerLog(path: socket + ".log")
+        var baselineLog = ServerLog(path: baselineSocket + ".log")
         for _ in 0..<repeats {
-            row.floorRuns.append(try timeToEnd([mux, "bench", "copy", "--"] + program))
+            let floor = try timeToEnd([mux, "bench", "copy", "--"] + program)
+            row.floorRuns.append(floor.seconds)
+            row.floorDelivered.append(floor.delivered)
             let before = cpuSeconds(of: server)
-            row.muxRuns.append(try timeToEnd([mux, "new", "--socket", socket, "--"] + program))
+            log.skipToEnd()
+            let run = try timeToEnd([mux, "new", "--socket", socket, "--"] + program)
+            row.muxRuns.append(run.seconds)
+            row.muxDelivered.append(run.delivered)
+            row.muxResyncs.append(log.resyncsSinceLastRead())
             if let before, let after = cpuSeconds(of: server) {
                 row.serverUserRuns.append(after.user - before.user)
                 row.serverSystemRuns.append(after.system - before.system)
+            }
+            if let baseline {
+                baselineLog.skipToEnd()
+                let run = try timeToEnd([baseline, "new", "--socket", baselineSocket, "--"] + program)
+                row.baselineRuns.append(run.seconds)
+                row.baselineDelivered.append(run.delivered)
+                row.baselineResyncs.append(baselineLog.resyncsSinceLastRead())
             }
             if tmux != nil {
                 row.tmuxRuns.append(
                     try timeToEnd(
                         tmuxCommand([
                             "new-session", "-x", "\(columns)", "-y", "\(rows)", program.joined(separator: " "),
-                        ])))
+                        ])
+                    ).seconds)
             }
         }
         return row
@@ -162,7 +225,7 @@ extension BenchEnvironment {
             let start = monotonicNow()
             let client = try connect()
             try client.send(
-                .attach(session: name, asHolder: false, historyLines: UInt32(lines), since: nil, lossless: false))
+                .attach(session: name, asHolder: false, historyLines: UInt32(lines), since: nil, lossy: true))
             while true {
                 if case .snapshot(_, true, _) = try client.receive() { break }
             }

@@ -1,11 +1,13 @@
-// `mux attach` on the user's terminal: raw mode, the session's bytes out, keys in, the prefix
-// key for lease and detach, SIGWINCH, a one-line status that the next snapshot erases, and the
-// terminal put back when it ends (docs/client.md).
+// `mux attach` on the user's terminal: raw mode, the session's bytes out (passed through, or
+// rendered from a replica when the window's size differs from the session's), keys in, the prefix
+// key for lease and detach, SIGWINCH, a one-line status, and the terminal put back when it ends
+// (docs/client.md). How the view is drawn is in AttachedTerminal+View.swift.
 
 import CPTYShim
 import Glibc
 import MuxProtocol
 import MuxSystem
+import MuxTerminal
 
 /// The keys after the prefix (Ctrl-B, as tmux users expect).
 public enum PrefixKey {
@@ -51,9 +53,26 @@ public final class AttachedTerminal {
     var pendingOutput: [UInt8] = []
     var afterPrefix = false
     var statusShownAt: timespec?
+    /// The status line's text while it shows.
+    var statusText: String?
     var savedMode: termios?
     var rows: UInt16 = 24
     var columns: UInt16 = 80
+    /// The session's size, from ATTACHED and RESIZED.
+    var sessionColumns = 80
+    var sessionRows = 24
+    /// The session as this client has received it; nil before the first snapshot.
+    var replica: Emulator?
+    var mode = ViewMode.passThrough
+    /// A pass-through client asked for a snapshot: until it comes, output only feeds the replica.
+    var awaitingSnapshot = false
+    var snapshotsSeen = 0
+    /// Lines the server said a resync skipped, for the mark drawn with the next snapshot.
+    var pendingGap: UInt64 = 0
+    var renderer = ScreenRenderer(columns: 80, rows: 24)
+    /// The replica changed since the last frame (render mode).
+    var frameDue = false
+    var lastFrame = timespec()
 
     public init(connection: ServerConnection, input: Int32 = 0, output: Int32 = 1) {
         self.connection = connection
@@ -73,12 +92,13 @@ public final class AttachedTerminal {
     /// `insideSession` is the session this terminal is itself inside (MUX_SESSION on the same
     /// socket): attaching to it is refused.
     public func run(
-        session name: String, asHolder: Bool, history: UInt32, since: UInt64?, lossless: Bool = false,
+        session name: String, asHolder: Bool, history: UInt32, since: UInt64?, lossy: Bool = false,
         insideSession: String?
     ) throws -> AttachEnd {
         if let size = Self.size(of: output) { (columns, rows) = size }
+        renderer = ScreenRenderer(columns: Int(columns), rows: Int(rows))
         try connection.send(
-            .attach(session: name, asHolder: asHolder, historyLines: history, since: since, lossless: lossless))
+            .attach(session: name, asHolder: asHolder, historyLines: history, since: since, lossy: lossy))
         // The first answer says whether the attach worked, before the terminal is touched.
         let first = try connection.receive()
         if case .error(let code, let text) = first { throw ClientError(text, code: code) }
@@ -119,14 +139,12 @@ public final class AttachedTerminal {
                     if let end = try handle(message) { return finish(end) }
                 }
             }
+            var timeout: Int32 = statusShownAt == nil ? -1 : 200
+            if let wait = drawFrameIfDue() { timeout = timeout < 0 ? wait : min(timeout, wait) }
             flushOutput()
-            let timeout: Int32 = statusShownAt == nil ? -1 : 200
             let ready = poll(&fds, nfds_t(fds.count), timeout)
             if ready < 0 && errno == EINTR { continue }
-            if statusShownAt != nil, elapsedSinceStatus() >= 2.0 {
-                statusShownAt = nil
-                try? connection.send(.refresh)
-            }
+            if statusShownAt != nil, elapsedSinceStatus() >= 2.0 { eraseStatus() }
             if fds[0].revents != 0 {
                 guard (try? connection.readMore()) == true else {
                     return finish(.serverGone("the connection closed"))
@@ -142,6 +160,7 @@ public final class AttachedTerminal {
                 if let size = Self.size(of: output), size != (columns, rows) {
                     (columns, rows) = size
                     if holdsLease { try? connection.send(.resize(columns: columns, rows: rows)) }
+                    windowResized()
                 }
             }
         }
@@ -150,16 +169,23 @@ public final class AttachedTerminal {
     /// A message from the server; returns how the attachment ended, if it did.
     func handle(_ message: Message) throws -> AttachEnd? {
         switch message {
-        case .attached(let name, _, _, let holds):
+        case .attached(let name, let sessionColumns, let sessionRows, let holds):
             session = name
             holdsLease = holds
+            (self.sessionColumns, self.sessionRows) = (Int(sessionColumns), Int(sessionRows))
+        case .resized(let sessionColumns, let sessionRows):
+            (self.sessionColumns, self.sessionRows) = (Int(sessionColumns), Int(sessionRows))
         case .snapshot(let offset, let final, let bytes):
             snapshotPending += bytes
             if final {
-                write(snapshotPending)
+                showSnapshot(snapshotPending)
                 snapshotPending = []
                 expectedOffset = offset
             }
+        case .gap(let lines):
+            pendingGap += lines
+        case .notice(let text):
+            showStatus(text)
         case .output(let offset, let bytes):
             try show(offset: offset, bytes[...])
         case .lease(let holder, let holds):
@@ -179,7 +205,7 @@ public final class AttachedTerminal {
         case .error(let code, let text):
             if code == .shuttingDown { return .serverGone(text) }
             showStatus(text)
-        case .resized, .done, .leaseState:
+        case .done, .leaseState:
             break
         default:
             break
@@ -198,7 +224,24 @@ public final class AttachedTerminal {
             return
         }
         guard expectedOffset != nil else { return }
-        write(bytes)
+        if replica == nil && !windowFitsSession && !awaitingSnapshot {
+            // Resumed without a snapshot (`--since`) in a window of another size: nothing to
+            // render from yet.
+            awaitingSnapshot = true
+            try connection.send(.refresh)
+        }
+        bytes.withUnsafeBufferPointer { replica?.feed($0) }
+        let effects = replica?.takeEffects() ?? Effects()
+        if mode == .passThrough {
+            if !awaitingSnapshot { write(bytes) }
+        } else {
+            frameDue = true
+            // What a rendering leaves out of the bytes: the bell and the title.
+            if effects.bells > 0 { write([0x07]) }
+            if effects.titleChanged, let title = replica?.terminal.title {
+                write(Array("\u{1b}]2;\(title)\u{1b}\\".utf8))
+            }
+        }
         expectedOffset = offset + UInt64(bytes.count)
     }
 
@@ -236,10 +279,14 @@ public final class AttachedTerminal {
         return .detached
     }
 
-    /// Draws `text` over the bottom row; a fresh snapshot two seconds later puts the row back.
+    /// Shows `text` on the bottom row for two seconds.
     func showStatus(_ text: String) {
-        let clipped = String(text.unicodeScalars.prefix(Int(max(columns, 2)) - 1))
-        write(Array("\u{1b}7\u{1b}[\(rows);1H\u{1b}[0;7m\u{1b}[2K\(clipped)\u{1b}[0m\u{1b}8".utf8))
+        statusText = text
+        if mode == .passThrough {
+            drawStatusOverPassThrough(text)
+        } else {
+            frameDue = true
+        }
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
         statusShownAt = now
@@ -253,10 +300,8 @@ public final class AttachedTerminal {
     }
 
     func finish(_ end: AttachEnd) -> AttachEnd {
-        if statusShownAt != nil {  // no snapshot will come to erase the status line: erase it
-            write(Array("\u{1b}7\u{1b}[\(rows);1H\u{1b}[0m\u{1b}[2K\u{1b}8".utf8))
-        }
-        write(terminalRestore + Array("\r\n\(end.line)\r\n".utf8))
+        writeClosing()
+        write(Array("\r\n\(end.line)\r\n".utf8))
         flushOutput()
         return end
     }

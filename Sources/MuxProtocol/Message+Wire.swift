@@ -13,13 +13,13 @@ extension Message {
             w.u16(columns)
             w.u16(rows)
             w.string(term)
-        case .attach(let session, let asHolder, let historyLines, let since, let lossless):
+        case .attach(let session, let asHolder, let historyLines, let since, let lossy):
             w.string(session)
             w.bool(asHolder)
             w.u32(historyLines)
             w.bool(since != nil)
             w.u64(since ?? 0)
-            w.bool(lossless)
+            w.bool(lossy)
         case .input(let bytes):
             w.data(bytes)
         case .resize(let columns, let rows), .resized(let columns, let rows):
@@ -146,6 +146,7 @@ extension Message {
                 w.string(c.session)
                 w.bool(c.holdsLease)
                 w.bool(c.lossless)
+                w.bool(c.demoted)
                 w.u64(c.queuedBytes)
                 w.u64(c.resyncs)
             }
@@ -158,6 +159,10 @@ extension Message {
                 w.u32(journal.lost)
                 w.u32(journal.relaunched)
             }
+        case .gap(let lines):
+            w.u64(lines)
+        case .notice(let text):
+            w.string(text)
         }
         return Frame(type: type, payload: w.bytes)
     }
@@ -220,7 +225,7 @@ extension Message {
             let since = try r.u64()
             return .attach(
                 session: session, asHolder: asHolder, historyLines: history, since: hasSince ? since : nil,
-                lossless: try r.bool())
+                lossy: try r.bool())
         case .input: return .input(try r.data())
         case .resize: return .resize(columns: try r.u16(), rows: try r.u16())
         case .detach: return .detach
@@ -340,7 +345,8 @@ extension Message {
                 clients.append(
                     ClientStatus(
                         clientID: id, role: role, session: try r.string(), holdsLease: try r.bool(),
-                        lossless: try r.bool(), queuedBytes: try r.u64(), resyncs: try r.u64()))
+                        lossless: try r.bool(), demoted: try r.bool(), queuedBytes: try r.u64(),
+                        resyncs: try r.u64()))
             }
             let journal = try r.optional { r throws(MalformedPayload) in
                 JournalStatus(
@@ -354,6 +360,8 @@ extension Message {
                 ServerStatus(
                     pid: pid, socket: socket, started: started, sessions: sessions, clients: clients, journal: journal))
         case .resized: return .resized(columns: try r.u16(), rows: try r.u16())
+        case .gap: return .gap(lines: try r.u64())
+        case .notice: return .notice(try r.string())
         }
     }
 }

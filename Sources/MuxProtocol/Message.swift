@@ -1,4 +1,4 @@
-// The messages of protocol version 3 (docs/protocol.md). Their numbers are in MessageType.swift,
+// The messages of protocol version 4 (docs/protocol.md). Their numbers are in MessageType.swift,
 // their bytes in Message+Wire.swift.
 
 /// What a client is allowed to do.
@@ -225,15 +225,18 @@ public struct ClientStatus: Equatable, Sendable {
     public var session: String
     public var holdsLease: Bool
     public var lossless: Bool
+    /// A lossless holder whose terminal stalled past the server's bound: now resynced instead.
+    public var demoted: Bool
     /// Output accepted for this client and not yet written to its socket.
     public var queuedBytes: UInt64
     /// Times its queue was dropped for a fresh snapshot.
     public var resyncs: UInt64
 
     public init(
-        clientID: String, role: Role, session: String, holdsLease: Bool, lossless: Bool, queuedBytes: UInt64,
-        resyncs: UInt64
+        clientID: String, role: Role, session: String, holdsLease: Bool, lossless: Bool, demoted: Bool = false,
+        queuedBytes: UInt64, resyncs: UInt64
     ) {
+        self.demoted = demoted
         self.clientID = clientID
         self.role = role
         self.session = session
@@ -300,7 +303,9 @@ public struct ServerStatus: Equatable, Sendable {
 public enum Message: Equatable, Sendable {
     // client → server
     case hello(version: UInt16, role: Role, clientID: String, columns: UInt16, rows: UInt16, term: String)
-    case attach(session: String, asHolder: Bool, historyLines: UInt32, since: UInt64?, lossless: Bool)
+    /// `lossy`: while holding the lease, drop to a fresh snapshot when lagging instead of holding
+    /// the program back (holders are lossless by default; observers never hold a program back).
+    case attach(session: String, asHolder: Bool, historyLines: UInt32, since: UInt64?, lossy: Bool)
     case input([UInt8])
     case resize(columns: UInt16, rows: UInt16)
     case detach
@@ -339,6 +344,12 @@ public enum Message: Equatable, Sendable {
     case serverStatus(ServerStatus)
     /// The session was resized (by the lease moving, `mux resize`, or the holder's terminal).
     case resized(columns: UInt16, rows: UInt16)
+    /// Sent just before a resync's SNAPSHOT: `lines` lines scrolled off the top of the session's
+    /// screen between what this client was last sent and the snapshot, and it will not get them.
+    case gap(lines: UInt64)
+    /// Something the attached client's user should know (its status line shows it), such as a
+    /// holder demoted from lossless because its terminal stalled.
+    case notice(String)
 
     /// Each message's entry in the table of types.
     public var messageType: MessageType {
@@ -376,6 +387,8 @@ public enum Message: Equatable, Sendable {
         case .leaseState: .leaseState
         case .serverStatus: .serverStatus
         case .resized: .resized
+        case .gap: .gap
+        case .notice: .notice
         }
     }
 

@@ -39,4 +39,6 @@ public enum MessageType: UInt16, Sendable, CaseIterable {
     case leaseState = 0x800c
     case serverStatus = 0x800d
     case resized = 0x800e
+    case gap = 0x800f
+    case notice = 0x8010
 }

@@ -67,7 +67,7 @@ final class Connection {
         let attachment = machine?.attachment(clientID)
         return ClientStatus(
             clientID: clientID, role: role, session: session?.name ?? "",
-            holdsLease: machine?.lease.holder == clientID, lossless: lossless,
+            holdsLease: machine?.lease.holder == clientID, lossless: lossless, demoted: attachment?.demoted ?? false,
             queuedBytes: UInt64(attachment?.queuedBytes(end: machine?.endOffset ?? 0) ?? 0),
             resyncs: UInt64(attachment?.resyncs ?? 0))
     }

@@ -21,6 +21,8 @@ public struct ServerConfiguration: Sendable {
     public var exitedLimit: Int
     /// How long (seconds) an exited session stays listed, uncollected, at most.
     public var exitedMaxAge: Int
+    /// How long (ms) a lossless holder may hold its program back before it is demoted to resync.
+    public var holderStallLimit: Int
 
     /// Keep a journal (docs/journal.md); off for `--no-journal`.
     public var journal = true
@@ -29,11 +31,14 @@ public struct ServerConfiguration: Sendable {
 
     public static let defaultExitedLimit = 100
     public static let defaultExitedMaxAge = 24 * 60 * 60
+    public static let defaultHolderStallLimit = 10_000
 
     public init(
         socketPath: String, logLevel: Logger.Level, outboxMinimum: Int = 1 << 20,
-        exitedLimit: Int = defaultExitedLimit, exitedMaxAge: Int = defaultExitedMaxAge
+        exitedLimit: Int = defaultExitedLimit, exitedMaxAge: Int = defaultExitedMaxAge,
+        holderStallLimit: Int = defaultHolderStallLimit
     ) {
+        self.holderStallLimit = holderStallLimit
         self.socketPath = socketPath
         self.logLevel = logLevel
         self.outboxMinimum = outboxMinimum

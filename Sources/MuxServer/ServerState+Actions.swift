@@ -47,7 +47,7 @@ extension ServerState {
             if let client = attached(id, to: session) { flush(client, of: session) }
         case .drain(let id, let cursor):
             if let client = attached(id, to: session) { drain(client, of: session, from: cursor) }
-        case .sendSnapshot(let id, let history):
+        case .sendSnapshot(let id, let history, let skippedFrom):
             guard let client = attached(id, to: session) else { return }
             // Controls the parser executed inside a sequence it still holds back are in the
             // snapshot's state: they go into the ring first, so this client never applies them
@@ -55,6 +55,10 @@ extension ServerState {
             session.emulator.releaseExecutedControls(into: &session.forward)
             handOn(session)
             let offset = session.ring.endOffset
+            let scrolledOff = session.emulator.terminal.scrollback.pushedCount
+            if let skippedFrom, scrolledOff > skippedFrom {
+                client.send(.gap(lines: scrolledOff - skippedFrom), flush: false)
+            }
             client.sendSnapshot(session.emulator.terminal.snapshot(history: history), at: offset)
             enqueue(session, session.machine.handle(.snapshotSent(id, at: offset)))
         case .release(let id):
@@ -193,7 +197,8 @@ extension ServerState {
         let count = session.appendForwarded(allocator: allocator)
         if count > 0 {
             session.lastOutput = Session.now()
-            enqueue(session, session.machine.handle(.output(count: count)))
+            let scrolledOff = session.emulator.terminal.scrollback.pushedCount
+            enqueue(session, session.machine.handle(.output(count: count, scrolledOff: scrolledOff)))
             session.frames.forget(before: session.machine.oldestCursor)
         }
         let updating = session.emulator.terminal.modes.synchronizedOutput

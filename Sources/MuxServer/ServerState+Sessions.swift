@@ -83,7 +83,8 @@ extension ServerState {
         }
         let machine = SessionMachine(
             name: name, columns: columns, rows: rows, keep: keep, creator: creator,
-            ringCapacity: Session.ringCapacity, outboxMinimum: configuration.outboxMinimum)
+            ringCapacity: Session.ringCapacity, outboxMinimum: configuration.outboxMinimum,
+            holderStallLimit: configuration.holderStallLimit)
         let session = Session(
             serial: serial ?? nextSerial, machine: machine, command: command, process: process,
             created: UInt64(time(nil)), scrollback: scrollback)
@@ -102,7 +103,7 @@ extension ServerState {
         let reason: String
     }
 
-    func attach(_ client: Connection, to name: String, asHolder: Bool, history: Int, since: UInt64?, lossless: Bool) {
+    func attach(_ client: Connection, to name: String, asHolder: Bool, history: Int, since: UInt64?, lossy: Bool) {
         guard let session = find(name, for: client) else { return }
         guard session.machine.isLive else {
             let status = session.machine.exitStatus.map { " (status \($0.shellStatus))" } ?? ""
@@ -111,11 +112,13 @@ extension ServerState {
                 "session \(session.name) has exited\(status); `mux capture \(session.name)` shows its screen, "
                     + "`mux wait \(session.name) --exit` collects it")
         }
-        if asHolder || lossless, client.role != .control {
+        if asHolder, client.role != .control {
             return client.fail(.roleForbidden, "an observer may only attach read-only")
         }
         if let previous = client.session { perform(previous, .detach(client.clientID, acknowledge: false)) }
         client.session = session
+        // Holders miss nothing unless they asked to (`--lossy`); an observer-role client never holds.
+        let lossless = !lossy && client.role == .control
         client.lossless = lossless
         touch(session)
         perform(

@@ -61,7 +61,21 @@ final class ServerState {
             return
         }
         connections.append(connection)
+        // A client that has not said HELLO by then is gone or hostile: a connection held open one
+        // byte at a time must not cost the server a descriptor for ever.
+        // (Weakly: a connection that has gone must not be kept for the timeout's length.)
+        loop.assumeIsolated().scheduleTask(in: Self.handshakeTimeout) { [self, weak connection] in
+            guard let connection, !connection.greeted, !connection.closing,
+                connections.contains(where: { $0 === connection })
+            else { return }
+            logger.info(
+                "dropped a connection that sent no HELLO within \(Self.handshakeTimeout.nanoseconds / 1_000_000_000) s")
+            connection.fail(.handshakeRequired, "no HELLO within the handshake timeout", closing: true)
+        }
     }
+
+    /// How long a new connection has to send HELLO.
+    static let handshakeTimeout = TimeAmount.seconds(5)
 
     func disconnected(_ connection: Connection, pendingBytes: Int) {
         if pendingBytes > 0 {
@@ -111,8 +125,8 @@ final class ServerState {
         case .create(let request):
             guard requireControl(client) else { return }
             create(request, for: client)
-        case .attach(let name, let asHolder, let history, let since, let lossless):
-            attach(client, to: name, asHolder: asHolder, history: Int(history), since: since, lossless: lossless)
+        case .attach(let name, let asHolder, let history, let since, let lossy):
+            attach(client, to: name, asHolder: asHolder, history: Int(history), since: since, lossy: lossy)
         case .detach:
             guard let session = client.session else { return client.fail(.invalidArgument, "not attached") }
             perform(session, .detach(id, acknowledge: true))
@@ -184,7 +198,7 @@ final class ServerState {
             client.send(.done)
             shutDown(reason: "mux server stop")
         case .welcome, .error, .attached, .snapshot, .output, .lease, .exited, .sessions, .created, .done, .captured,
-            .leaseState, .serverStatus, .resized:
+            .leaseState, .serverStatus, .resized, .gap, .notice:
             client.fail(.unknownMessage, "message 0x\(String(message.type, radix: 16)) goes from server to client")
         }
     }

@@ -57,7 +57,6 @@ extension SessionMachine {
         actions.append(.release(client))
         if acknowledge { actions.append(.send(client, .done)) }
         if let change = lease.leave(client) { leaseChanged(change, into: &actions) }
-        resumeReadingIfNobodyLags(into: &actions)
     }
 
     // MARK: output
@@ -65,32 +64,39 @@ extension SessionMachine {
     /// New output: each live client is handed it from its own cursor; one that has fallen past
     /// its high watermark loses its queue and is owed a snapshot, unless it holds the program
     /// back, which pauses the program instead.
-    mutating func output(_ count: Int, into actions: inout [Action]) {
+    mutating func output(_ count: Int, scrolledOff lines: UInt64, into actions: inout [Action]) {
         guard count > 0 else { return }
         endOffset += UInt64(count)
+        scrolledOff.record(end: endOffset, count: lines)
+        defer { scrolledOff.forget(before: oldestCursor) }
         for index in attachments.indices {
             guard case .live(let cursor) = attachments[index].phase else { continue }
             let attachment = attachments[index]
-            if Int(endOffset - cursor) > attachment.highWatermark {
-                if holdsProgramBack(attachment) {
-                    if !readingPaused {
-                        readingPaused = true
-                        actions.append(.pauseReading)
-                    }
+            let holdsBack = holdsProgramBack(attachment)
+            if Int(endOffset - cursor) > (holdsBack ? holderWatermarks.high : attachment.highWatermark) {
+                if holdsBack {
+                    pauseReading(into: &actions)
                 } else {
-                    attachments[index].phase = .awaitingSnapshot(history: 0)
-                    attachments[index].resyncs += 1
-                    actions.append(
-                        .log(
-                            .info,
-                            "client \(attachment.client) fell behind in session \(name) at offset \(cursor): "
-                                + "resync \(attachments[index].resyncs)"))
-                    sendSnapshotIfDue(index, into: &actions)
+                    resync(index, at: cursor, into: &actions)
                     continue
                 }
             }
             if !attachment.socketBlocked { actions.append(.flush(attachment.client)) }
         }
+    }
+
+    /// The client at `index` fell behind at `cursor`: it loses its queue and is owed a snapshot,
+    /// preceded by how many lines it missed.
+    mutating func resync(_ index: Int, at cursor: UInt64, into actions: inout [Action]) {
+        attachments[index].phase = .awaitingSnapshot(history: 0)
+        attachments[index].resyncs += 1
+        attachments[index].skippedFrom = scrolledOff.count(at: cursor)
+        actions.append(
+            .log(
+                .info,
+                "client \(attachments[index].client) fell behind in session \(name) at offset \(cursor): "
+                    + "resync \(attachments[index].resyncs)"))
+        sendSnapshotIfDue(index, into: &actions)
     }
 
     mutating func writable(_ client: String, into actions: inout [Action]) {
@@ -109,7 +115,6 @@ extension SessionMachine {
         if case .snapshotting = attachments[index].phase { return }
         attachments[index].phase = .awaitingSnapshot(history: 0)
         sendSnapshotIfDue(index, into: &actions)
-        resumeReadingIfNobodyLags(into: &actions)
     }
 
     /// A snapshot owed to the client at `index` is taken when its socket takes writes and no
@@ -119,7 +124,9 @@ extension SessionMachine {
             !isMidUpdate
         else { return }
         attachments[index].phase = .snapshotting
-        actions.append(.sendSnapshot(attachments[index].client, history: history))
+        actions.append(
+            .sendSnapshot(attachments[index].client, history: history, skippedFrom: attachments[index].skippedFrom))
+        attachments[index].skippedFrom = nil
     }
 
     mutating func snapshotSent(_ client: String, at offset: UInt64, into actions: inout [Action]) {
@@ -147,10 +154,50 @@ extension SessionMachine {
 
     // MARK: holding the program back
 
+    /// A lossless holder lags: stop reading the program, and demote the holder if it is still
+    /// lagging when the stall limit is up.
+    mutating func pauseReading(into actions: inout [Action]) {
+        guard !readingPaused else { return }
+        readingPaused = true
+        pauseGeneration += 1
+        actions.append(.pauseReading)
+        actions.append(.schedule(.holderStalled(generation: pauseGeneration, milliseconds: holderStallLimit)))
+    }
+
+    /// The stall limit is up for the pause of `generation`: a holder still holding the program
+    /// back is demoted (resynced like an observer from now on while it holds the lease), told so,
+    /// and the program goes on.
+    mutating func holderStalled(generation: Int, into actions: inout [Action]) {
+        guard readingPaused, generation == pauseGeneration else { return }
+        for index in attachments.indices {
+            let attachment = attachments[index]
+            guard holdsProgramBack(attachment), attachment.queuedBytes(end: endOffset) > holderWatermarks.low,
+                case .live(let cursor) = attachment.phase
+            else { continue }
+            attachments[index].demoted = true
+            let seconds =
+                holderStallLimit % 1000 == 0 ? "\(holderStallLimit / 1000)" : "\(Double(holderStallLimit) / 1000)"
+            actions.append(
+                .log(
+                    .warning,
+                    "client \(attachment.client) stalled \(seconds) s holding session \(name) back: "
+                        + "demoted to resync"))
+            actions.append(
+                .send(
+                    attachment.client,
+                    .notice(
+                        "your terminal fell \(seconds) s behind \(name): it now skips output "
+                            + "when behind instead of holding the program back (C-b t restores that)")))
+            resync(index, at: cursor, into: &actions)
+        }
+    }
+
+    /// Called after every event and every hand-on (`handle`, `handedOn`): a paused program goes
+    /// on as soon as no holder that holds it back is above its low mark.
     mutating func resumeReadingIfNobodyLags(into actions: inout [Action]) {
         guard readingPaused else { return }
         let lagging = attachments.contains {
-            holdsProgramBack($0) && $0.queuedBytes(end: endOffset) > $0.lowWatermark
+            holdsProgramBack($0) && $0.queuedBytes(end: endOffset) > holderWatermarks.low
         }
         guard !lagging else { return }
         readingPaused = false

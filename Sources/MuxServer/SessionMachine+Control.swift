@@ -76,6 +76,9 @@ extension SessionMachine {
                 : "client \(taker!) is not attached to session \(name) as a control client"
             return actions.append(.send(requester, .error(.invalidArgument, text)))
         }
+        // Taking the lease, even one already held, is how a demoted holder asks to hold the
+        // program back again.
+        if let index = index(of: chosen) { attachments[index].demoted = false }
         if let change = lease.take(chosen) { leaseChanged(change, into: &actions) }
         actions.append(.send(requester, .leaseState(session: name, holders: lease.stack.reversed())))
     }
@@ -97,7 +100,6 @@ extension SessionMachine {
             actions.append(
                 .send(attachment.client, .lease(holder: change.to ?? "", holdsLease: attachment.client == change.to)))
         }
-        resumeReadingIfNobodyLags(into: &actions)
     }
 
     // MARK: lifecycle
@@ -188,6 +190,8 @@ extension SessionMachine {
             if case .draining = lifecycle, !terminalEnded { actions.append(.stopReading) }
         case .killDeadline:
             if lifecycle == .starting || lifecycle == .running { actions.append(.signalProgram(SIGKILL)) }
+        case .holderStalled(let generation, _):
+            holderStalled(generation: generation, into: &actions)
         }
     }
 

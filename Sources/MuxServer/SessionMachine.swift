@@ -30,8 +30,9 @@ struct SessionMachine {
         case opened
         /// The session's channels could not open.
         case failedToOpen(String)
-        /// `count` parsed bytes were appended to the session's output (its ring ends `count` later).
-        case output(count: Int)
+        /// `count` parsed bytes were appended to the session's output (its ring ends `count` later);
+        /// `scrolledOff` lines have left the top of the screen since the session began.
+        case output(count: Int, scrolledOff: UInt64 = 0)
         /// The program entered (true) or left a synchronized update (mode 2026).
         case synchronizedOutput(Bool)
         case attach(AttachRequest)
@@ -97,12 +98,16 @@ struct SessionMachine {
         case drainDeadline
         /// The program ignored the signal `mux kill` sent.
         case killDeadline
+        /// Reading has been paused for a lossless holder since `generation`; the server's stall
+        /// limit is up.
+        case holderStalled(generation: Int, milliseconds: Int)
 
         var milliseconds: Int {
             switch self {
             case .updateOverdue: 500
             case .drainDeadline: 200
             case .killDeadline: 3000
+            case .holderStalled(_, let milliseconds): milliseconds
             }
         }
     }
@@ -121,8 +126,10 @@ struct SessionMachine {
         /// Write all of the client's output from `from` on, or a snapshot when nil, whether or not
         /// its socket takes it now (the session is ending).
         case drain(String, from: UInt64?)
-        /// Take a snapshot for the client and send it (answer with `Event.snapshotSent`).
-        case sendSnapshot(String, history: Int)
+        /// Take a snapshot for the client and send it (answer with `Event.snapshotSent`). With
+        /// `skippedFrom`, the client fell behind when `skippedFrom` lines had scrolled off the
+        /// screen: first tell it (GAP) how many more have since.
+        case sendSnapshot(String, history: Int, skippedFrom: UInt64? = nil)
         /// The client is no longer attached to this session.
         case release(String)
         case writeToProgram([UInt8])
@@ -148,6 +155,8 @@ struct SessionMachine {
     var name: String
     let ringCapacity: Int
     let outboxMinimum: Int
+    /// How long (ms) reading stays paused for a lossless holder before it is demoted.
+    let holderStallLimit: Int
     /// Created with `--keep`: only `mux kill` (or the server stopping) removes it once exited.
     let keep: Bool
     /// The client that asked for the session, told when it starts (or fails to).
@@ -160,8 +169,13 @@ struct SessionMachine {
     var attachments: [Attachment] = []
     /// The offset of the next byte of output: everything before it is in the ring.
     var endOffset: UInt64 = 0
-    /// A `--lossless` holder lags: the PTY is not read, so the kernel holds the program back.
+    /// A lossless holder lags: the PTY is not read, so the kernel holds the program back.
     var readingPaused = false
+    /// Counts pauses, so that a stall timer from an earlier pause is recognised as stale.
+    var pauseGeneration = 0
+    /// Lines that left the top of the screen, as of `endOffset`; and, for the offsets live
+    /// clients may still be at, what the count was there (`ScrolledOffLog`).
+    var scrolledOff = ScrolledOffLog()
     /// The program's terminal has no more output.
     var terminalEnded = false
     var killRequested = false
@@ -174,8 +188,9 @@ struct SessionMachine {
 
     init(
         name: String, columns: UInt16, rows: UInt16, keep: Bool, creator: String, ringCapacity: Int,
-        outboxMinimum: Int
+        outboxMinimum: Int, holderStallLimit: Int = 10_000
     ) {
+        self.holderStallLimit = holderStallLimit
         self.name = name
         self.columns = columns
         self.rows = rows
@@ -212,11 +227,16 @@ struct SessionMachine {
 
     func index(of client: String) -> Int? { attachments.firstIndex { $0.client == client } }
 
-    /// Whether `client` holds this session's program back when it lags: attached `--lossless`
-    /// while it holds the lease. Observers never do.
+    /// Whether `client` holds this session's program back when it lags: a lossless holder (the
+    /// default) that has not been demoted for stalling. Observers never do.
     func holdsProgramBack(_ attachment: Attachment) -> Bool {
-        attachment.lossless && lease.holder == attachment.client
+        attachment.lossless && !attachment.demoted && lease.holder == attachment.client
     }
+
+    /// A lossless holder's bounds do not grow with the screen as an observer's do: what waits
+    /// behind a Ctrl-C is at most the high mark (1 MiB by default) plus the reader's read-ahead,
+    /// which a terminal drains in about 20 ms.
+    var holderWatermarks: (high: Int, low: Int) { Outbox.watermarks(forCells: 0, minimum: outboxMinimum) }
 
     // MARK: events
 
@@ -226,7 +246,7 @@ struct SessionMachine {
         switch event {
         case .opened: opened(into: &actions)
         case .failedToOpen(let reason): failedToOpen(reason, into: &actions)
-        case .output(let count): output(count, into: &actions)
+        case .output(let count, let scrolledOff): output(count, scrolledOff: scrolledOff, into: &actions)
         case .synchronizedOutput(let on): synchronizedOutputChanged(on, into: &actions)
         case .attach(let request): attach(request, into: &actions)
         case .detach(let client, let acknowledge): detach(client, acknowledge: acknowledge, into: &actions)
@@ -252,6 +272,9 @@ struct SessionMachine {
             name = newName
             actions.append(.send(requester, .done))
         }
+        // One place decides whether a paused program goes on, whatever the event was: a holder
+        // caught up, left, lost the lease, was demoted, or had its queue replaced by a snapshot.
+        resumeReadingIfNobodyLags(into: &actions)
         return actions
     }
 
@@ -300,6 +323,12 @@ extension SessionMachine {
         let client: String
         let mayHold: Bool
         let lossless: Bool
+        /// A lossless holder whose terminal stalled past the limit: resynced like an observer
+        /// until it takes the lease again.
+        var demoted = false
+        /// It fell behind when this many lines had scrolled off the screen; its snapshot is
+        /// preceded by a GAP.
+        var skippedFrom: UInt64?
         /// The client's terminal; the session takes this size when the client holds the lease.
         var columns: UInt16
         var rows: UInt16

@@ -246,6 +246,10 @@ public struct Scrollback: Sendable {
 
     public var count: Int { lines.count }
     public var isEmpty: Bool { lines.isEmpty }
+    /// Lines ever pushed, whether kept or dropped by the limit: a monotonic count that a viewer
+    /// compares over time to learn how many lines scrolled off the top of the screen meanwhile.
+    /// Not part of the snapshot (a replica counts from its own start).
+    public private(set) var pushedCount: UInt64 = 0
 
     /// Line `index`, 0 being the oldest.
     public subscript(index: Int) -> HistoryLine {
@@ -254,6 +258,7 @@ public struct Scrollback: Sendable {
 
     /// Adds `row` as the newest line, dropping the oldest when full.
     mutating func push(_ row: Row) {
+        pushedCount &+= 1
         guard limit > 0 else { return }
         if lines.count < limit {
             lines.append(HistoryLine(row))

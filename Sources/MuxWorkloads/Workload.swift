@@ -17,6 +17,10 @@ public enum Workload: String, CaseIterable, Sendable {
     case redraw
     /// Scrolling inside a scroll region, as pagers and chat clients write.
     case scrollRegion
+    /// A coding agent's TUI: every frame redraws the whole 80x24 screen inside a synchronized
+    /// update (mode 2026), with a spinner, truecolor, box drawing and the cursor put back in its
+    /// input box, as agents do many times a second.
+    case agent
 
     /// About `size` bytes of this workload (ending on a character boundary).
     public func generate(size: Int, seed: UInt64 = 1) -> [UInt8] {
@@ -73,7 +77,35 @@ public enum Workload: String, CaseIterable, Sendable {
                 appendWords(to: &out, random: &random, count: 6)
             }
             out += Array("\u{1b}[r\u{1b}[24;1H\u{1b}[7mstatus line\u{1b}[0m".utf8)
+        case .agent:
+            appendAgentFrame(to: &out, random: &random)
         }
+    }
+
+    private static let spinner = ["·", "✢", "✳", "✶", "✻", "✽"]
+
+    private func appendAgentFrame(to out: inout [UInt8], random: inout SplitMix64) {
+        let e = "\u{1b}"
+        var frame = "\(e)[?2026h\(e)[?25l\(e)[H"
+        let glyph = Self.spinner[random.next(below: Self.spinner.count)]
+        frame += "\(e)[1;38;2;215;119;87m\(glyph) Working\u{2026} \(e)[0;2m(\(random.next(below: 600))s · "
+        frame += "\(random.next(below: 90_000)) tokens · esc to interrupt)\(e)[0m\(e)[K\r\n"
+        for _ in 2...20 {
+            let tint = 120 + random.next(below: 136)
+            frame += "\(e)[38;2;\(tint);\(tint);255m\u{25cf} \(e)[0m"
+            out += Array(frame.utf8)
+            frame = ""
+            appendWords(to: &out, random: &random, count: 5 + random.next(below: 6))
+            frame += "\(e)[K\r\n"
+        }
+        let rule = String(repeating: "\u{2500}", count: 78)
+        frame += "\(e)[38;2;136;136;136m\u{256d}\(rule)\u{256e}\(e)[0m\r\n"
+        frame += "\(e)[38;2;136;136;136m\u{2502}\(e)[0m > "
+        out += Array(frame.utf8)
+        appendWords(to: &out, random: &random, count: 3)
+        frame = "\(e)[K\(e)[22;80H\(e)[38;2;136;136;136m\u{2502}\r\n\u{2570}\(rule)\u{256f}\(e)[0m\r\n"
+        frame += "\(e)[2m  ? for shortcuts\(e)[0m\(e)[K\(e)[22;5H\(e)[?25h\(e)[?2026l"
+        out += Array(frame.utf8)
     }
 
     private static let words = [

@@ -46,14 +46,19 @@ struct Attach: ParsableCommand {
 
     @Flag(
         help: """
-            While holding the lease, never skip output: when this terminal falls behind, the \
-            server stops reading the program (the kernel then holds it back) instead of sending \
-            a fresh snapshot.
+            While holding the lease, skip output when this terminal falls behind (a fresh \
+            snapshot, with a mark saying how many lines were not shown) instead of holding the \
+            program back. By default a holder misses nothing: the server stops reading the \
+            program while the holder lags (the kernel then holds it back), for at most the \
+            server's --holder-stall-limit.
             """)
-    var lossless = false
+    var lossy = false
+
+    /// Accepted for scripts written when holders were lossy by default; lossless is the default now.
+    @Flag(help: .hidden) var lossless = false
 
     func validate() throws {
-        if readOnly && lossless { throw ValidationError("--lossless needs the lease, which --read-only never holds") }
+        if lossy && lossless { throw ValidationError("--lossy and --lossless contradict each other") }
     }
 
     func run() throws {
@@ -61,7 +66,7 @@ struct Attach: ParsableCommand {
         let connection = try server.connect(role: readOnly ? .observer : .control, clientID: client)
         try attachInteractively(
             connection, session: name ?? "", asHolder: !(observe || readOnly), history: history, since: since,
-            lossless: lossless)
+            lossy: lossy)
     }
 }
 
@@ -76,7 +81,7 @@ func requireTerminalInput() throws {
 /// Attaches on this terminal until the attachment ends, then exits as `mux attach` documents.
 func attachInteractively(
     _ connection: ServerConnection, session: String, asHolder: Bool, history: UInt32, since: UInt64?,
-    lossless: Bool = false
+    lossy: Bool = false
 ) throws {
     // Sessions get MUX_SESSION and MUX_SOCKET: a client inside one must not attach to it.
     var inside: String?
@@ -87,7 +92,7 @@ func attachInteractively(
     }
     let terminal = AttachedTerminal(connection: connection)
     let end = try terminal.run(
-        session: session, asHolder: asHolder, history: history, since: since, lossless: lossless,
+        session: session, asHolder: asHolder, history: history, since: since, lossy: lossy,
         insideSession: inside)
     switch end {
     case .detached: return

@@ -61,6 +61,12 @@ struct Bench: ParsableCommand {
         @Flag(help: "Leave tmux out even when it is installed.")
         var noTmux = false
 
+        @Option(
+            help: ArgumentHelp(
+                "Another mux binary (an earlier build) to run the throughput workloads through too, on its own server.",
+                valueName: "mux"))
+        var baseline: String?
+
         @Flag(help: "Print JSON instead of the table.")
         var json = false
 
@@ -78,7 +84,7 @@ struct Bench: ParsableCommand {
             let workloads = workload.isEmpty ? Workload.allCases : workload
             let megabytes = size ?? (quick ? 32 : 128)
             let runs = repeats ?? (quick ? 1 : 3)
-            let environment = try BenchEnvironment(useTmux: !noTmux)
+            let environment = try BenchEnvironment(useTmux: !noTmux, baseline: baseline)
             defer { environment.close() }
             if environment.tmux == nil && !noTmux { progress("tmux is not installed: its columns stay empty") }
             var report = BenchReport()

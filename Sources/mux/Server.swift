@@ -56,6 +56,13 @@ struct Server: ParsableCommand {
         var exitedLimit: Int = ServerConfiguration.defaultExitedLimit
         @Option(help: "How long (seconds) an exited session stays listed until collected (--keep ones: until killed).")
         var exitedMaxAge: Int = ServerConfiguration.defaultExitedMaxAge
+        @Option(
+            help: """
+                How long (seconds) a lease holder's terminal may stay too slow for the program \
+                before it is demoted: the program stops waiting for it, and it skips output when \
+                behind (as `mux attach --lossy` does) until it takes the lease again.
+                """)
+        var holderStallLimit: Double = Double(ServerConfiguration.defaultHolderStallLimit) / 1000
         @Flag(help: "Keep no journal: nothing survives the server (for benchmarks).")
         var noJournal = false
         @Option(help: ArgumentHelp("The restore policy of sessions created without --restore.", valueName: "POLICY"))
@@ -68,6 +75,9 @@ struct Server: ParsableCommand {
             guard outboxBytes >= 4096 else { throw ValidationError("--outbox-bytes must be at least 4096") }
             guard exitedLimit >= 0 else { throw ValidationError("--exited-limit must be 0 or more") }
             guard exitedMaxAge >= 0 else { throw ValidationError("--exited-max-age must be 0 or more") }
+            guard holderStallLimit >= 0.01, holderStallLimit <= 86_400 else {
+                throw ValidationError("--holder-stall-limit must be between 0.01 and 86400 seconds")
+            }
         }
 
         func run() throws {
@@ -85,14 +95,14 @@ struct Server: ParsableCommand {
                 if restore != .screen { extra += ["--restore", "\(restore)"] }
                 try ServerLauncher.start(
                     socket: socket, logLevel: level, outboxBytes: outboxBytes, exitedLimit: exitedLimit,
-                    exitedMaxAge: exitedMaxAge, extraArguments: extra)
+                    exitedMaxAge: exitedMaxAge, holderStallLimit: holderStallLimit, extraArguments: extra)
                 writeLine("mux server listening on \(socket)")
                 return
             }
             // A failure to start goes to the starting command too, on --ready-fd.
             var configuration = ServerConfiguration(
                 socketPath: socket, logLevel: parsed, outboxMinimum: outboxBytes, exitedLimit: exitedLimit,
-                exitedMaxAge: exitedMaxAge)
+                exitedMaxAge: exitedMaxAge, holderStallLimit: Int((holderStallLimit * 1000).rounded()))
             configuration.journal = !noJournal
             configuration.defaultRestore = "\(restore)"
             try MuxServer.Server.run(configuration, readyDescriptor: readyFd)
@@ -150,7 +160,7 @@ struct Server: ParsableCommand {
             abstract: "Show the server's process, sessions and clients.",
             discussion: """
                 --json prints {"pid","socket","started","sessions","clients":[{"id","role","session",\
-                "holdsLease","lossless","queuedBytes","resyncs"}],"journal":{"path","bytes",\
+                "holdsLease","lossless","demoted","queuedBytes","resyncs"}],"journal":{"path","bytes",\
                 "lastWrite","error","movedAside","lost","relaunched"}} ("journal" is null with \
                 --no-journal; "error" says why changes wait unwritten; "lost" and "relaunched" \
                 count what the server's start found). Exits 1 when no server runs.
@@ -167,7 +177,7 @@ struct Server: ParsableCommand {
             if json {
                 let list = clients.map { c in
                     "{\"id\":\(jsonString(c.clientID)),\"role\":\"\(c.role)\",\"session\":\(jsonString(c.session)),"
-                        + "\"holdsLease\":\(c.holdsLease),\"lossless\":\(c.lossless),"
+                        + "\"holdsLease\":\(c.holdsLease),\"lossless\":\(c.lossless),\"demoted\":\(c.demoted),"
                         + "\"queuedBytes\":\(c.queuedBytes),\"resyncs\":\(c.resyncs)}"
                 }
                 writeLine(
@@ -183,6 +193,7 @@ struct Server: ParsableCommand {
                 let attached = c.session.isEmpty ? "not attached" : "attached to \(c.session)"
                 writeLine(
                     "  \(c.clientID) (\(c.role)) \(attached)\(c.holdsLease ? ", holds the lease" : "")"
+                        + (c.demoted ? ", demoted to resync (its terminal stalled)" : "")
                         + ", queued \(c.queuedBytes) bytes, resyncs \(c.resyncs)")
             }
             guard let journal = status.journal else {

@@ -129,7 +129,7 @@ struct Wait: ParsableCommand {
         var emulator: Emulator?
         var snapshot: [UInt8] = []
         _ = try connection.identify()
-        try connection.send(.attach(session: name, asHolder: false, historyLines: 0, since: nil, lossless: false))
+        try connection.send(.attach(session: name, asHolder: false, historyLines: 0, since: nil, lossy: true))
         // Answered after the snapshot: a count past --after there is a command that ended before
         // this watcher could see it (any that ends later shows in the output).
         if commandDone && afterCommands != nil { try connection.send(.list) }

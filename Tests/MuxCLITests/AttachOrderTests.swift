@@ -26,7 +26,7 @@ extension ServerConnection {
     /// Attaches to `session` with nothing to resume from and reads up to its snapshot's last
     /// frame; returns the snapshot's offset.
     func attachForSnapshot(_ session: String) throws -> UInt64 {
-        try send(.attach(session: session, asHolder: false, historyLines: 0, since: nil, lossless: false))
+        try send(.attach(session: session, asHolder: false, historyLines: 0, since: nil, lossy: true))
         let seen = try receive(until: { if case .snapshot(_, true, _) = $0 { true } else { false } })
         guard case .snapshot(let offset, true, _) = seen.last else {
             throw ClientError("no snapshot after attaching to \(session)")
@@ -47,7 +47,7 @@ extension ServerConnection {
         // A holder whose terminal is 100x30 attaches with `since` at the present: the session is
         // resized for it, so the backlog would be at the wrong size and it gets a snapshot instead.
         let holder = try server.connect(columns: 100, rows: 30)
-        try holder.send(.attach(session: "o", asHolder: true, historyLines: 0, since: end, lossless: false))
+        try holder.send(.attach(session: "o", asHolder: true, historyLines: 0, since: end, lossy: true))
         let first = try holder.receive(until: { if case .snapshot(_, true, _) = $0 { true } else { false } })
         #expect(first.first == .attached(session: "o", columns: 100, rows: 30, holdsLease: true))
         let snapshots = first.filter { if case .snapshot = $0 { true } else { false } }
@@ -74,7 +74,7 @@ extension ServerConnection {
         end = try follow(watcher, from: end, until: "done\r\n$ ")
         let start = end - (1 << 20)
         let late = try server.connect()
-        try late.send(.attach(session: "o", asHolder: false, historyLines: 0, since: start, lossless: false))
+        try late.send(.attach(session: "o", asHolder: false, historyLines: 0, since: start, lossy: true))
         let reached = try follow(late, from: start, until: "done\r\n$ ")
         #expect(reached == end)
         try late.send(.detach)

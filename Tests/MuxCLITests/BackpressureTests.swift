@@ -20,11 +20,13 @@ final class MirroringObserver {
     var gaps = 0
     /// Whole snapshots received.
     var snapshots = 0
+    /// The line counts of the GAPs received: lines the server says this client was not shown.
+    var missedLines: [UInt64] = []
 
     init(_ server: TestServer, session: String) throws {
         connection = try server.connect(role: .observer)
         _ = try connection.identify()
-        try connection.send(.attach(session: session, asHolder: false, historyLines: 0, since: nil, lossless: false))
+        try connection.send(.attach(session: session, asHolder: false, historyLines: 0, since: nil, lossy: true))
     }
 
     /// Reads and applies whatever has arrived, for up to `seconds`.
@@ -42,6 +44,8 @@ final class MirroringObserver {
                         self.nextOffset = offset
                         self.snapshots += 1
                     }
+                case .gap(let lines):
+                    self.missedLines.append(lines)
                 case .output(let offset, let bytes):
                     if offset != self.nextOffset { self.gaps += 1 }
                     self.emulator.feed(bytes)
@@ -88,7 +92,12 @@ func clientStatus(_ server: TestServer, _ id: String) throws -> (queued: Int, re
             Array(
                 ("i=0; while [ $i -lt 4000 ]; do printf '\\033[3%dm%01500d\\033[0m\\n' $((i%8)) $i; i=$((i+1)); done; "
                     + "echo FLOOD-DONE\r").utf8))
-        #expect(try eventually(timeout: 120) { try server.captureText("flood").contains("FLOOD-DONE\n$") })
+        // The holder's terminal keeps reading (a holder holds the program back while it lags).
+        #expect(
+            try eventually(timeout: 120) {
+                holder.pump()
+                return try server.captureText("flood").contains("FLOOD-DONE\n$")
+            })
 
         // The server accounted for the stalled client's queue and kept it bounded: it was
         // resynchronised instead of buffering the flood, once: after the drop it owes a snapshot,
@@ -118,14 +127,20 @@ func clientStatus(_ server: TestServer, _ id: String) throws -> (queued: Int, re
         // without one, and catching up cost no further resync.
         #expect(stalled.snapshots == 2)
         #expect(stalled.gaps == 0)
+        // It was told how many lines it missed: the flood scrolled about 4,000 x 19 rows off the
+        // screen, less what it was sent before its queue passed the high watermark (about 300
+        // lines of 19 rows) and the screen's own 24 rows.
+        #expect(stalled.missedLines.count == 1)
+        #expect((60_000...76_010).contains(stalled.missedLines.first ?? 0), "missed \(stalled.missedLines)")
         #expect(try clientStatus(server, stalledID)?.resyncs == 1)
     }
 
-    @Test func aLosslessHolderHoldsTheProgramBackAndMissesNothing() throws {
+    @Test func aHolderHoldsTheProgramBackAndItsTerminalGetsEveryLineOnceInOrder() throws {
         let server = try TestServer()
         try server.ok(["server", "start", "--outbox-bytes", "4096"])
         try server.newSession("slow", "PS1='$ ' exec /bin/sh")
-        let holder = try AttachedClient(server, ["attach", "slow", "--lossless", "--client", "L"])
+        // Lossless is the holder's default; the stand-in terminal keeps every line it scrolls.
+        let holder = try AttachedClient(server, ["attach", "slow", "--client", "L"], scrollback: 500_000)
         #expect(try eventually { try server.ok(["lease", "status", "slow"]).contains("L holds") })
         holder.pump(wait: 100)
         // The holder's terminal stops reading; the program writes far more than every buffer holds.
@@ -152,6 +167,33 @@ func clientStatus(_ server: TestServer, _ id: String) throws -> (queued: Int, re
             })
         #expect(try eventually(timeout: 60) { try holder.screen == server.capture("slow") })
         #expect(try clientStatus(server, "L")?.resyncs == 0)
+        // The terminal's own scrollback and screen hold 1...400000, each once, in order.
+        let numbers = holder.terminal.terminal.renderText(history: 500_000).split(separator: "\n").compactMap {
+            Int($0)
+        }
+        #expect(numbers.count == 400_000)
+        #expect(numbers.first == 1 && numbers.last == 400_000)
+        #expect(zip(numbers, numbers.dropFirst()).allSatisfy { $1 == $0 + 1 })
+    }
+
+    @Test func aHolderStalledPastTheLimitIsDemotedAndTheProgramGoesOn() throws {
+        let server = try TestServer()
+        try server.ok(["server", "start", "--outbox-bytes", "4096", "--holder-stall-limit", "0.5"])
+        try server.newSession("stall", "PS1='$ ' exec /bin/sh")
+        // A small terminal: the session takes its size, so its outbox is small (256 bytes a cell).
+        let holder = try AttachedClient(server, ["attach", "stall", "--client", "F"], columns: 20, rows: 5)
+        #expect(try eventually { try server.ok(["lease", "status", "stall"]).contains("F holds") })
+        holder.pump(wait: 100)
+        // The holder's terminal freezes for good; the program must still get to its end.
+        try holder.type(Array("seq 1 100000; echo SEQ-DONE\r".utf8))
+        #expect(try eventually(timeout: 60) { try server.captureText("stall").contains("SEQ-DONE") })
+        let json = try server.ok(["server", "status", "--json"])
+        #expect(
+            json.contains(
+                #""id":"F","role":"control","session":"stall","holdsLease":true,"lossless":true,"demoted":true"#))
+        #expect((try clientStatus(server, "F")?.resyncs ?? 0) >= 1)
+        let text = try server.ok(["server", "status"])
+        #expect(text.contains("F (control) attached to stall, holds the lease, demoted to resync"))
     }
 
     @Test func aFloodingSessionDoesNotHoldUpAnother() throws {

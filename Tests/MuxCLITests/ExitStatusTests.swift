@@ -31,7 +31,7 @@ import Testing
         #expect(try server.captureText("x").hasPrefix("out\n"))
         // Attaching says it has exited, with its status, and leaves it listed.
         let attach = try server.connect()
-        try attach.send(.attach(session: "x", asHolder: false, historyLines: 0, since: nil, lossless: false))
+        try attach.send(.attach(session: "x", asHolder: false, historyLines: 0, since: nil, lossy: true))
         guard case .error(.sessionExited, let refusal) = try attach.receive() else {
             Issue.record("attaching to an exited session was not refused as exited")
             return

@@ -144,7 +144,7 @@ import Testing
         try server.crash()
         try server.ok(["ls"])
         let connection = try server.connect()
-        try connection.send(.attach(session: "n", asHolder: true, historyLines: 0, since: nil, lossless: false))
+        try connection.send(.attach(session: "n", asHolder: true, historyLines: 0, since: nil, lossy: false))
         #expect(try connection.nextErrorCode() == .sessionExited)
         #expect(try server.captureText("n").contains("kept"))
         #expect(try server.mux(["send", "n", "x"]).stderr.contains("session n was lost"))

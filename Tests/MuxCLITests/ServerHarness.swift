@@ -90,13 +90,19 @@ final class TestServer {
 final class AttachedClient {
     let process: PTYProcess
     var terminal: Emulator
+    /// Everything the client wrote to its terminal.
+    private(set) var received: [UInt8] = []
     private(set) var exitStatus: MuxPTY.ExitStatus?
 
-    init(_ server: TestServer, _ arguments: [String], columns: UInt16 = 80, rows: UInt16 = 24) throws {
+    /// `scrollback`: lines of history the stand-in terminal keeps, as the user's terminal would.
+    init(
+        _ server: TestServer, _ arguments: [String], columns: UInt16 = 80, rows: UInt16 = 24,
+        scrollback: Int = 10_000
+    ) throws {
         process = try PTYProcess.spawn(
             [muxBinaryPath()] + arguments, environment: environment(with: server.environment),
             size: TerminalSize(columns: columns, rows: rows))
-        terminal = Emulator(columns: Int(columns), rows: Int(rows))
+        terminal = Emulator(columns: Int(columns), rows: Int(rows), scrollbackLimit: scrollback)
     }
 
     deinit {
@@ -112,6 +118,7 @@ final class AttachedClient {
         var timeout = milliseconds
         while poll(&fd, 1, timeout) > 0 {
             guard let bytes = try? process.read(), !bytes.isEmpty else { break }
+            received += bytes
             terminal.feed(bytes)
             let replies = terminal.takeEffects().replies
             if !replies.isEmpty { try? process.write(replies) }

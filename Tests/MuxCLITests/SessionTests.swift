@@ -146,11 +146,11 @@ import Testing
         let server = try TestServer()
         try server.newSession("r", "exec cat")
         let holder = try server.connect(clientID: "holder")
-        try holder.send(.attach(session: "r", asHolder: true, historyLines: 0, since: nil, lossless: false))
+        try holder.send(.attach(session: "r", asHolder: true, historyLines: 0, since: nil, lossy: true))
         _ = try holder.receive(until: { if case .snapshot(_, true, _) = $0 { true } else { false } })
 
         let observer = try server.connect(role: .observer)
-        try observer.send(.attach(session: "r", asHolder: false, historyLines: 0, since: nil, lossless: false))
+        try observer.send(.attach(session: "r", asHolder: false, historyLines: 0, since: nil, lossy: true))
         _ = try observer.receive(until: { if case .snapshot(_, true, _) = $0 { true } else { false } })
         try observer.send(.input(Array("x".utf8)))
         #expect(try observer.nextErrorCode() == .roleForbidden)
@@ -158,7 +158,7 @@ import Testing
         #expect(try observer.nextErrorCode() == .roleForbidden)
 
         let other = try server.connect()
-        try other.send(.attach(session: "r", asHolder: false, historyLines: 0, since: nil, lossless: false))
+        try other.send(.attach(session: "r", asHolder: false, historyLines: 0, since: nil, lossy: true))
         _ = try other.receive(until: { if case .snapshot(_, true, _) = $0 { true } else { false } })
         try other.send(.input(Array("x".utf8)))
         #expect(try other.nextErrorCode() == .leaseRequired)
@@ -193,7 +193,7 @@ import Testing
         let server = try TestServer()
         try server.newSession("o", "PS1='$ ' exec /bin/sh")
         let first = try server.connect()
-        try first.send(.attach(session: "o", asHolder: false, historyLines: 0, since: nil, lossless: false))
+        try first.send(.attach(session: "o", asHolder: false, historyLines: 0, since: nil, lossy: true))
         var end: UInt64 = 0
         _ = try first.receive(until: {
             if case .snapshot(let offset, true, _) = $0 {
@@ -216,7 +216,7 @@ import Testing
         #expect(try eventually { try server.captureText("o").contains("onetwo") })
 
         let again = try server.connect()
-        try again.send(.attach(session: "o", asHolder: false, historyLines: 0, since: end, lossless: false))
+        try again.send(.attach(session: "o", asHolder: false, historyLines: 0, since: end, lossy: true))
         let resumed = try again.receive(until: { if case .output = $0 { true } else { false } })
         #expect(!resumed.contains { if case .snapshot = $0 { true } else { false } })
         #expect(resumed.last == .output(offset: end, bytes: Array("two".utf8)))
@@ -226,7 +226,7 @@ import Testing
         try server.ok(["send", "o", "head -c 1100000 /dev/zero | tr '\\0' x; echo; echo done", "Enter"])
         #expect(try eventually(timeout: 20) { try server.captureText("o").contains("\ndone\n") })
         let late = try server.connect()
-        try late.send(.attach(session: "o", asHolder: false, historyLines: 0, since: end, lossless: false))
+        try late.send(.attach(session: "o", asHolder: false, historyLines: 0, since: end, lossy: true))
         let fresh = try late.receive(until: { if case .snapshot(_, true, _) = $0 { true } else { false } })
         #expect(fresh.contains { if case .snapshot = $0 { true } else { false } })
     }

@@ -15,11 +15,11 @@ private func hex(_ text: String) -> [UInt8] {
             "00 00 00 14 00 01 00 01 01 00 00 00 01 61 00 50 00 18 00 00 00 02 78 74"
         ),
         (
-            .attach(session: "w", asHolder: true, historyLines: 1000, since: nil, lossless: false),
+            .attach(session: "w", asHolder: true, historyLines: 1000, since: nil, lossy: false),
             "00 00 00 16 00 02 00 00 00 01 77 01 00 00 03 e8 00 00 00 00 00 00 00 00 00 00"
         ),
         (
-            .attach(session: "w", asHolder: false, historyLines: 0, since: 258, lossless: true),
+            .attach(session: "w", asHolder: false, historyLines: 0, since: 258, lossy: true),
             "00 00 00 16 00 02 00 00 00 01 77 00 00 00 00 00 01 00 00 00 00 00 00 01 02 01"
         ),
         (.input([0x03]), "00 00 00 07 00 03 00 00 00 01 03"),
@@ -98,9 +98,11 @@ private func hex(_ text: String) -> [UInt8] {
                             clientID: "c", role: .observer, session: "w", holdsLease: false, lossless: false,
                             queuedBytes: 16, resyncs: 2)
                     ])),
-            "00 00 00 35 80 0d 00 00 00 07 00 00 00 01 73 00 00 00 00 00 00 00 01 00 01 00 01 00 00 00 01 63 02"
-                + " 00 00 00 01 77 00 00 00 00 00 00 00 00 00 10 00 00 00 00 00 00 00 02 00"
+            "00 00 00 36 80 0d 00 00 00 07 00 00 00 01 73 00 00 00 00 00 00 00 01 00 01 00 01 00 00 00 01 63 02"
+                + " 00 00 00 01 77 00 00 00 00 00 00 00 00 00 00 10 00 00 00 00 00 00 00 02 00"
         ),
+        (.gap(lines: 21_719), "00 00 00 0a 80 0f 00 00 00 00 00 00 54 d7"),
+        (.notice("hi"), "00 00 00 08 80 10 00 00 00 02 68 69"),
     ]
 
     @Test(arguments: golden.indices) func goldenBytes(index: Int) throws {

@@ -12,14 +12,14 @@ typealias Action = SessionMachine.Action
 
 /// A running session named "s" with a 1,000-byte ring; its clients' watermarks are 256 cells'
 /// worth or at least 100 bytes (a 1x1 session: 256 high, 64 low).
-private func makeSession(keep: Bool = false, columns: UInt16 = 80, rows: UInt16 = 24) -> SessionMachine {
+func makeSession(keep: Bool = false, columns: UInt16 = 80, rows: UInt16 = 24) -> SessionMachine {
     var machine = SessionMachine(
         name: "s", columns: columns, rows: rows, keep: keep, creator: "maker", ringCapacity: 1000, outboxMinimum: 100)
     _ = machine.handle(.opened)
     return machine
 }
 
-private func attaching(
+func attaching(
     _ client: String, holder: Bool = false, observer: Bool = false, lossless: Bool = false, columns: UInt16 = 80,
     rows: UInt16 = 24, history: Int = 0, since: UInt64? = nil
 ) -> SessionMachine.Event {
@@ -50,10 +50,10 @@ extension SessionMachine {
 }
 
 /// Only the actions addressed to `client`, in order.
-private func to(_ client: String, _ actions: [Action]) -> [Action] {
+func to(_ client: String, _ actions: [Action]) -> [Action] {
     actions.filter {
         switch $0 {
-        case .send(let id, _), .flush(let id), .drain(let id, _), .sendSnapshot(let id, _), .release(let id):
+        case .send(let id, _), .flush(let id), .drain(let id, _), .sendSnapshot(let id, _, _), .release(let id):
             id == client
         default: false
         }
@@ -224,7 +224,7 @@ private func to(_ client: String, _ actions: [Action]) -> [Action] {
         // Whatever arrives now is covered by the snapshot: nothing queues, nothing more is counted.
         for _ in 0..<100 { #expect(machine.handle(.output(count: 50)).isEmpty) }
         #expect(machine.attachment("slow")?.resyncs == 1)
-        #expect(machine.handle(.writable("slow")) == [.sendSnapshot("slow", history: 0)])
+        #expect(machine.handle(.writable("slow")) == [.sendSnapshot("slow", history: 0, skippedFrom: 0)])
         machine.run(.snapshotSent("slow", at: machine.endOffset))
         #expect(machine.pendingOutput(for: "slow") == nil)
         #expect(machine.oldestCursor == machine.endOffset)
@@ -241,9 +241,18 @@ private func to(_ client: String, _ actions: [Action]) -> [Action] {
         #expect(machine.attachment("holder")?.resyncs == 0)
         #expect(machine.attachment("watcher")?.resyncs == 1)  // an observer is never held back for
         #expect(machine.handle(.output(count: 10)).filter { $0 == .pauseReading }.isEmpty)  // once
-        #expect(machine.handedOn("holder", through: 245).isEmpty)  // 65 queued: over the low mark
-        #expect(machine.handedOn("holder", through: 246) == [.resumeReading])  // 64: at it
+        // A holder's marks do not grow with the screen: the 100-byte minimum, and a quarter of it.
+        #expect(machine.handedOn("holder", through: 284).isEmpty)  // 26 queued: over the low mark
+        #expect(machine.handedOn("holder", through: 285) == [.resumeReading])  // 25: at it
         #expect(!machine.readingPaused)
+    }
+
+    @Test func aHoldersHighMarkIsTheMinimumWhateverTheScreensSize() {
+        var machine = makeSession(columns: 200, rows: 60)  // an observer's high mark: 3 MB
+        machine.attachLive("holder", holder: true, lossless: true)
+        machine.run(.blocked("holder"))
+        #expect(machine.handle(.output(count: 100)).isEmpty)
+        #expect(machine.handle(.output(count: 1)).contains(.pauseReading))
     }
 
     @Test func aLosslessHolderThatLeavesOrLosesTheLeaseNoLongerHoldsTheProgram() {

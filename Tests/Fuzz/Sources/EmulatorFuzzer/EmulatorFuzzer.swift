@@ -2,6 +2,7 @@
 // in the middle; every invariant of Terminal.invariantViolations() must hold afterwards, and
 // feeding the same bytes whole must give the same state as feeding them in pieces.
 
+import FuzzDriver
 import MuxTerminal
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -64,18 +65,7 @@ private func check(_ terminal: Terminal, _ moment: String) {
     if !violations.isEmpty { fatalError("\(moment): \(violations)") }
 }
 
-// SwiftPM links an executable's entry point as `<module>_main`; hand control to libFuzzer's
-// driver from there, so the target builds as an ordinary SwiftPM executable.
-@_silgen_name("LLVMFuzzerRunDriver")
-func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
 @_cdecl("EmulatorFuzzer_main")
 func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var arguments = argv
-    return runFuzzerDriver(&count, &arguments) { data, size in fuzzOneInput(data, size) }
+    runFuzzer(argc, argv, fuzzOneInput)
 }
