@@ -62,6 +62,8 @@ public struct CellAttributes: Hashable, Sendable {
     public static let wide: UInt32 = 1 << 12
     /// The right half of a wide character; it holds no content of its own.
     public static let spacer: UInt32 = 1 << 13
+    /// DECSCA or SPA protected the cell from selective erasure; not part of SGR.
+    public static let protected: UInt32 = 1 << 14
     static let shapeMask: UInt32 = wide | spacer
     static let extrasShift: UInt32 = 16
 

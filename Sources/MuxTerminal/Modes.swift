@@ -57,6 +57,69 @@ public struct Modes: Hashable, Sendable {
     public var bracketedPaste = false
     /// ?2026: the program is inside a synchronized update.
     public var synchronizedOutput = false
+    /// DECLRMM (?69): DECSLRM sets left and right margins (and `CSI s` is no longer SCOSC).
+    public var leftRightMargins = false
+    /// ?45: BS and CUB at the left margin go on at the right margin of the row above, when that
+    /// row was soft-wrapped (recent xterm; XTREVWRAP).
+    public var reverseWrap = false
+    /// ?1045: the same across any row, and from the top margin to the bottom one (XTREVWRAP2).
+    public var extendedReverseWrap = false
+    /// ?40: DECCOLM (?3) is honoured.
+    public var allowColumnSwitch = false
+    /// DECCOLM (?3): 132-column mode was asked for (the width itself stays the session's).
+    public var columnMode = false
+    /// ?41: the more(1) fix: a tab with a wrap pending wraps first.
+    public var moreFix = false
+    /// xterm's other DEC private modes, which change nothing the emulator shows: kept so that
+    /// DECRQM reports them as xterm does and the snapshot restores them. Bit i stands for
+    /// `Modes.otherModes[i]` and is set when that mode differs from its power-on value (a plain
+    /// bit set keeps `Modes` free of references: it is read on every printed character).
+    public var otherChanged: UInt64 = 0
 
     public init() {}
+
+    /// The xterm DEC private modes kept in `otherChanged`, with xterm's power-on values (xterm
+    /// 379's DECRQM answers with its default resources).
+    public static let otherModes: [(mode: UInt16, initial: Bool)] = [
+        (4, false), (13, false), (18, false), (19, false), (30, false), (35, true), (42, false), (44, false),
+        (67, false), (80, false), (1001, false), (1010, true), (1011, false), (1016, false), (1034, true),
+        (1035, true), (1036, false), (1037, false), (1039, false), (1040, true), (1041, false), (1042, false),
+        (1043, false), (1044, false), (1046, false), (1050, false), (1051, false), (1060, false), (1061, false),
+        (1070, true), (2001, false), (2002, false), (2003, false), (2005, false), (2006, false), (8452, false),
+    ]
+    static let otherModeIndex: [UInt16: Int] = Dictionary(
+        uniqueKeysWithValues: otherModes.enumerated().map { ($0.element.mode, $0.offset) })
+
+    /// DECRQM answers that never change: xterm's permanently set (3) and reset (4) modes, and
+    /// modes whose effect is outside a headless emulator (DECANM's VT52 mode, DECTEK, KAM, CRM,
+    /// SRM), answered with xterm's power-on value.
+    static let fixedDEC: [Int: Int] = [2: 1, 8: 4, 14: 3, 38: 2, 46: 4, 1048: 1]
+    static let fixedANSI: [Int: Int] = [
+        1: 4, 2: 2, 3: 2, 5: 4, 7: 4, 10: 4, 11: 4, 12: 1, 13: 4, 14: 4, 15: 4, 16: 4, 17: 4, 18: 4, 19: 4,
+    ]
+
+    /// Whether one of the other xterm modes is on; nil for a mode that is not one of them.
+    public func otherMode(_ mode: UInt16) -> Bool? {
+        guard let index = Modes.otherModeIndex[mode] else { return nil }
+        return Modes.otherModes[index].initial != (otherChanged >> UInt64(index) & 1 == 1)
+    }
+
+    mutating func setOtherMode(_ mode: UInt16, _ on: Bool) {
+        guard let index = Modes.otherModeIndex[mode] else { return }
+        let bit = UInt64(1) << UInt64(index)
+        otherChanged = on != Modes.otherModes[index].initial ? otherChanged | bit : otherChanged & ~bit
+    }
+
+    /// The other xterm modes that differ from their power-on value, with their values, in order.
+    public var changedOtherModes: [(mode: UInt16, on: Bool)] {
+        Modes.otherModes.enumerated().compactMap { index, entry in
+            otherChanged >> UInt64(index) & 1 == 1 ? (entry.mode, !entry.initial) : nil
+        }
+    }
+}
+
+/// Which protection ED, EL, ECH and DECSERA honour: the last of DECSCA (DEC) and SPA (ISO 6429)
+/// to be used decides, as in xterm. DECSED and DECSEL honour either.
+public enum ProtectionMode: UInt8, Hashable, Sendable {
+    case dec, iso
 }

@@ -109,6 +109,11 @@ public struct Row: Hashable, Sendable {
         }
     }
 
+    /// Whether any cell is protected (DECSCA, SPA).
+    var hasProtectedCells: Bool {
+        mayHaveStyle && cells[0..<min(extent, cells.count)].contains { $0.attributes.has(CellAttributes.protected) }
+    }
+
     /// The number of cells up to and including the last one that is not the default blank.
     var usedWidth: Int {
         var end = min(extent, cells.count)

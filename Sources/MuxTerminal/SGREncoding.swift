@@ -87,3 +87,48 @@ func appendSGRParameters(_ cell: Cell, extras: CellExtras, to out: inout [UInt8]
         number(Int(b))
     }
 }
+
+/// The SGR parameters DECRQSS reports for `cell`'s look, in xterm's order (bold, faint,
+/// underline, blink, inverse, invisible, italic, crossed-out, double underline; then colours, the
+/// extended ones in the colon form xterm answers with). Attributes xterm lacks (other underline
+/// styles, rapid blink, overline, underline colour) follow in mux's own forms.
+func reportedSGRParameters(_ cell: Cell, extras: CellExtras) -> String {
+    let attributes = cell.attributes
+    var parts = ["0"]
+    if attributes.has(CellAttributes.bold) { parts.append("1") }
+    if attributes.has(CellAttributes.faint) { parts.append("2") }
+    switch attributes.underline {
+    case .none, .double: break
+    case .single: parts.append("4")
+    case let style: parts.append("4:\(style.rawValue)")
+    }
+    if attributes.has(CellAttributes.blink) { parts.append("5") }
+    if attributes.has(CellAttributes.rapidBlink) { parts.append("6") }
+    if attributes.has(CellAttributes.inverse) { parts.append("7") }
+    if attributes.has(CellAttributes.invisible) { parts.append("8") }
+    if attributes.has(CellAttributes.italic) { parts.append("3") }
+    if attributes.has(CellAttributes.strikethrough) { parts.append("9") }
+    if attributes.underline == .double { parts.append("21") }
+    if attributes.has(CellAttributes.overline) { parts.append("53") }
+    func color(_ color: Color, base: Int, bright: Int, extended: Int) {
+        if let index = color.paletteIndex {
+            if index < 8 {
+                parts.append("\(base + Int(index))")
+            } else if index < 16 {
+                parts.append("\(bright + Int(index) - 8)")
+            } else {
+                parts.append("\(extended):5:\(index)")
+            }
+        } else if let (r, g, b) = color.rgb {
+            parts.append("\(extended):2::\(r):\(g):\(b)")
+        }
+    }
+    color(cell.foreground, base: 30, bright: 90, extended: 38)
+    color(cell.background, base: 40, bright: 100, extended: 48)
+    if let index = extras.underlineColor.paletteIndex {
+        parts.append("58:5:\(index)")
+    } else if let (r, g, b) = extras.underlineColor.rgb {
+        parts.append("58:2::\(r):\(g):\(b)")
+    }
+    return parts.joined(separator: ";")
+}

@@ -7,6 +7,8 @@ struct SnapshotEncoder {
     /// The look (colours and SGR flags, no content or shape) and extras last set; nil: unknown.
     private var look: Cell?
     private var lookExtras = CellExtras()
+    /// The DECSCA protection last set (the prelude leaves it off); nil: unknown.
+    private var protected: Bool? = false
     private var link: Hyperlink?
     /// Whether `link` is what the terminal has (false after something that may have changed it).
     private var linkKnown = false
@@ -47,10 +49,17 @@ struct SnapshotEncoder {
         }
     }
 
-    /// Sets the SGR state to `cell`'s look and `extras`' underline colour, if it is not already.
+    /// Sets the SGR state to `cell`'s look and `extras`' underline colour, and the DECSCA
+    /// protection to the cell's, if they are not already.
     mutating func setLook(_ cell: Cell, extras: CellExtras) {
         var wanted = cell.with(content: 0, shape: 0)
         wanted.attributes.extrasIndex = 0
+        let protected = wanted.attributes.has(CellAttributes.protected)
+        if protected != self.protected {
+            write(protected ? "\u{1b}[1\"q" : "\u{1b}[0\"q")
+            self.protected = protected
+        }
+        wanted.attributes.set(CellAttributes.protected, false)
         let underline = CellExtras(underlineColor: extras.underlineColor)
         if let look, look == wanted, lookExtras == underline { return }
         bytes.append(0x1b)
@@ -78,5 +87,6 @@ struct SnapshotEncoder {
     mutating func forgetPen() {
         look = nil
         linkKnown = false
+        protected = nil
     }
 }

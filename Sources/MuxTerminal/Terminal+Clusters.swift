@@ -82,7 +82,8 @@ extension Terminal {
         cell.content = Cell.clusterFlag | UInt32(index)
         screen.rows[y].set(x, cell)
         lastPrinted = cell.content
-        guard !cell.isWide, CharacterWidth.of(cluster: scalars) == 2, x + 1 < columns,
+        guard !cell.isWide, CharacterWidth.of(cluster: scalars) == 2,
+            x + 1 <= (x <= rightMargin ? rightMargin : columns - 1),
             cursor.x == x + 1 && !cursor.pendingWrap
         else { return }
         screen.rows[y].splitWideCharacters(at: (x + 1)..<(x + 2))

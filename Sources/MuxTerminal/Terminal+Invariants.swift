@@ -7,13 +7,20 @@ extension Terminal {
         if cursor.x < 0 || cursor.x >= columns || cursor.y < 0 || cursor.y >= rows {
             found.append("cursor (\(cursor.x), \(cursor.y)) outside \(columns)x\(rows)")
         }
-        if cursor.pendingWrap && cursor.x != columns - 1 {
-            found.append("pending wrap at column \(cursor.x)")
-        }
+        // A pending wrap sits at the right margin or the last column, or where CBT moved it (xterm
+        // keeps the wrap pending there).
         if !(0 <= scrollTop && scrollTop < scrollBottom && scrollBottom < rows)
             && !(rows == 1 && scrollTop == 0 && scrollBottom == 0)
         {
             found.append("scroll region \(scrollTop)...\(scrollBottom) in \(rows) rows")
+        }
+        if !(0 <= leftMargin && leftMargin < rightMargin && rightMargin < columns)
+            && !(columns == 1 && leftMargin == 0 && rightMargin == 0)
+        {
+            found.append("left and right margins \(leftMargin)...\(rightMargin) in \(columns) columns")
+        }
+        if !modes.leftRightMargins && (leftMargin != 0 || rightMargin != columns - 1) {
+            found.append("margins \(leftMargin)...\(rightMargin) without DECLRMM")
         }
         if tabStops.count != columns { found.append("\(tabStops.count) tab stops for \(columns) columns") }
         if scrollback.count > scrollback.limit {

@@ -1,4 +1,5 @@
-// SM/RM and DECSET/DECRST, and DECRQM reports of the same modes.
+// SM/RM and DECSET/DECRST, DECRQM reports of the same modes (with xterm's answers, permanent ones
+// included), and XTSAVE/XTRESTORE (`CSI ? Pm s`, `CSI ? Pm r`).
 
 extension Terminal {
     mutating func setModes(_ s: CSISequence, on: Bool) {
@@ -51,6 +52,14 @@ extension Terminal {
         case 1007: modes.alternateScroll = on
         case 2004: modes.bracketedPaste = on
         case 2026: modes.synchronizedOutput = on
+        case 3: selectColumnMode(on)
+        case 40: modes.allowColumnSwitch = on
+        case 41: modes.moreFix = on
+        case 45: modes.reverseWrap = on
+        case 1045: modes.extendedReverseWrap = on
+        case 69:
+            modes.leftRightMargins = on
+            if !on { resetHorizontalMargins() }
         case 47:
             if on { enterAlternateScreen(clear: false) } else { leaveAlternateScreen(clear: false) }
         case 1047:
@@ -67,18 +76,20 @@ extension Terminal {
                 leaveAlternateScreen(clear: false)
                 restoreCursor()
             }
-        default: break
+        default:
+            modes.setOtherMode(UInt16(clamping: mode), on)
         }
     }
 
-    /// The DECRQM answer for a mode: 1 set, 2 reset, 0 not recognised.
+    /// The DECRQM answer for a mode: 1 set, 2 reset, 3 permanently set, 4 permanently reset, 0 not
+    /// recognised; what xterm answers.
     func modeState(_ mode: Int, dec: Bool) -> Int {
         func state(_ on: Bool) -> Int { on ? 1 : 2 }
         if !dec {
             switch mode {
             case 4: return state(modes.insert)
             case 20: return state(modes.linefeedNewline)
-            default: return 0
+            default: return Modes.fixedANSI[mode] ?? 0
             }
         }
         switch mode {
@@ -96,7 +107,44 @@ extension Terminal {
         case 2004: return state(modes.bracketedPaste)
         case 2026: return state(modes.synchronizedOutput)
         case 47, 1047, 1049: return state(usingAlternateScreen)
-        default: return 0
+        case 3: return state(modes.columnMode)
+        case 40: return state(modes.allowColumnSwitch)
+        case 41: return state(modes.moreFix)
+        case 45: return state(modes.reverseWrap)
+        case 1045: return state(modes.extendedReverseWrap)
+        case 69: return state(modes.leftRightMargins)
+        default:
+            if let fixed = Modes.fixedDEC[mode] { return fixed }
+            if let on = modes.otherMode(UInt16(clamping: mode)) { return state(on) }
+            return 0
+        }
+    }
+
+    /// The DEC private modes XTSAVE keeps: all that report set or reset, but the cursor save
+    /// (1048) and DECCOLM (3), which act when set rather than hold a value. The screens (47, 1047,
+    /// 1049) are saved and restored as xterm does, by switching.
+    func isSavable(_ mode: Int) -> Bool {
+        switch mode {
+        case 3, 1048: return false
+        default: return modeState(mode, dec: true) == 1 || modeState(mode, dec: true) == 2
+        }
+    }
+
+    /// XTSAVE: `CSI ? Pm s` saves the listed DEC private modes.
+    mutating func saveModes(_ s: CSISequence) {
+        for index in 0..<s.count {
+            let mode = Int(s.parameters[index])
+            guard isSavable(mode) else { continue }
+            savedModes[UInt16(mode)] = modeState(mode, dec: true) == 1
+        }
+    }
+
+    /// XTRESTORE: `CSI ? Pm r` sets the listed modes back to what XTSAVE saved.
+    mutating func restoreModes(_ s: CSISequence) {
+        for index in 0..<s.count {
+            let mode = s.parameters[index]
+            guard let on = savedModes[mode] else { continue }
+            setPrivateMode(Int(mode), on: on)
         }
     }
 

@@ -23,7 +23,9 @@ extension Terminal {
         while index < count {
             if cursor.pendingWrap && modes.autowrap { wrapToNextLine() }
             let x = cursor.x
-            let n = min(columns &- x, count &- index)
+            // Printing stops at the right margin from inside the margins, else at the last column.
+            let edge = x <= rightMargin ? rightMargin &+ 1 : columns
+            let n = min(edge &- x, count &- index)
             modifyRow(cursor.y) { row in
                 row.splitWideCharacters(at: x..<(x &+ n))
                 if !template.isPlain { row.mayHaveStyle = true }
@@ -57,8 +59,8 @@ extension Terminal {
                 }
             }
             index &+= n
-            if x &+ n >= columns {
-                cursor.x = columns &- 1
+            if x &+ n >= edge {
+                cursor.x = edge &- 1
                 cursor.pendingWrap = modes.autowrap
             } else {
                 cursor.x = x &+ n
@@ -139,7 +141,7 @@ extension Terminal {
         let look = SIMD4(0, template.foreground.rawValue, template.background.rawValue, template.attributes.rawValue)
         let wideLook = look | SIMD4(0, 0, 0, CellAttributes.wide)
         let spacerLook = look | SIMD4(0, 0, 0, CellAttributes.spacer)
-        let columns = columns
+        let columns = cursor.x <= rightMargin ? rightMargin + 1 : columns  // the edge printing stops at
         var x = cursor.x
         var index = start
         var last: UInt32 = 0
@@ -194,23 +196,33 @@ extension Terminal {
         return index
     }
 
-    /// Prints a non-ASCII scalar: it joins the previous cell's cluster or begins a cell.
+    /// Prints a non-ASCII scalar: it joins the previous cell's cluster or begins a cell. A mark
+    /// (a combining or joining scalar of no width) with nothing to join is dropped, as xterm,
+    /// tmux and libvterm do.
     mutating func printScalar(_ scalar: Unicode.Scalar) {
         charsets.singleShift = 0
         if scalar.value < 0xa0 { return }  // C1 controls arrive as scalars in UTF-8; never printed
         if joinPreviousCell(scalar) { return }
-        printCell(content: scalar.value, width: max(ScalarProperties(scalar).width, 1))
+        let properties = ScalarProperties(scalar)
+        let joiner =
+            properties.breakClass == .extend || properties.breakClass == .zwj || properties.breakClass == .spacingMark
+        if joiner && properties.width == 0 {
+            lastPrinted = 0
+            return
+        }
+        printCell(content: scalar.value, width: max(properties.width, 1))
     }
 
     /// Writes one character of `width` cells at the cursor and moves the cursor past it.
     mutating func printCell(content: UInt32, width: Int) {
         if width > columns { return }  // a wide character cannot be shown in one column
         if cursor.pendingWrap && modes.autowrap { wrapToNextLine() }
-        if width == 2 && cursor.x == columns - 1 {
+        let last = wrapColumn
+        if width == 2 && cursor.x == last {
             if modes.autowrap {
                 wrapToNextLine()
-            } else if columns >= 2 {
-                cursor.x = columns - 2  // xterm keeps a wide character whole at the margin
+            } else if last >= 1 {
+                cursor.x = last - 1  // xterm keeps a wide character whole at the margin
             } else {
                 return
             }
@@ -229,8 +241,9 @@ extension Terminal {
     }
 
     mutating func advanceCursor(from x: Int, by width: Int) {
-        if x + width >= columns {
-            cursor.x = columns - 1
+        let edge = x <= rightMargin ? rightMargin + 1 : columns
+        if x + width >= edge {
+            cursor.x = edge - 1
             cursor.pendingWrap = modes.autowrap
         } else {
             cursor.x = x + width
@@ -238,10 +251,12 @@ extension Terminal {
         }
     }
 
-    /// Autowrap: marks the row as continuing, returns the carriage and moves down a line.
+    /// Autowrap: marks the row as continuing (when the wrap is at the screen's last column),
+    /// returns the carriage to the left margin and moves down a line.
+    @inline(__always)
     mutating func wrapToNextLine() {
-        screen.rows[cursor.y].wrapped = true
-        cursor.x = 0
+        if cursor.x == columns - 1 { screen.rows[cursor.y].wrapped = true }
+        cursor.x = leftMargin
         cursor.pendingWrap = false
         index()
     }

@@ -35,6 +35,8 @@ extension Terminal {
         rows = newRows
         scrollTop = 0
         scrollBottom = newRows - 1
+        leftMargin = 0
+        rightMargin = newColumns - 1
     }
 
     private func clamped(_ cursor: Cursor, columns: Int, rows: Int) -> Cursor {

@@ -23,7 +23,7 @@ extension Terminal {
                 case 0:
                     pen.foreground = .default
                     pen.background = .default
-                    pen.attributes.rawValue &= ~0xffff
+                    pen.attributes.rawValue &= ~(0xffff & ~CellAttributes.protected)  // DECSCA is not SGR
                     underlineColor = .default
                 case 1: pen.attributes.set(CellAttributes.bold, true)
                 case 2: pen.attributes.set(CellAttributes.faint, true)
@@ -127,7 +127,9 @@ extension Terminal {
 
     /// SGR 0 with no parameters: the default look (the hyperlink is not part of SGR and stays).
     mutating func resetPen() {
+        let protected = cursor.pen.attributes.has(CellAttributes.protected)
         cursor.pen = .blank
+        cursor.pen.attributes.set(CellAttributes.protected, protected)
         penExtras.underlineColor = .default
         updatePenExtras()
     }

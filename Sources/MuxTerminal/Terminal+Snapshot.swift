@@ -17,6 +17,8 @@ extension Terminal {
         "\u{1b}[?1l\u{1b}>",  // cursor keys and keypad normal
         "\u{1b}[?9l\u{1b}[?1000l\u{1b}[?1002l\u{1b}[?1003l\u{1b}[?1005l\u{1b}[?1006l\u{1b}[?1015l",  // mouse
         "\u{1b}[?1004l\u{1b}[?1007l\u{1b}[?2004l\u{1b}[?5l\u{1b}[?12l\u{1b}[?25h\u{1b}[0 q",
+        "\u{1b}[?69l\u{1b}[?45l\u{1b}[?1045l\u{1b}[?41l",  // no left/right margins, no reverse wrap
+        "\u{1b}[0\"q\u{1b}[0#y\u{1b}[1*x",  // DEC protection, unprotected pen; checksum; DECSACE
         "\u{1b}[H\u{1b}[2J",  // home and clear
     ].joined()
 
@@ -29,6 +31,10 @@ extension Terminal {
         // Room for every cell and some SGR, so the buffer rarely grows while encoding.
         var out = SnapshotEncoder(capacity: columns * (rows * 2 + historyCount) * 2 + 1024)
         out.write(Terminal.snapshotPrelude)
+        // DECSCL soft-resets, so it comes first; then the modes XTSAVE holds, each set, saved and
+        // put back to its power-on value (the real values come at the end).
+        if conformanceLevel != 64 { out.csi("\(conformanceLevel);1\"p") }
+        emitSavedModes(into: &out)
 
         // 1. History, then the primary screen, printed top to bottom so the history scrolls off.
         // History lines become rows one at a time, so no copy of the whole history is made.
@@ -37,6 +43,7 @@ extension Terminal {
             index < historyCount
                 ? scrollback[firstLine + index].row(columns: columns) : primary.rows[index - historyCount]
         }
+        emitBlankAttributes(of: primary, into: &out)
 
         // 2. The alternate screen, with the primary's saved cursor set by 1049 on the way in; or,
         //    when the primary is shown, the alternate's content and saved cursor where they matter.
@@ -45,6 +52,7 @@ extension Terminal {
             out.csi("?1049h")
             clearForRows(into: &out)
             emitRows(count: rows, into: &out) { alternate.rows[$0] }
+            emitBlankAttributes(of: alternate, into: &out)
             emitCursorState(alternate.savedCursor, on: alternate, into: &out)
             out.write("\u{1b}7")
         } else {
@@ -52,6 +60,7 @@ extension Terminal {
                 out.csi("?47h")
                 clearForRows(into: &out)
                 emitRows(count: rows, into: &out) { alternate.rows[$0] }
+                emitBlankAttributes(of: alternate, into: &out)
                 emitCursorState(alternate.savedCursor, on: alternate, into: &out)
                 out.write("\u{1b}7")
                 out.csi("?47l")
@@ -69,11 +78,21 @@ extension Terminal {
             out.write("\u{1b}H")
         }
         if scrollTop != 0 || scrollBottom != rows - 1 { out.csi("\(scrollTop + 1);\(scrollBottom + 1)r") }
+        if modes.leftRightMargins {
+            out.csi("?69h")
+            if hasHorizontalMargins { out.csi("\(leftMargin + 1);\(rightMargin + 1)s") }
+        }
         var live = SavedCursor()
         live.cursor = cursor
         live.charsets = charsets
         live.origin = modes.origin
-        emitCursorState(live, on: screen, marginTop: scrollTop, into: &out, penExtras: penExtras)
+        emitCursorState(
+            live, on: screen, marginTop: scrollTop, marginLeft: leftMargin, into: &out, penExtras: penExtras)
+        // Protection: DECSCA (emitted with each protected cell and the pen) leaves DEC mode; SPA
+        // switches to ISO mode and protects the pen, EPA unprotects it again.
+        if protectionMode == .iso {
+            out.write(cursor.pen.attributes.has(CellAttributes.protected) ? "\u{1b}V" : "\u{1b}V\u{1b}W")
+        }
 
         // 4. Modes, cursor shape, titles, colours.
         emitModes(into: &out)
@@ -92,25 +111,28 @@ extension Terminal {
     /// whose rows are `screen`. Origin mode must be off when this starts; `marginTop` is the top
     /// margin in force (cursor addressing in origin mode is relative to it).
     func emitCursorState(
-        _ saved: SavedCursor, on screen: Screen, marginTop: Int = 0, into out: inout SnapshotEncoder,
-        penExtras: CellExtras? = nil
+        _ saved: SavedCursor, on screen: Screen, marginTop: Int = 0, marginLeft: Int = 0,
+        into out: inout SnapshotEncoder, penExtras: CellExtras? = nil
     ) {
         let state = saved.cursor
         out.write("\u{1b}(B\u{f}")  // ASCII in GL for the reprint below; the sets come last
         out.csi(saved.origin ? "?6h" : "?6l")
         let top = saved.origin ? marginTop : 0
+        let left = saved.origin ? marginLeft : 0
         if state.pendingWrap && columns >= 1 {
-            // The only way to a pending wrap is to print the last column: print what is there.
+            // The way to a pending wrap is to print the last column (or the right margin, which
+            // is in force by now for the live cursor): print what is there.
             let cells = screen.rows[state.y].cells
-            let wideAtEnd = columns >= 2 && cells[columns - 1].isSpacer
-            out.csi("\(state.y - top + 1);\(wideAtEnd ? columns - 1 : columns)H")
-            let printed = wideAtEnd ? cells[columns - 2] : cells[columns - 1]
+            let x = state.x
+            let wideAtEnd = x >= 1 && cells[x].isSpacer
+            out.csi("\(state.y - top + 1);\((wideAtEnd ? x : x + 1) - left)H")
+            let printed = wideAtEnd ? cells[x - 1] : cells[x]
             out.setLink(hyperlink(extras(of: printed).hyperlink))
             out.setLook(printed, extras: extras(of: printed))
             let scalars = scalars(of: printed)
             out.write(scalars: scalars.isEmpty ? [" "] : scalars)
         } else {
-            out.csi("\(state.y - top + 1);\(state.x + 1)H")
+            out.csi("\(state.y - top + 1);\(state.x - left + 1)H")
         }
         let extras = penExtras ?? self.extras(of: state.pen)
         out.setLink(hyperlink(extras.hyperlink))
@@ -153,6 +175,13 @@ extension Terminal {
         mode(1004, modes.focusEvents, default: false)
         mode(1007, modes.alternateScroll, default: false)
         mode(2004, modes.bracketedPaste, default: false)
+        mode(40, modes.allowColumnSwitch, default: false)
+        mode(41, modes.moreFix, default: false)
+        mode(45, modes.reverseWrap, default: false)
+        mode(1045, modes.extendedReverseWrap, default: false)
+        for (number, on) in modes.changedOtherModes {
+            mode(Int(number), on, default: !on)
+        }
         if modes.mouseTracking != .none { set.append("\(modes.mouseTracking.rawValue)") }
         if modes.mouseEncoding != .x10 { set.append("\(modes.mouseEncoding.rawValue)") }
         if !set.isEmpty { out.csi("?" + set.joined(separator: ";") + "h") }
@@ -161,6 +190,59 @@ extension Terminal {
         if modes.insert { out.csi("4h") }
         if modes.linefeedNewline { out.csi("20h") }
         if cursorShape != .default { out.csi("\(cursorShape.rawValue) q") }
+        if attributeChangeRectangle { out.csi("2*x") }
+        if checksumFlags != 0 { out.csi("\(checksumFlags)#y") }
+    }
+
+    /// Gives empty cells the SGR attributes DECCARA or DECRARA put on them (printing cannot: an
+    /// erase leaves only a background), with DECCARA over each run, in rectangle mode.
+    private func emitBlankAttributes(of screen: Screen, into out: inout SnapshotEncoder) {
+        let mask =
+            CellAttributes.bold | CellAttributes.blink | CellAttributes.inverse | CellAttributes.invisible
+            | CellAttributes.underlineMask
+        var started = false
+        for y in 0..<rows {
+            let cells = screen.rows[y].cells
+            var x = 0
+            while x < columns {
+                let flags = cells[x].attributes.rawValue & mask
+                guard cells[x].content == 0 && !cells[x].isSpacer && flags != 0 else {
+                    x += 1
+                    continue
+                }
+                var end = x + 1
+                while end < columns && cells[end].content == 0 && !cells[end].isSpacer
+                    && cells[end].attributes.rawValue & mask == flags
+                {
+                    end += 1
+                }
+                if !started {
+                    out.csi("2*x")
+                    started = true
+                }
+                let attributes = cells[x].attributes
+                var parameters: [String] = []
+                if attributes.has(CellAttributes.bold) { parameters.append("1") }
+                if attributes.underline != UnderlineStyle.none { parameters.append("4") }
+                if attributes.has(CellAttributes.blink) { parameters.append("5") }
+                if attributes.has(CellAttributes.inverse) { parameters.append("7") }
+                if attributes.has(CellAttributes.invisible) { parameters.append("8") }
+                out.csi("\(y + 1);\(x + 1);\(y + 1);\(end);\(parameters.joined(separator: ";"))$r")
+                x = end
+            }
+        }
+        if started { out.csi("1*x") }
+    }
+
+    /// XTSAVE's modes: each set to its saved value, saved, and put back to its power-on value.
+    private func emitSavedModes(into out: inout SnapshotEncoder) {
+        guard !savedModes.isEmpty else { return }
+        let fresh = Terminal(columns: 1, rows: 1, scrollbackLimit: 0)
+        for (mode, on) in savedModes.sorted(by: { $0.key < $1.key }) {
+            out.csi("?\(mode)\(on ? "h" : "l")")
+            out.csi("?\(mode)s")
+            out.csi("?\(mode)\(fresh.modeState(Int(mode), dec: true) == 1 ? "h" : "l")")
+        }
     }
 
     private func titlesAndColors() -> String {
@@ -178,6 +260,9 @@ extension Terminal {
         if !commandState.mark.isEmpty { text += "\u{1b}]133;\(commandState.mark)\(st)" }
         for (index, color) in paletteOverrides.sorted(by: { $0.key < $1.key }) {
             if let (r, g, b) = color.rgb { text += "\u{1b}]4;\(index);\(xParseColorString((r, g, b)))\(st)" }
+        }
+        for (which, color) in specialColors.sorted(by: { $0.key < $1.key }) {
+            if let (r, g, b) = color.rgb { text += "\u{1b}]5;\(which);\(xParseColorString((r, g, b)))\(st)" }
         }
         for (which, color) in dynamicColors.sorted(by: { $0.key < $1.key }) {
             if let (r, g, b) = color.rgb { text += "\u{1b}]\(which + 10);\(xParseColorString((r, g, b)))\(st)" }

@@ -1,9 +1,12 @@
 // Operating system commands and device control strings: titles (OSC 0/1/2), the working directory
-// (OSC 7), hyperlinks (OSC 8), semantic prompt marks (OSC 133, see CommandState.swift), colours (OSC 4/104, 10/11/12, 110–112), the clipboard (OSC 52,
-// behind a policy), and DECRQSS. Other DCS strings and all APC/PM/SOS strings are consumed.
+// (OSC 7), hyperlinks (OSC 8), semantic prompt marks (OSC 133, see CommandState.swift), colours
+// (OSC 4/5/10–19 set and query, 104/105/110–119 reset, specifications as XParseColor reads them:
+// XColorSpec.swift), the clipboard (OSC 52, behind a policy), and DECRQSS. Other DCS strings and
+// all APC/PM/SOS strings are consumed.
 
 extension Terminal {
     public mutating func oscDispatch(_ data: ArraySlice<UInt8>, bellTerminated: Bool) {
+        lastPrinted = 0
         let terminator = bellTerminated ? "\u{07}" : "\u{1b}\\"
         let separator = data.firstIndex(of: 0x3b) ?? data.endIndex
         guard let command = Int(String(decoding: data[data.startIndex..<separator], as: UTF8.self)) else { return }
@@ -22,11 +25,13 @@ extension Terminal {
             effects.titleChanged = true
         case 4:
             setPaletteColors(text, terminator: terminator)
+        case 5:
+            setSpecialColors(text, terminator: terminator)
         case 7:
             workingDirectory = text
         case 8:
             setHyperlink(text)
-        case 10, 11, 12:
+        case 10...19:
             setDynamicColors(from: command, text, terminator: terminator)
         case 52:
             setClipboard(text)
@@ -35,11 +40,24 @@ extension Terminal {
                 paletteOverrides = [:]
             } else {
                 for item in text.split(separator: ";") {
-                    if let index = UInt8(item) { paletteOverrides[index] = nil }
+                    guard let index = Int(item) else { continue }
+                    if index < 256 {
+                        paletteOverrides[UInt8(index)] = nil
+                    } else if index < 256 + Terminal.specialColorCount {
+                        specialColors[index - 256] = nil
+                    }
                 }
             }
-        case 110, 111, 112:
-            dynamicColors[command - 100] = nil
+        case 105:
+            if text.isEmpty {
+                specialColors = [:]
+            } else {
+                for item in text.split(separator: ";") {
+                    if let index = Int(item) { specialColors[index] = nil }
+                }
+            }
+        case 110...119:
+            dynamicColors[command - 110] = nil
         case 133:
             commandState.apply(Substring(text))
         default:
@@ -48,14 +66,34 @@ extension Terminal {
     }
 
     public mutating func dcsDispatch(_ header: CSISequence, data: ArraySlice<UInt8>) {
+        lastPrinted = 0
         // DECRQSS: DCS $ q <setting> ST
         guard header.marker == 0, header.intermediates == Intermediates(0x24), header.final == 0x71 else { return }
         let setting = String(decoding: data, as: UTF8.self)
+        if let value = statusString(setting) {
+            reply("\u{1b}P1$r\(value)\(setting)\u{1b}\\")
+        } else {
+            reply("\u{1b}P0$r\u{1b}\\")
+        }
+    }
+
+    /// DECRQSS: the parameters of the setting named by its final (and intermediate) bytes, as
+    /// xterm reports them; nil for a setting xterm does not report.
+    func statusString(_ setting: String) -> String? {
         switch setting {
-        case "m": reply("\u{1b}P1$r\(sgrParameters(cursor.pen, extras: penExtras))m\u{1b}\\")
-        case "r": reply("\u{1b}P1$r\(scrollTop + 1);\(scrollBottom + 1)r\u{1b}\\")
-        case " q": reply("\u{1b}P1$r\(cursorShape.rawValue) q\u{1b}\\")
-        default: reply("\u{1b}P0$r\u{1b}\\")
+        case "m": return reportedSGRParameters(cursor.pen, extras: penExtras)
+        case "r": return "\(scrollTop + 1);\(scrollBottom + 1)"
+        case "s": return "\(leftMargin + 1);\(rightMargin + 1)"
+        case " q":
+            // xterm reports the shape in force: the default is its steady block, blinking with ?12.
+            if cursorShape == .default { return modes.cursorBlink ? "1" : "2" }
+            return "\(cursorShape.rawValue)"
+        case "\"q": return cursor.pen.attributes.has(CellAttributes.protected) && protectionMode == .dec ? "1" : "0"
+        case "\"p": return conformanceLevel == 61 ? "61" : "\(conformanceLevel);1"
+        case "t": return "\(rows)"
+        case "$|": return "\(columns)"
+        case "*|": return "\(rows)"
+        default: return nil
         }
     }
 
@@ -78,31 +116,59 @@ extension Terminal {
         updatePenExtras()
     }
 
-    /// OSC 4: pairs of `index;spec`; a spec of `?` asks for the colour.
+    /// OSC 4: pairs of `index;spec`; a spec of `?` asks for the colour. Indices 256–260 are the
+    /// special colours of OSC 5, as in xterm.
     private mutating func setPaletteColors(_ text: String, terminator: String) {
         let items = text.split(separator: ";", omittingEmptySubsequences: false)
         var index = 0
         while index + 1 < items.count {
-            if let slot = UInt8(items[index]) {
+            if let slot = Int(items[index]) {
                 let spec = items[index + 1]
-                if spec == "?" {
-                    let color = paletteColor(slot)
-                    reply("\u{1b}]4;\(slot);\(xParseColorString(color))\(terminator)")
-                } else if let color = parseColorSpec(spec) {
-                    paletteOverrides[slot] = color
+                if slot < 256 {
+                    if spec == "?" {
+                        reply("\u{1b}]4;\(slot);\(xParseColorString(paletteColor(UInt8(slot))))\(terminator)")
+                    } else if let color = parseXColor(spec) {
+                        paletteOverrides[UInt8(slot)] = color
+                    }
+                } else if slot < 256 + Terminal.specialColorCount {
+                    if spec == "?" {
+                        reply("\u{1b}]4;\(slot);\(xParseColorString(specialColor(slot - 256)))\(terminator)")
+                    } else if let color = parseXColor(spec) {
+                        specialColors[slot - 256] = color
+                    }
                 }
             }
             index += 2
         }
     }
 
-    /// OSC 10, 11, 12: each following `;spec` sets (or with `?` asks for) the next colour in turn.
+    /// OSC 5: pairs of `index;spec` for the special colours (0 bold, 1 underline, 2 blink,
+    /// 3 reverse, 4 italic).
+    private mutating func setSpecialColors(_ text: String, terminator: String) {
+        let items = text.split(separator: ";", omittingEmptySubsequences: false)
+        var index = 0
+        while index + 1 < items.count {
+            if let slot = Int(items[index]), slot < Terminal.specialColorCount {
+                let spec = items[index + 1]
+                if spec == "?" {
+                    reply("\u{1b}]5;\(slot);\(xParseColorString(specialColor(slot)))\(terminator)")
+                } else if let color = parseXColor(spec) {
+                    specialColors[slot] = color
+                }
+            }
+            index += 2
+        }
+    }
+
+    /// OSC 10–19: each following `;spec` sets (or with `?` asks for) the next colour in turn:
+    /// foreground, background, cursor, pointer foreground and background, Tektronix foreground,
+    /// background and cursor, highlight background and foreground.
     private mutating func setDynamicColors(from first: Int, _ text: String, terminator: String) {
         var which = first
-        for spec in text.split(separator: ";", omittingEmptySubsequences: false) where which <= 12 {
+        for spec in text.split(separator: ";", omittingEmptySubsequences: false) where which <= 19 {
             if spec == "?" {
                 reply("\u{1b}]\(which);\(xParseColorString(dynamicColor(which)))\(terminator)")
-            } else if let color = parseColorSpec(spec) {
+            } else if let color = parseXColor(spec) {
                 dynamicColors[which - 10] = color
             }
             which += 1
@@ -124,14 +190,24 @@ extension Terminal {
         return Terminal.defaultPalette(index)
     }
 
-    /// OSC 10 foreground, 11 background, 12 cursor colour.
+    /// OSC 10–19: what each reports before a program sets it, as xterm's defaults follow its
+    /// foreground (10, 13, 15, 17, 18), background (11, 14, 16, 19) and cursor colour (12).
     func dynamicColor(_ which: Int) -> (UInt8, UInt8, UInt8) {
         if let color = dynamicColors[which - 10], let rgb = color.rgb { return rgb }
         switch which {
-        case 10: return environment.foreground
-        case 11: return environment.background
-        default: return environment.cursorColor
+        case 11, 14, 16, 19: return environment.background
+        case 12: return environment.cursorColor
+        default: return environment.foreground
         }
+    }
+
+    /// The number of special colours (OSC 5, OSC 4 256 and up).
+    static let specialColorCount = 5
+
+    /// OSC 5: a special colour, the foreground until a program sets it (as in xterm).
+    func specialColor(_ which: Int) -> (UInt8, UInt8, UInt8) {
+        if let color = specialColors[which], let rgb = color.rgb { return rgb }
+        return environment.foreground
     }
 
     /// xterm's default 256-colour palette.
@@ -155,35 +231,4 @@ extension Terminal {
 /// `rgb:rrrr/gggg/bbbb`, the form xterm answers colour queries with.
 func xParseColorString(_ color: (UInt8, UInt8, UInt8)) -> String {
     "rgb:" + [color.0, color.1, color.2].map { hex2($0) + hex2($0) }.joined(separator: "/")
-}
-
-/// Parses `rgb:r/g/b` (1–4 hex digits each) and `#rgb`, `#rrggbb`, `#rrrrggggbbbb`.
-func parseColorSpec(_ spec: Substring) -> Color? {
-    func scale(_ digits: Substring) -> UInt8? {
-        guard (1...4).contains(digits.count), let value = UInt32(digits, radix: 16) else { return nil }
-        let maximum = (UInt32(1) << (4 * UInt32(digits.count))) - 1
-        return UInt8((value * 255 + maximum / 2) / maximum)
-    }
-    if spec.hasPrefix("rgb:") {
-        let parts = spec.dropFirst(4).split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 3, let r = scale(parts[0]), let g = scale(parts[1]), let b = scale(parts[2]) else {
-            return nil
-        }
-        return .rgb(r, g, b)
-    }
-    if spec.hasPrefix("#") {
-        let digits = spec.dropFirst()
-        guard digits.count % 3 == 0, digits.count >= 3, digits.count <= 12 else { return nil }
-        let width = digits.count / 3
-        var components: [UInt8] = []
-        var start = digits.startIndex
-        for _ in 0..<3 {
-            let end = digits.index(start, offsetBy: width)
-            guard let value = scale(digits[start..<end]) else { return nil }
-            components.append(value)
-            start = end
-        }
-        return .rgb(components[0], components[1], components[2])
-    }
-    return nil
 }

@@ -43,6 +43,10 @@ public struct TerminalEnvironment: Hashable, Sendable {
     /// The size of one cell in pixels, for XTWINOPS 14 and 16; 0 when unknown.
     public var cellWidth = 0
     public var cellHeight = 0
+    /// The size of the screen the lead client's window is on, in pixels, for XTWINOPS 15 and 19;
+    /// 0 when unknown (the reports then give the terminal's own size).
+    public var screenWidth = 0
+    public var screenHeight = 0
     /// Whether OSC 52 may set the clipboard (it is then an effect); queries are never answered.
     public var allowClipboardWrite = true
 
@@ -51,6 +55,7 @@ public struct TerminalEnvironment: Hashable, Sendable {
     public static func == (a: Self, b: Self) -> Bool {
         a.foreground == b.foreground && a.background == b.background && a.cursorColor == b.cursorColor
             && a.cellWidth == b.cellWidth && a.cellHeight == b.cellHeight
+            && a.screenWidth == b.screenWidth && a.screenHeight == b.screenHeight
             && a.allowClipboardWrite == b.allowClipboardWrite
     }
 
@@ -104,6 +109,19 @@ public struct Terminal: Sendable {
     /// The scroll region, inclusive, 0-based.
     public internal(set) var scrollTop = 0
     public internal(set) var scrollBottom: Int
+    /// The left and right margins (DECSLRM), inclusive, 0-based; the whole width unless DECLRMM.
+    public internal(set) var leftMargin = 0
+    public internal(set) var rightMargin: Int
+    /// Which protection erasing honours (DECSCA or SPA, whichever came last).
+    public internal(set) var protectionMode = ProtectionMode.dec
+    /// DECSACE: whether DECCARA and DECRARA act on a rectangle (true) or a stream of cells.
+    public internal(set) var attributeChangeRectangle = false
+    /// XTCHECKSUM: the bits that change what DECRQCRA sums (see `checksum(of:)`).
+    public internal(set) var checksumFlags = 0
+    /// XTSAVE: DEC private modes saved by `CSI ? Pm s`, for `CSI ? Pm r`.
+    public internal(set) var savedModes: [UInt16: Bool] = [:]
+    /// DECSCL: the conformance level (61–65) a program selected; 64 (VT420) at power-on.
+    public internal(set) var conformanceLevel = 64
     public internal(set) var tabStops: [Bool]
 
     public internal(set) var title = ""
@@ -116,8 +134,11 @@ public struct Terminal: Sendable {
     public internal(set) var commandState = CommandState()
     /// OSC 4 palette changes, by index.
     public internal(set) var paletteOverrides: [UInt8: Color] = [:]
-    /// OSC 10/11/12 changes: default foreground, background and cursor colour.
+    /// OSC 10–19 changes (default foreground, background, cursor colour, pointer, Tektronix and
+    /// highlight colours), by OSC number less 10.
     public internal(set) var dynamicColors: [Int: Color] = [:]
+    /// OSC 5 (and OSC 4 256–260) changes: the colours of bold, underline, blink, reverse and italic.
+    public internal(set) var specialColors: [Int: Color] = [:]
 
     /// The extras the pen writes with (underline colour, hyperlink).
     public internal(set) var penExtras = CellExtras()
@@ -148,6 +169,7 @@ public struct Terminal: Sendable {
         alternate = Screen(columns: columns, rows: rows)
         scrollback = Scrollback(limit: scrollbackLimit)
         scrollBottom = rows - 1
+        rightMargin = columns - 1
         tabStops = Terminal.defaultTabStops(columns: columns)
     }
 

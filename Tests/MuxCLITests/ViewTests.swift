@@ -25,7 +25,13 @@ private let longLinesShell = """
     """
 
 private func ready(_ client: AttachedClient, _ server: TestServer, _ name: String) throws -> Bool {
-    try eventually { try client.viewMismatch(SessionScreen(server, name)) == nil }
+    // The client has drawn (every frame and pass-through snapshot is a synchronized update), and
+    // what it shows is the session: a blank window before the first frame would otherwise match a
+    // blank part of the session's screen.
+    try eventually {
+        try client.viewMismatch(SessionScreen(server, name)) == nil
+            && client.received.contains(Array("\u{1b}[?2026h".utf8))
+    }
 }
 
 /// What is wrong with the client's view, for a failure's message.
@@ -143,6 +149,7 @@ private func why(_ client: AttachedClient, _ server: TestServer, _ name: String)
     @Test func detachingLeavesTheClosingLineBelowTheSessionsLastRow() throws {
         let server = try TestServer()
         try server.newSession("d", size: "80x24", "printf 'one\\ntwo\\nthree\\n'; stty -echo; exec cat")
+        #expect(try eventually { try server.captureText("d").contains("three") })
         for (columns, rows) in [(80, 24), (60, 10), (100, 30)] {
             let client = try AttachedClient(
                 server, ["attach", "d", "--observe"], columns: UInt16(columns), rows: UInt16(rows))

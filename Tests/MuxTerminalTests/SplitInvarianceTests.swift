@@ -6,6 +6,7 @@ import Testing
 @Suite struct SplitInvarianceTests {
     static var inputs: [ScreenCase] {
         PrintingTests.cases + CursorMotionTests.cases + EditingTests.cases + UnicodeScreenTests.cases
+            + MarginTests.cases + ProtectionTests.cases + RectangleTests.cases + EdgeBehaviourTests.cases
             + [
                 ScreenCase(name: "strings", input: "a⎋]8;id=1;http://x\u{7}b⎋]2;t⎋\\⎋P$qm⎋\\c", lines: []),
                 ScreenCase(name: "sgr", input: "⎋[1;38:2::1:2:3;48;5;4;58:5:3mx⎋[0m", lines: []),
