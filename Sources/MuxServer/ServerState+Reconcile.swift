@@ -115,16 +115,19 @@ extension ServerState {
             session = try launch(
                 name: row.name, command: row.command, environment: row.environment,
                 workingDirectory: row.workingDirectory, columns: columns, rows: rows, keep: row.keep,
-                scrollback: Int(row.scrollback), creator: "", serial: UInt64(row.id))
+                scrollback: Int(row.scrollback), creator: "", serial: UInt64(row.id)
+            ) { session in
+                // The old screen and the marker come before anything the new program writes.
+                if let screen { session.emulator.feed(screen.snapshot) }
+                let ended = Timestamp(secondsSince1970: Int(endedAt)).local
+                let marker = "[mux] restored \(Timestamp.now.local.suffix(8)); ended \(ended): \(reason)"
+                // Out of an alternate screen and any modes the old program left, below its last line.
+                session.emulator.feed("\u{1b}[?1047l\u{1b}[!p\r\n\u{1b}[2m\(marker)\u{1b}[0m\r\n")
+            }
         } catch {
             logger.warning("session \(row.name): cannot relaunch: \(error.reason)")
             return nil
         }
-        if let screen { session.emulator.feed(screen.snapshot) }
-        let ended = Timestamp(secondsSince1970: Int(endedAt)).local
-        let marker = "[mux] restored \(Timestamp.now.local.suffix(8)); ended \(ended): \(reason)"
-        // Out of an alternate screen and any modes the old program left, below its last line.
-        session.emulator.feed("\u{1b}[?1047l\u{1b}[!p\r\n\u{1b}[2m\(marker)\u{1b}[0m\r\n")
         journal.labels[session.serial] = row.labels
         journal.restore[session.serial] = .relaunch
         var updated = row

@@ -45,23 +45,27 @@ extension ServerState {
         let environment = Environment(
             SessionEnvironment.entries(creator: request.environment, mux: own, overrides: request.overrides))
         let command = request.command.isEmpty ? [environment["SHELL"] ?? "/bin/sh"] : request.command
-        let session: Session
         do {
-            session = try launch(
+            _ = try launch(
                 name: name, command: command, environment: environment.entries,
                 workingDirectory: request.workingDirectory, columns: request.columns, rows: request.rows,
-                keep: request.keep, scrollback: Int(request.scrollback), creator: client.clientID)
+                keep: request.keep, scrollback: Int(request.scrollback), creator: client.clientID
+            ) { [self] session in
+                journalCreated(session, request: request, environment: environment.entries)
+            }
         } catch {
             return client.fail(.spawnFailed, error.reason)
         }
-        journalCreated(session, request: request, environment: environment.entries)
     }
 
     /// Spawns a session's program and starts watching it: the part of `mux new` that a relaunch
     /// after a crash repeats (docs/journal.md). `serial` is the journal's id when relaunching.
+    /// `beforeReading` runs once the session exists and before its terminal is watched: the
+    /// journal's row goes in there, ahead of CREATED (whose wait may start as the terminal opens).
     func launch(
         name: String, command: [String], environment: [String], workingDirectory: String, columns: UInt16,
-        rows: UInt16, keep: Bool, scrollback: Int, creator: String, serial: UInt64? = nil
+        rows: UInt16, keep: Bool, scrollback: Int, creator: String, serial: UInt64? = nil,
+        beforeReading: (Session) -> Void
     ) throws(LaunchFailure) -> Session {
         let process: PTYProcess
         do {
@@ -93,6 +97,7 @@ extension ServerState {
         sessions[name] = session
         touch(session)
         logger.info("session \(name): started \(session.command) as pid \(process.pid)")
+        beforeReading(session)
         watchExit(of: session)
         startReading(session, output)
         return session
