@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     ],
     targets: [
         // libutf8proc from the system (apt: libutf8proc-dev). No pkgConfig: its .pc file adds a
@@ -42,11 +43,21 @@ let package = Package(
         // write-all and read-to-the-end, spawning a helper program, threads, pipes, SystemError.
         .target(name: "MuxSystem", dependencies: ["CPTYShim"]),
         .target(name: "MuxPTY", dependencies: ["CPTYShim", "MuxSystem"]),
+        // The journal: what existed, in SQLite (GRDB), written off the event loop; see docs/journal.md.
+        .target(
+            name: "MuxJournal",
+            dependencies: [
+                "MuxSystem", "CZlib",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // zlib from the system (apt: zlib1g-dev), to compress saved screens.
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // The server: sessions, connections, the lease, fan-out. NIO event loop; see docs/server.md.
         .target(
             name: "MuxServer",
             dependencies: [
-                "MuxTerminal", "MuxProtocol", "MuxPTY", "MuxSystem", "CPTYShim",
+                "MuxTerminal", "MuxProtocol", "MuxPTY", "MuxSystem", "CPTYShim", "MuxJournal",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -65,7 +76,7 @@ let package = Package(
             name: "mux",
             dependencies: [
                 "MuxTerminal", "MuxServer", "MuxClient", "MuxProtocol", "MuxPTY", "MuxSystem", "MuxJSON", "MuxBench",
-                "MuxWorkloads",
+                "MuxWorkloads", "MuxJournal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -79,6 +90,7 @@ let package = Package(
         .testTarget(name: "MuxSystemTests", dependencies: ["MuxSystem"]),
         .testTarget(name: "MuxPTYTests", dependencies: ["MuxPTY"]),
         .testTarget(name: "MuxProtocolTests", dependencies: ["MuxProtocol"]),
+        .testTarget(name: "MuxJournalTests", dependencies: ["MuxJournal"]),
         .testTarget(name: "MuxClientTests", dependencies: ["MuxClient", "MuxTerminal", "MuxUnicode", "MuxWorkloads"]),
         .testTarget(
             name: "MuxServerTests",
@@ -92,6 +104,7 @@ let package = Package(
             name: "MuxCLITests",
             dependencies: [
                 "mux", "CPTYShim", "MuxPTY", "MuxTerminal", "MuxProtocol", "MuxClient", "MuxServer", "MuxSystem",
+                "MuxJournal",
             ],
             exclude: ["Help"]  // each command's expected --help (HelpTests)
         ),

@@ -203,7 +203,8 @@ public enum ServerLauncher {
     /// - Parameter executable: the mux to start; this program by default.
     public static func start(
         socket: String, logLevel: String? = nil, outboxBytes: Int? = nil, exitedLimit: Int? = nil,
-        exitedMaxAge: Int? = nil, holderStallLimit: Double? = nil, executable: String = executablePath()
+        exitedMaxAge: Int? = nil, holderStallLimit: Double? = nil, extraArguments: [String] = [],
+        executable: String = executablePath()
     ) throws {
         let ready: (read: Int32, write: Int32)
         do {
@@ -218,6 +219,7 @@ public enum ServerLauncher {
         if let exitedLimit { arguments += ["--exited-limit", "\(exitedLimit)"] }
         if let exitedMaxAge { arguments += ["--exited-max-age", "\(exitedMaxAge)"] }
         if let holderStallLimit { arguments += ["--holder-stall-limit", "\(holderStallLimit)"] }
+        arguments += extraArguments
         let spawned = Result { () throws(SystemError) in
             try spawnProgram(arguments, descriptors: [3: .duplicate(ready.write)], newSession: true)
         }

@@ -37,9 +37,14 @@ extension Message {
             w.u16(request.rows)
             w.bool(request.keep)
             w.u32(request.scrollback)
+            w.u8(request.restore.rawValue)
         case .rename(let session, let newName):
             w.string(session)
             w.string(newName)
+        case .label(let session, let set, let remove):
+            w.string(session)
+            w.strings(set)
+            w.strings(remove)
         case .kill(let session, let signal):
             w.string(session)
             w.i32(signal)
@@ -119,6 +124,10 @@ extension Message {
                 w.u8(s.commandPhase.rawValue)
                 w.optional(s.lastCommandStatus) { $0.i32($1) }
                 w.u64(s.commandsFinished)
+                w.strings(s.labels)
+                w.u8(s.restore.rawValue)
+                w.optional(s.ended) { $0.u64($1) }
+                w.optional(s.endReason) { $0.string($1) }
             }
         case .captured(let text):
             w.string(text)
@@ -140,6 +149,15 @@ extension Message {
                 w.bool(c.demoted)
                 w.u64(c.queuedBytes)
                 w.u64(c.resyncs)
+            }
+            w.optional(status.journal) { w, journal in
+                w.string(journal.path)
+                w.u64(journal.bytes)
+                w.optional(journal.lastWrite) { $0.u64($1) }
+                w.optional(journal.error) { $0.string($1) }
+                w.optional(journal.movedAside) { $0.string($1) }
+                w.u32(journal.lost)
+                w.u32(journal.relaunched)
             }
         case .gap(let lines):
             w.u64(lines)
@@ -213,12 +231,16 @@ extension Message {
         case .detach: return .detach
         case .list: return .list
         case .create:
-            return .create(
-                CreateRequest(
-                    name: try r.string(), command: try r.strings(), workingDirectory: try r.string(),
-                    environment: try r.strings(), overrides: try r.strings(), columns: try r.u16(), rows: try r.u16(),
-                    keep: try r.bool(),
-                    scrollback: try r.u32()))
+            var request = CreateRequest(
+                name: try r.string(), command: try r.strings(), workingDirectory: try r.string(),
+                environment: try r.strings(), overrides: try r.strings(), columns: try r.u16(), rows: try r.u16(),
+                keep: try r.bool(),
+                scrollback: try r.u32())
+            guard let restore = SessionRestore(rawValue: try r.u8()) else {
+                throw MalformedPayload(reason: "unknown restore policy")
+            }
+            request.restore = restore
+            return .create(request)
         case .kill: return .kill(session: try r.string(), signal: try r.i32())
         case .resizeSession:
             return .resizeSession(session: try r.string(), columns: try r.u16(), rows: try r.u16(), force: try r.bool())
@@ -246,6 +268,7 @@ extension Message {
         case .shutdown: return .shutdown
         case .refresh: return .refresh
         case .rename: return .rename(session: try r.string(), newName: try r.string())
+        case .label: return .label(session: try r.string(), set: try r.strings(), remove: try r.strings())
         case .welcome: return .welcome(version: try r.u16(), clientID: try r.string(), serverPID: try r.u32())
         case .error:
             let raw = try r.u16()
@@ -288,15 +311,22 @@ extension Message {
                 guard let phase = SessionSummary.CommandPhase(rawValue: try r.u8()) else {
                     throw MalformedPayload(reason: "unknown command phase")
                 }
-                list.append(
-                    SessionSummary(
-                        name: name, command: command, columns: columns, rows: rows, state: state,
-                        exitStatus: exitStatus, clients: clients, holder: holder, created: created, pid: pid,
-                        liveness: liveness, activity: activity, foregroundPID: foregroundPID,
-                        foregroundCommand: foregroundCommand, workingDirectory: workingDirectory,
-                        lastOutput: lastOutput, lastInput: lastInput, title: title, commandPhase: phase,
-                        lastCommandStatus: try r.optional { r throws(MalformedPayload) in try r.i32() },
-                        commandsFinished: try r.u64()))
+                var summary = SessionSummary(
+                    name: name, command: command, columns: columns, rows: rows, state: state,
+                    exitStatus: exitStatus, clients: clients, holder: holder, created: created, pid: pid,
+                    liveness: liveness, activity: activity, foregroundPID: foregroundPID,
+                    foregroundCommand: foregroundCommand, workingDirectory: workingDirectory,
+                    lastOutput: lastOutput, lastInput: lastInput, title: title, commandPhase: phase,
+                    lastCommandStatus: try r.optional { r throws(MalformedPayload) in try r.i32() },
+                    commandsFinished: try r.u64())
+                summary.labels = try r.strings()
+                guard let restore = SessionRestore(rawValue: try r.u8()) else {
+                    throw MalformedPayload(reason: "unknown restore policy")
+                }
+                summary.restore = restore
+                summary.ended = try r.optional { r throws(MalformedPayload) in try r.u64() }
+                summary.endReason = try r.optional { r throws(MalformedPayload) in try r.string() }
+                list.append(summary)
             }
             return .sessions(list)
         case .created: return .created(session: try r.string())
@@ -318,8 +348,17 @@ extension Message {
                         lossless: try r.bool(), demoted: try r.bool(), queuedBytes: try r.u64(),
                         resyncs: try r.u64()))
             }
+            let journal = try r.optional { r throws(MalformedPayload) in
+                JournalStatus(
+                    path: try r.string(), bytes: try r.u64(),
+                    lastWrite: try r.optional { r throws(MalformedPayload) in try r.u64() },
+                    error: try r.optional { r throws(MalformedPayload) in try r.string() },
+                    movedAside: try r.optional { r throws(MalformedPayload) in try r.string() }, lost: try r.u32(),
+                    relaunched: try r.u32())
+            }
             return .serverStatus(
-                ServerStatus(pid: pid, socket: socket, started: started, sessions: sessions, clients: clients))
+                ServerStatus(
+                    pid: pid, socket: socket, started: started, sessions: sessions, clients: clients, journal: journal))
         case .resized: return .resized(columns: try r.u16(), rows: try r.u16())
         case .gap: return .gap(lines: try r.u64())
         case .notice: return .notice(try r.string())

@@ -1,4 +1,4 @@
-// The messages of protocol version 2 (docs/protocol.md). Their numbers are in MessageType.swift,
+// The messages of protocol version 4 (docs/protocol.md). Their numbers are in MessageType.swift,
 // their bytes in Message+Wire.swift.
 
 /// What a client is allowed to do.
@@ -16,12 +16,16 @@ public struct SessionSummary: Equatable, Sendable {
     public enum State: UInt8, Sendable, CustomStringConvertible {
         case starting = 0
         case running, exited
+        /// Its program did not survive the server (a crash, a stop, a reboot): the journal's saved
+        /// screen is all that is left (docs/journal.md).
+        case lost
 
         public var description: String {
             switch self {
             case .starting: "starting"
             case .running: "running"
             case .exited: "exited"
+            case .lost: "lost"
             }
         }
     }
@@ -102,6 +106,13 @@ public struct SessionSummary: Equatable, Sendable {
     public var lastCommandStatus: Int32?
     /// How many commands the marks said finished (lets a script wait for the one it started).
     public var commandsFinished: UInt64
+    /// `KEY=VALUE`, sorted by key (`mux label`).
+    public var labels: [String] = []
+    /// What a server does with it after a crash, a stop or a reboot.
+    public var restore: SessionRestore = .serverDefault
+    /// A lost session: when (seconds since 1970) and why its program ended.
+    public var ended: UInt64?
+    public var endReason: String?
 
     public init(
         name: String, command: String, columns: UInt16, rows: UInt16, state: State, exitStatus: Int32?,
@@ -154,6 +165,8 @@ public struct CreateRequest: Equatable, Sendable {
     public var keep: Bool
     /// Lines of scrollback to keep.
     public var scrollback: UInt32
+    /// What a server does with the session after a crash, a stop or a reboot (`--restore`).
+    public var restore: SessionRestore = .serverDefault
 
     public init(
         name: String, command: [String], workingDirectory: String, environment: [String], overrides: [String] = [],
@@ -168,6 +181,27 @@ public struct CreateRequest: Equatable, Sendable {
         self.rows = rows
         self.keep = keep
         self.scrollback = scrollback
+    }
+}
+
+/// `mux new --restore`: what a server starting after this one does with the session.
+public enum SessionRestore: UInt8, Sendable, CaseIterable, CustomStringConvertible {
+    /// The server's default (`screen`).
+    case serverDefault = 0
+    /// Listed as lost; `mux capture` shows its saved screen.
+    case none
+    /// As `none`, and `mux attach` shows the saved screen read-only.
+    case screen
+    /// Its program is started again, its scrollback beginning with the saved screen.
+    case relaunch
+
+    public var description: String {
+        switch self {
+        case .serverDefault: "default"
+        case .none: "none"
+        case .screen: "screen"
+        case .relaunch: "relaunch"
+        }
     }
 }
 
@@ -213,6 +247,35 @@ public struct ClientStatus: Equatable, Sendable {
     }
 }
 
+/// The server's journal as STATUS describes it (docs/journal.md).
+public struct JournalStatus: Equatable, Sendable {
+    public var path: String
+    /// The file and its write-ahead log.
+    public var bytes: UInt64
+    /// Milliseconds since 1970 of the last commit.
+    public var lastWrite: UInt64?
+    /// Why changes wait unwritten; nil when everything is written.
+    public var error: String?
+    /// A corrupt or newer journal found at start was moved here.
+    public var movedAside: String?
+    /// What the server's start found: sessions lost, and of them relaunched.
+    public var lost: UInt32
+    public var relaunched: UInt32
+
+    public init(
+        path: String, bytes: UInt64, lastWrite: UInt64?, error: String?, movedAside: String?, lost: UInt32,
+        relaunched: UInt32
+    ) {
+        self.path = path
+        self.bytes = bytes
+        self.lastWrite = lastWrite
+        self.error = error
+        self.movedAside = movedAside
+        self.lost = lost
+        self.relaunched = relaunched
+    }
+}
+
 /// The server as STATUS describes it.
 public struct ServerStatus: Equatable, Sendable {
     public var pid: UInt32
@@ -220,13 +283,19 @@ public struct ServerStatus: Equatable, Sendable {
     public var started: UInt64
     public var sessions: UInt16
     public var clients: [ClientStatus]
+    /// Nil when the server runs without a journal (`--no-journal`).
+    public var journal: JournalStatus?
 
-    public init(pid: UInt32, socket: String, started: UInt64, sessions: UInt16, clients: [ClientStatus]) {
+    public init(
+        pid: UInt32, socket: String, started: UInt64, sessions: UInt16, clients: [ClientStatus],
+        journal: JournalStatus? = nil
+    ) {
         self.pid = pid
         self.socket = socket
         self.started = started
         self.sessions = sessions
         self.clients = clients
+        self.journal = journal
     }
 }
 
@@ -255,6 +324,8 @@ public enum Message: Equatable, Sendable {
     case refresh
     /// Renames a session; answered DONE.
     case rename(session: String, newName: String)
+    /// Sets (`KEY=VALUE`) and removes (`KEY`) a session's labels; answered DONE once journaled.
+    case label(session: String, set: [String], remove: [String])
     // server → client
     case welcome(version: UInt16, clientID: String, serverPID: UInt32)
     case error(ErrorCode, String)
@@ -301,6 +372,7 @@ public enum Message: Equatable, Sendable {
         case .shutdown: .shutdown
         case .refresh: .refresh
         case .rename: .rename
+        case .label: .label
         case .welcome: .welcome
         case .error: .error
         case .attached: .attached

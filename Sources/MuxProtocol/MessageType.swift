@@ -23,6 +23,7 @@ public enum MessageType: UInt16, Sendable, CaseIterable {
     case shutdown = 0x0010
     case refresh = 0x0011
     case rename = 0x0012
+    case label = 0x0013
     // server → client
     case welcome = 0x8001
     case error = 0x8002

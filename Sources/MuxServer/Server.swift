@@ -5,6 +5,7 @@
 import CPTYShim
 import Glibc
 import Logging
+import MuxJournal
 import MuxPTY
 import MuxProtocol
 import MuxSystem
@@ -22,6 +23,11 @@ public struct ServerConfiguration: Sendable {
     public var exitedMaxAge: Int
     /// How long (ms) a lossless holder may hold its program back before it is demoted to resync.
     public var holderStallLimit: Int
+
+    /// Keep a journal (docs/journal.md); off for `--no-journal`.
+    public var journal = true
+    /// What a session created without `--restore` gets.
+    public var defaultRestore = "screen"
 
     public static let defaultExitedLimit = 100
     public static let defaultExitedMaxAge = 24 * 60 * 60
@@ -116,6 +122,26 @@ public enum Server {
         for signal in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&stopSignals, signal) }
         pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
 
+        // The journal is read here, under the lock, so only the server that will own the socket
+        // reads it, and before anyone can connect (docs/journal.md, "Reconcile at start").
+        // A server holds its journal's lock for its life: one whose socket was replaced may still be
+        // stopping, and its journal stays its own (the new server then runs without one).
+        let journalPath = JournalLocation.path(forSocket: socketPath)
+        var journalLock: FileLock?
+        var journalBusy = false
+        if configuration.journal {
+            _ = JournalLocation.prepare(JournalLocation.directory())
+            do {
+                journalLock = try FileLock.lockIfFree(journalPath + ".lock")
+                journalBusy = journalLock == nil
+            } catch {
+                // Cannot even create the lock file: the journal cannot be written either; the
+                // writer says so and tries again.
+            }
+        }
+        let journalStart = configuration.journal && !journalBusy ? JournalStart.read(journalPath) : nil
+        let defaultRestore = RestorePolicy(rawValue: configuration.defaultRestore) ?? .screen
+
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let loop = group.next()
         let environment = sessionEnvironment(configuration, logger: logger)
@@ -123,6 +149,7 @@ public enum Server {
         let state = try onLoop(loop) {
             let state = ServerState(loop: loop, configuration: configuration, logger: logger)
             state.sessionEnvironment = environment
+            state.reconcile(journalStart, defaultRestore: defaultRestore)
             return NIOLoopBound(state, eventLoop: loop)
         }
 
@@ -152,6 +179,9 @@ public enum Server {
         let socketIdentity = FileIdentity(path: socketPath)
         startLock.unlock()
         logger.info("listening on \(socketPath) as pid \(getpid())")
+        if journalBusy {
+            logger.warning("journal: \(journalPath) is held by another server on this socket; running without one")
+        }
 
         let stopped = loop.makePromise(of: Void.self)
         let door = try onLoop(loop) {
@@ -160,6 +190,7 @@ public enum Server {
                 stopped.succeed(())
             }
             state.value.startHousekeeping(socket: socketIdentity)
+            state.value.startSavingScreens()
             return ServerDoor(state.value)
         }
         let waitedSignals = stopSignals
@@ -171,6 +202,9 @@ public enum Server {
         }
         ready()
         try? stopped.futureResult.wait()
+        // Everything the stop wrote (screens, reasons) is committed before the process exits.
+        journalStart?.writer.drain()
+        journalLock?.unlock()
         removeSocket(configuration, identity: socketIdentity, logger: logger)
         logger.info("stopped")
         try? group.syncShutdownGracefully()

@@ -2,6 +2,7 @@
 // their terminals and wait for signals post an event, and the event loop takes it on its own turn.
 // Everything else in the server runs on the loop and is checked to (`NIOLoopBound`).
 
+import MuxJournal
 import MuxPTY
 import NIOCore
 
@@ -15,6 +16,8 @@ struct ServerDoor: Sendable {
         case terminalEnded(session: UInt64, reason: Int32)
         /// A signal that stops the server.
         case signal(Int32)
+        /// The journal's writer finished what ticket `ticket` waited for (ServerState+Journal).
+        case journal(ticket: UInt64, JournalReport)
     }
 
     private let state: NIOLoopBound<ServerState>

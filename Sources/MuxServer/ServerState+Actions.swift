@@ -41,6 +41,8 @@ extension ServerState {
         switch action {
         case .send(let id, let message):
             clients[id]?.send(message)
+        case .reply(let id, let message):
+            afterJournal { [self] in clients[id]?.send(message) }
         case .flush(let id):
             if let client = attached(id, to: session) { flush(client, of: session) }
         case .drain(let id, let cursor):
@@ -95,8 +97,10 @@ extension ServerState {
             session.process.close()
         case .listExited:
             session.exitedAt = UInt64(time(nil))
+            journalExited(session)
             collectExitedSessions()
         case .forget:
+            journalForgot(session)
             if sessions[session.name] === session {
                 sessions[session.name] = nil
                 recent.removeAll { $0 == session.name }

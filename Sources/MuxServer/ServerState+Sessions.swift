@@ -13,7 +13,9 @@ extension ServerState {
     func create(_ request: CreateRequest, for client: Connection) {
         var name = request.name
         if name.isEmpty {
-            while sessions["\(nextSessionNumber)"] != nil { nextSessionNumber += 1 }
+            while sessions["\(nextSessionNumber)"] != nil || journal.lost["\(nextSessionNumber)"] != nil {
+                nextSessionNumber += 1
+            }
             name = "\(nextSessionNumber)"
         }
         guard SessionName.isValid(name) else {
@@ -21,6 +23,10 @@ extension ServerState {
         }
         guard sessions[name] == nil else {
             return client.fail(.sessionExists, "a session named \(name) exists; attach with `mux attach \(name)`")
+        }
+        guard journal.lost[name] == nil else {
+            return client.fail(
+                .sessionExists, "a lost session named \(name) exists; `mux kill \(name)` removes it")
         }
         guard request.columns > 0, request.rows > 0 else {
             return client.fail(.invalidArgument, "a session needs at least one column and one row")
@@ -39,14 +45,36 @@ extension ServerState {
         let environment = Environment(
             SessionEnvironment.entries(creator: request.environment, mux: own, overrides: request.overrides))
         let command = request.command.isEmpty ? [environment["SHELL"] ?? "/bin/sh"] : request.command
+        do {
+            _ = try launch(
+                name: name, command: command, environment: environment.entries,
+                workingDirectory: request.workingDirectory, columns: request.columns, rows: request.rows,
+                keep: request.keep, scrollback: Int(request.scrollback), creator: client.clientID
+            ) { [self] session in
+                journalCreated(session, request: request, environment: environment.entries)
+            }
+        } catch {
+            return client.fail(.spawnFailed, error.reason)
+        }
+    }
+
+    /// Spawns a session's program and starts watching it: the part of `mux new` that a relaunch
+    /// after a crash repeats (docs/journal.md). `serial` is the journal's id when relaunching.
+    /// `beforeReading` runs once the session exists and before its terminal is watched: the
+    /// journal's row goes in there, ahead of CREATED (whose wait may start as the terminal opens).
+    func launch(
+        name: String, command: [String], environment: [String], workingDirectory: String, columns: UInt16,
+        rows: UInt16, keep: Bool, scrollback: Int, creator: String, serial: UInt64? = nil,
+        beforeReading: (Session) -> Void
+    ) throws(LaunchFailure) -> Session {
         let process: PTYProcess
         do {
             process = try PTYProcess.spawn(
-                command, environment: environment.entries,
-                workingDirectory: request.workingDirectory.isEmpty ? nil : request.workingDirectory,
-                size: TerminalSize(columns: request.columns, rows: request.rows))
+                command, environment: environment,
+                workingDirectory: workingDirectory.isEmpty ? nil : workingDirectory,
+                size: TerminalSize(columns: columns, rows: rows))
         } catch {
-            return client.fail(.spawnFailed, "\(error)")
+            throw LaunchFailure(reason: "\(error)")
         }
         let output: ProgramOutput
         do {
@@ -55,22 +83,29 @@ extension ServerState {
             try? process.signal(SIGKILL)
             _ = try? process.waitForExit()
             process.close()
-            return client.fail(.spawnFailed, "cannot watch the terminal of \(command.joined(separator: " ")): \(error)")
+            throw LaunchFailure(reason: "cannot watch the terminal of \(command.joined(separator: " ")): \(error)")
         }
         let machine = SessionMachine(
-            name: name, columns: request.columns, rows: request.rows, keep: request.keep, creator: client.clientID,
+            name: name, columns: columns, rows: rows, keep: keep, creator: creator,
             ringCapacity: Session.ringCapacity, outboxMinimum: configuration.outboxMinimum,
             holderStallLimit: configuration.holderStallLimit)
         let session = Session(
-            serial: nextSerial, machine: machine, command: command, process: process, created: UInt64(time(nil)),
-            scrollback: Int(request.scrollback))
-        nextSerial += 1
+            serial: serial ?? nextSerial, machine: machine, command: command, process: process,
+            created: UInt64(time(nil)), scrollback: scrollback)
+        if serial == nil { nextSerial += 1 }
         session.reader = output.reader
         sessions[name] = session
         touch(session)
         logger.info("session \(name): started \(session.command) as pid \(process.pid)")
+        beforeReading(session)
         watchExit(of: session)
         startReading(session, output)
+        return session
+    }
+
+    /// Why a program could not be started.
+    struct LaunchFailure: Error {
+        let reason: String
     }
 
     func attach(_ client: Connection, to name: String, asHolder: Bool, history: Int, since: UInt64?, lossy: Bool) {
@@ -133,6 +168,8 @@ extension ServerState {
             perform(session, .terminalEnded)
         case .signal(let number):
             shutDown(reason: "signal \(number)")
+        case .journal(let ticket, let report):
+            journalReported(ticket, report)
         }
     }
 
@@ -146,6 +183,7 @@ extension ServerState {
         guard !shuttingDown else { return }
         shuttingDown = true
         logger.info("shutting down: \(reason)")
+        journalStopping(reason: reason)
         for connection in connections {
             connection.fail(.shuttingDown, "the server is shutting down (\(reason))", closing: true)
         }

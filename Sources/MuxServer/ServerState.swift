@@ -36,6 +36,8 @@ final class ServerState {
     var pendingActions: [(Session, SessionMachine.Action)] = []
     var nextPendingAction = 0
     var carryingOut = false
+    /// The journal's side on the loop: lost sessions, labels, tickets waiting for the writer.
+    var journal = ServerJournal(writer: nil)
 
     init(loop: EventLoop, configuration: ServerConfiguration, logger: Logger) {
         self.loop = loop
@@ -107,17 +109,19 @@ final class ServerState {
             client.fail(.shuttingDown, "the server is shutting down")
             return
         }
+        if handleJournaled(message, from: client) { return }
         let id = client.clientID
         switch message {
         case .hello: break
         case .list:
-            client.send(.sessions(byCreation().map(\.summary)))
+            client.send(.sessions(listed()))
         case .status:
             client.send(
                 .serverStatus(
                     ServerStatus(
                         pid: UInt32(getpid()), socket: configuration.socketPath, started: started,
-                        sessions: UInt16(sessions.count), clients: connections.filter(\.greeted).map(\.status))))
+                        sessions: UInt16(sessions.count), clients: connections.filter(\.greeted).map(\.status),
+                        journal: journalStatus())))
         case .create(let request):
             guard requireControl(client) else { return }
             create(request, for: client)
@@ -187,6 +191,8 @@ final class ServerState {
         case .rename(let name, let newName):
             guard requireControl(client), let session = find(name, for: client) else { return }
             rename(session, to: newName, for: client)
+        case .label:
+            break  // handleJournaled answered it
         case .shutdown:
             guard requireControl(client) else { return }
             client.send(.done)
@@ -279,7 +285,7 @@ final class ServerState {
         guard SessionName.isValid(newName) else { return client.fail(.invalidArgument, SessionName.rule) }
         let oldName = session.name
         guard newName != oldName else { return client.send(.done) }
-        guard sessions[newName] == nil else {
+        guard sessions[newName] == nil, journal.lost[newName] == nil else {
             return client.fail(.sessionExists, "a session named \(newName) exists")
         }
         sessions[oldName] = nil
@@ -287,6 +293,7 @@ final class ServerState {
         recent = recent.map { $0 == oldName ? newName : $0 }
         logger.info("session \(oldName): renamed \(newName)")
         perform(session, .rename(newName, requester: client.clientID))
+        journalRenamed(session)
     }
 
     func running(_ name: String, for client: Connection) -> Session? {

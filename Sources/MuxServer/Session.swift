@@ -14,6 +14,8 @@ final class Session {
     /// Unique for the server's life (names are reused once a session is gone).
     let serial: UInt64
     let command: String
+    /// The program and its arguments, as started (the journal keeps them to start it again).
+    let arguments: [String]
     let created: UInt64
     let process: PTYProcess
     var machine: SessionMachine
@@ -49,6 +51,7 @@ final class Session {
         self.serial = serial
         self.machine = machine
         self.command = command.joined(separator: " ")
+        self.arguments = command
         self.process = process
         self.created = created
         emulator = Emulator(columns: Int(machine.columns), rows: Int(machine.rows), scrollbackLimit: scrollback)

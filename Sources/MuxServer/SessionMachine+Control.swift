@@ -107,7 +107,7 @@ extension SessionMachine {
     mutating func opened(into actions: inout [Action]) {
         guard lifecycle == .starting else { return }
         lifecycle = .running
-        actions.append(.send(creator, .created(session: name)))
+        actions.append(.reply(creator, .created(session: name)))
     }
 
     mutating func failedToOpen(_ reason: String, into actions: inout [Action]) {
@@ -224,8 +224,9 @@ extension SessionMachine {
 
     mutating func end(into actions: inout [Action]) {
         lifecycle = .ended
-        for waiter in killWaiters { actions.append(.send(waiter, .done)) }
-        killWaiters.removeAll()
+        // Forgotten first: the journal deletes the row, and the waiters are answered after that.
         actions.append(.forget)
+        for waiter in killWaiters { actions.append(.reply(waiter, .done)) }
+        killWaiters.removeAll()
     }
 }

@@ -118,6 +118,9 @@ struct SessionMachine {
     enum Action: Equatable {
         /// A message to a client (attached or not), written now, ahead of queued output.
         case send(String, Message)
+        /// An answer that promises what the journal records (CREATED, the DONE of a kill): sent
+        /// once the journal has committed every change handed to it before (docs/journal.md).
+        case reply(String, Message)
         /// Write the client's queued output while its socket takes it.
         case flush(String)
         /// Write all of the client's output from `from` on, or a snapshot when nil, whether or not

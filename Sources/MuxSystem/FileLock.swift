@@ -29,6 +29,23 @@ public final class FileLock {
         return FileLock(descriptor: fd)
     }
 
+    /// Locks `path` if nobody holds it: nil when another process does. Throws when the file
+    /// cannot be opened.
+    public static func lockIfFree(_ path: String) throws(SystemError) -> FileLock? {
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else { throw SystemError("open \(path)") }
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            let code = errno
+            guard code == EINTR else {
+                close(fd)
+                if code == EWOULDBLOCK { return nil }
+                errno = code
+                throw SystemError("lock \(path)")
+            }
+        }
+        return FileLock(descriptor: fd)
+    }
+
     /// Releases the lock (closing its descriptor); the next waiter takes it.
     public func unlock() {
         guard descriptor >= 0 else { return }

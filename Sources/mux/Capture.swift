@@ -33,7 +33,7 @@ struct Capture: ParsableCommand {
     var history: UInt32 = 0
 
     func run() throws {
-        let connection = try server.connect(role: .observer, start: false)
+        let connection = try server.connect(role: .observer, start: server.hasJournal)
         let wire: CaptureFormat =
             switch format {
             case .text: .text

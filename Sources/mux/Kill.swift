@@ -29,7 +29,7 @@ struct Kill: ParsableCommand {
         guard let number = signalNumber(signal) else {
             throw ClientError("unknown signal \(signal): give a name such as TERM, INT, KILL or a number from 1 to 64")
         }
-        let connection = try server.connect(start: false)
+        let connection = try server.connect(start: server.hasJournal)
         try expectDone(try connection.request(.kill(session: name, signal: number)))
     }
 }

@@ -14,7 +14,10 @@ struct List: ParsableCommand {
         discussion: """
             One line per session: name, command, size, state (`running` with `waiting-for-input` \
             or `busy`, or `exited N`), pid, the foreground command and its directory, attached \
-            clients, the lease holder and when it was created. --json prints an array of the \
+            clients, the lease holder and when it was created, then its labels. A session whose \
+            program did not survive the server (a crash, a stop, a reboot) is `lost`, with when \
+            and why it ended (docs/journal.md). --label KEY=VALUE lists only the sessions with \
+            that label (repeatable: all must match). --json prints an array of the \
             objects `mux status --json` prints (docs/cli-json.md). Does not start a server: with \
             none running it says "no server running on PATH" and exits 1 (--json prints [] and \
             exits 0); with no sessions it says "no sessions".
@@ -27,16 +30,25 @@ struct List: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
-    func run() throws {
-        try Self.list(server.address, json: json)
+    @Option(help: ArgumentHelp("Only sessions with this label; repeatable, all must match.", valueName: "KEY=VALUE"))
+    var label: [String] = []
+
+    func validate() throws {
+        for entry in label where !entry.contains("=") || entry.hasPrefix("=") {
+            throw ValidationError("--label takes KEY=VALUE, not \(entry)")
+        }
     }
 
-    static func list(_ server: ServerAddress, json: Bool) throws {
+    func run() throws {
+        try Self.list(server.address, json: json, labels: label)
+    }
+
+    static func list(_ server: ServerAddress, json: Bool, labels: [String] = []) throws {
         let sessions: [SessionSummary]
         do {
-            let connection = try server.connect(role: .observer, start: false)
+            let connection = try server.connect(role: .observer, start: server.hasJournal)
             guard case .sessions(let list) = try connection.request(.list) else { return }
-            sessions = list
+            sessions = list.filter { $0.hasLabels(labels) }
         } catch let error as ClientError where error.kind == .noServer {
             guard json else { throw ClientError("no server running on \(server.socketPath)") }
             sessions = []
@@ -54,9 +66,17 @@ struct List: ParsableCommand {
             let holder = s.holder.isEmpty ? "-" : s.holder
             let created = Timestamp(secondsSince1970: Int(s.created)).local
             let foreground = s.foregroundCommand.map { " fg=\(jsonString($0)) cwd=\(s.workingDirectory ?? "-")" } ?? ""
+            let labelText = s.labels.isEmpty ? "" : " labels=" + s.labels.map(jsonString).joined(separator: ",")
+            if s.state == .lost {
+                let ended = s.ended.map { Timestamp(secondsSince1970: Int($0)).local } ?? "-"
+                writeLine(
+                    "\(s.name): \(s.command) [\(s.columns)x\(s.rows)] lost ended=\(ended) "
+                        + "reason=\(jsonString(s.endReason ?? "-")) created=\(created)\(labelText)")
+                continue
+            }
             writeLine(
                 "\(s.name): \(s.command) [\(s.columns)x\(s.rows)] \(state) pid=\(s.pid.map { "\($0)" } ?? "-")"
-                    + "\(foreground) clients=\(s.clients) lease=\(holder) created=\(created)")
+                    + "\(foreground) clients=\(s.clients) lease=\(holder) created=\(created)\(labelText)")
         }
     }
 

@@ -3,6 +3,7 @@
 import ArgumentParser
 import Glibc
 import MuxClient
+import MuxJournal
 import MuxProtocol
 
 @main
@@ -101,6 +102,7 @@ struct Mux: ParsableCommand {
             Wait.self,
             Kill.self,
             Rename.self,
+            Label.self,
             Server.KillServer.self,
             Resize.self,
             Lease.self,
@@ -122,6 +124,7 @@ struct ServerOptions: ParsableArguments {
 
     var address: ServerAddress { ServerAddress(explicit: socket) }
     var socketPath: String { address.socketPath }
+    var hasJournal: Bool { address.hasJournal }
 
     /// A connection that has said HELLO, starting the server if needed.
     func connect(role: Role = .control, clientID: String = "", start: Bool = true) throws -> ServerConnection {
@@ -139,6 +142,13 @@ struct ServerAddress {
             if let value = getenv(name) { environment[name] = String(cString: value) }
         }
         return SocketLocation.resolve(explicit: explicit, environment: environment, uid: getuid())
+    }
+
+    /// Whether a journal for this socket exists: commands that only look at sessions (`ls`,
+    /// `status`, `capture`, `kill`, `label`) start a server then, so that sessions a crash, a stop
+    /// or a reboot ended are listed instead of "no server" (docs/journal.md).
+    var hasJournal: Bool {
+        access(JournalLocation.path(forSocket: socketPath), F_OK) == 0
     }
 
     /// A connection that has said HELLO, starting the server if needed.

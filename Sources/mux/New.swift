@@ -56,6 +56,15 @@ struct New: ParsableCommand {
     @Option(help: "Lines of scrollback the session keeps.")
     var scrollback: UInt32 = 10_000
 
+    @Option(
+        help: ArgumentHelp(
+            """
+            After a server crash, stop or reboot: `none` lists it as lost (capture shows its saved \
+            screen), `screen` also shows that screen read-only on attach, `relaunch` starts the \
+            command again below its saved screen (default: the server's, `screen`; docs/journal.md).
+            """, valueName: "POLICY"))
+    var restore: SessionRestore?
+
     @Argument(parsing: .postTerminator, help: "The program and its arguments, after --.")
     var command: [String] = []
 
@@ -81,6 +90,7 @@ struct New: ParsableCommand {
         request.overrides = environment
         request.keep = keep
         request.scrollback = scrollback
+        request.restore = restore ?? .serverDefault
         if let size {
             request.columns = UInt16(size.columns)
             request.rows = UInt16(size.rows)
@@ -111,4 +121,15 @@ func absolutePath(_ path: String) -> String {
     guard getcwd(&buffer, buffer.count) != nil else { return path }
     let here = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     return path == "." ? here : here + "/" + path
+}
+
+extension SessionRestore: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let policy = Self.allCases.first(where: { $0 != .serverDefault && "\($0)" == argument }) else {
+            return nil
+        }
+        self = policy
+    }
+
+    public static var allValueStrings: [String] { ["none", "screen", "relaunch"] }
 }

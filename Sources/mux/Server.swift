@@ -31,7 +31,10 @@ struct Server: ParsableCommand {
                 Servers starting at once on one socket take turns (a lock on NAME.lock): one \
                 listens and the others find it. A server whose socket file is removed or \
                 replaced stops by itself within seconds. Exited sessions stay listed until \
-                collected, within --exited-limit and --exited-max-age.
+                collected, within --exited-limit and --exited-max-age. The server keeps a journal \
+                of its sessions in $XDG_STATE_HOME/mux/ (default ~/.local/state/mux/) and reads it \
+                when it starts: sessions a crash, a stop or a reboot ended are listed as lost with \
+                their last screen, or relaunched (docs/journal.md).
                 """)
         @OptionGroup var server: ServerOptions
         @Flag(help: "Run in this process instead of in the background.") var foreground = false
@@ -60,6 +63,10 @@ struct Server: ParsableCommand {
                 behind (as `mux attach --lossy` does) until it takes the lease again.
                 """)
         var holderStallLimit: Double = Double(ServerConfiguration.defaultHolderStallLimit) / 1000
+        @Flag(help: "Keep no journal: nothing survives the server (for benchmarks).")
+        var noJournal = false
+        @Option(help: ArgumentHelp("The restore policy of sessions created without --restore.", valueName: "POLICY"))
+        var restore: SessionRestore = .screen
 
         func validate() throws {
             if let logLevel, Logger.Level(rawValue: logLevel) == nil {
@@ -84,18 +91,21 @@ struct Server: ParsableCommand {
                 if SocketProbe.probe(socket) == .answering {
                     throw ClientError("a server is already running on \(socket)")
                 }
+                var extra = noJournal ? ["--no-journal"] : []
+                if restore != .screen { extra += ["--restore", "\(restore)"] }
                 try ServerLauncher.start(
                     socket: socket, logLevel: level, outboxBytes: outboxBytes, exitedLimit: exitedLimit,
-                    exitedMaxAge: exitedMaxAge, holderStallLimit: holderStallLimit)
+                    exitedMaxAge: exitedMaxAge, holderStallLimit: holderStallLimit, extraArguments: extra)
                 writeLine("mux server listening on \(socket)")
                 return
             }
             // A failure to start goes to the starting command too, on --ready-fd.
-            try MuxServer.Server.run(
-                ServerConfiguration(
-                    socketPath: socket, logLevel: parsed, outboxMinimum: outboxBytes, exitedLimit: exitedLimit,
-                    exitedMaxAge: exitedMaxAge, holderStallLimit: Int((holderStallLimit * 1000).rounded())),
-                readyDescriptor: readyFd)
+            var configuration = ServerConfiguration(
+                socketPath: socket, logLevel: parsed, outboxMinimum: outboxBytes, exitedLimit: exitedLimit,
+                exitedMaxAge: exitedMaxAge, holderStallLimit: Int((holderStallLimit * 1000).rounded()))
+            configuration.journal = !noJournal
+            configuration.defaultRestore = "\(restore)"
+            try MuxServer.Server.run(configuration, readyDescriptor: readyFd)
         }
     }
 
@@ -150,7 +160,10 @@ struct Server: ParsableCommand {
             abstract: "Show the server's process, sessions and clients.",
             discussion: """
                 --json prints {"pid","socket","started","sessions","clients":[{"id","role","session",\
-                "holdsLease","lossless","demoted","queuedBytes","resyncs"}]}. Exits 1 when no server runs.
+                "holdsLease","lossless","demoted","queuedBytes","resyncs"}],"journal":{"path","bytes",\
+                "lastWrite","error","movedAside","lost","relaunched"}} ("journal" is null with \
+                --no-journal; "error" says why changes wait unwritten; "lost" and "relaunched" \
+                count what the server's start found). Exits 1 when no server runs.
                 """)
         @OptionGroup var server: ServerOptions
         @Flag(help: "Print JSON.") var json = false
@@ -169,7 +182,8 @@ struct Server: ParsableCommand {
                 }
                 writeLine(
                     "{\"pid\":\(status.pid),\"socket\":\(jsonString(status.socket)),\"started\":\(status.started),"
-                        + "\"sessions\":\(status.sessions),\"clients\":[\(list.joined(separator: ","))]}")
+                        + "\"sessions\":\(status.sessions),\"clients\":[\(list.joined(separator: ","))],"
+                        + "\"journal\":\(status.journal.map(Self.json) ?? "null")}")
                 return
             }
             let started = Timestamp(secondsSince1970: Int(status.started)).local
@@ -182,6 +196,26 @@ struct Server: ParsableCommand {
                         + (c.demoted ? ", demoted to resync (its terminal stalled)" : "")
                         + ", queued \(c.queuedBytes) bytes, resyncs \(c.resyncs)")
             }
+            guard let journal = status.journal else {
+                return writeLine("journal: none (--no-journal, or another server on this socket holds it)")
+            }
+            writeLine(
+                "journal: \(journal.path), \(journal.bytes) bytes, last write \(SessionSummary.localTime(journal.lastWrite))"
+            )
+            if let error = journal.error { writeLine("journal: WARNING: cannot write: \(error); retrying") }
+            if let aside = journal.movedAside {
+                writeLine("journal: a corrupt or newer journal was moved aside to \(aside)")
+            }
+            writeLine("journal: at start \(journal.lost) session(s) were lost, \(journal.relaunched) relaunched")
+        }
+
+        static func json(_ journal: JournalStatus) -> String {
+            func string(_ value: String?) -> String { value.map(jsonString) ?? "null" }
+            let lastWrite =
+                journal.lastWrite.map { "\($0 / 1000)." + String("\(1000 + $0 % 1000)".dropFirst()) } ?? "null"
+            return "{\"path\":\(jsonString(journal.path)),\"bytes\":\(journal.bytes),\"lastWrite\":\(lastWrite),"
+                + "\"error\":\(string(journal.error)),\"movedAside\":\(string(journal.movedAside)),"
+                + "\"lost\":\(journal.lost),\"relaunched\":\(journal.relaunched)}"
         }
     }
 

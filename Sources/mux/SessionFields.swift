@@ -11,13 +11,14 @@ extension SessionSummary {
     var stateText: String {
         switch state {
         case .exited: exitStatus.map { "exited (status \($0))" } ?? "exited"
+        case .lost: "lost"
         default: "\(state)"
         }
     }
 
     /// `waiting-for-input` or `busy` while running and known; nil otherwise.
     var activityText: String? {
-        state == .exited ? nil : "\(activity)"
+        state == .exited || state == .lost ? nil : "\(activity)"
     }
 
     /// The object docs/cli-json.md describes.
@@ -51,8 +52,28 @@ extension SessionSummary {
             ("clients", "\(clients)"),
             ("holder", holder.isEmpty ? "null" : jsonString(holder)),
             ("created", "\(created)"),
+            (
+                "labels",
+                "{" + labelPairs.map { "\(jsonString($0.key)):\(jsonString($0.value))" }.joined(separator: ",") + "}"
+            ),
+            ("restore", restore == .serverDefault ? "null" : jsonString("\(restore)")),
+            ("ended", number(ended)),
+            ("endReason", string(endReason)),
         ]
         return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
+    }
+
+    /// The labels as (key, value), sorted by key.
+    var labelPairs: [(key: String, value: String)] {
+        labels.map { entry in
+            let parts = entry.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
+        }
+    }
+
+    /// Whether every `KEY=VALUE` in `filters` is one of the session's labels.
+    func hasLabels(_ filters: [String]) -> Bool {
+        filters.allSatisfy { labels.contains($0) }
     }
 
     /// A time in milliseconds since 1970, as a person reads it here, or `-`.

@@ -11,7 +11,7 @@ struct Status: ParsableCommand {
         commandName: "status",
         abstract: "Show one session's state: pid, whether it waits for input, its foreground command.",
         discussion: """
-            State is `running` (with `waiting-for-input` when the terminal's foreground process is \
+            State is `lost` when its program did not survive the server (docs/journal.md), else `running` (with `waiting-for-input` when the terminal's foreground process is \
             blocked reading the terminal, else `busy`) or `exited N`. Liveness is `alive`, `dead`, or \
             `unknown` when the check itself failed. Also: the foreground command and its working \
             directory, the title (OSC 0/2), the times of the last output and input, and, when the \
@@ -29,7 +29,7 @@ struct Status: ParsableCommand {
     var json = false
 
     func run() throws {
-        let connection = try server.connect(role: .observer, start: false)
+        let connection = try server.connect(role: .observer, start: server.hasJournal)
         let answer = try connection.request(.list)
         guard case .sessions(let list) = answer else { throw unexpected(answer) }
         guard let s = list.first(where: { $0.name == name }) else {
@@ -54,6 +54,9 @@ struct Status: ParsableCommand {
             ("clients", "\(s.clients)"),
             ("lease", s.holder.isEmpty ? "-" : s.holder),
             ("created", Timestamp(secondsSince1970: Int(s.created)).local),
+            ("ended", s.ended.map { Timestamp(secondsSince1970: Int($0)).local + " (\(s.endReason ?? "-"))" } ?? "-"),
+            ("restore", s.restore == .serverDefault ? "-" : "\(s.restore)"),
+            ("labels", s.labels.isEmpty ? "-" : s.labels.joined(separator: " ")),
         ]
         for (key, text) in lines { writeLine("\(key): \(text)") }
     }

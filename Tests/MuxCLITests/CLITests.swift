@@ -30,9 +30,16 @@ func runMux(_ arguments: [String], input: [UInt8] = [], environment: [String] = 
 /// `MUX_` variable of the shell running the tests reaches the programs they start.
 func environment(with changes: [String]) -> [String] {
     func name(_ entry: String) -> Substring { entry.prefix { $0 != "=" } }
+    // Servers the tests start keep their journals out of the home directory (docs/journal.md).
+    let changes =
+        changes.contains { name($0) == "XDG_STATE_HOME" } ? changes : changes + ["XDG_STATE_HOME=\(testStateHome)"]
     let changed = Set(changes.map(name))
     return ProcessEnvironment.current.filter { !changed.contains(name($0)) && !$0.hasPrefix("MUX_") } + changes
 }
+
+/// Where servers started by tests that name no state directory keep their journals: one per test
+/// run, each socket's its own file.
+let testStateHome = "/tmp/mux-test-state-\(getpid())"
 
 /// Runs a program to completion. Its stdin and stderr are temporary files, so that only stdout is
 /// read while it runs and no helper thread is needed.

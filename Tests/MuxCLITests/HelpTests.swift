@@ -10,7 +10,7 @@ import Testing
 /// Every command and subcommand, hidden ones included.
 private let commands: [[String]] = [
     [], ["default"], ["render"], ["new"], ["attach"], ["ls"], ["status"], ["send"], ["capture"], ["wait"], ["kill"],
-    ["rename"], ["kill-server"], ["resize"],
+    ["rename"], ["label"], ["kill-server"], ["resize"],
     ["lease"], ["lease", "take"], ["lease", "release"], ["lease", "status"],
     ["server"], ["server", "start"], ["server", "stop"], ["server", "status"], ["server", "terminfo"],
     ["bench"], ["bench", "run"], ["bench", "emit"], ["bench", "copy"],

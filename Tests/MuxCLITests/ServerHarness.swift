@@ -44,7 +44,9 @@ final class TestServer {
         _ = try? runProgram(["/bin/rm", "-rf", directory])
     }
 
-    var environment: [String] { ["MUX_SOCKET=\(socket)", "MUX_SESSION=", "SHELL=/bin/sh"] }
+    var environment: [String] {
+        ["MUX_SOCKET=\(socket)", "MUX_SESSION=", "SHELL=/bin/sh", "XDG_STATE_HOME=\(directory)/state"]
+    }
 
     /// Runs `mux` with this server's socket.
     @discardableResult

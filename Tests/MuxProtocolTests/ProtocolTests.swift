@@ -50,9 +50,10 @@ private func hex(_ text: String) -> [UInt8] {
                     foregroundPID: 42, foregroundCommand: "sh", workingDirectory: "/", lastOutput: 1_700_000_000_123,
                     lastInput: nil, title: "t", commandPhase: .prompt, lastCommandStatus: 1, commandsFinished: 5)
             ]),
-            "00 00 00 5a 80 08 00 01 00 00 00 01 77 00 00 00 02 73 68 00 50 00 18 01 00 00 02 00 00 00 00 00 00"
+            "00 00 00 5f 80 08 00 01 00 00 00 01 77 00 00 00 02 73 68 00 50 00 18 01 00 00 02 00 00 00 00 00 00"
                 + " 00 00 65 53 f1 00 01 00 00 00 2a 01 01 01 00 00 00 2a 01 00 00 00 02 73 68 01 00 00 00 01 2f 01"
                 + " 00 00 01 8b cf e5 68 7b 00 01 00 00 00 01 74 01 01 00 00 00 01 00 00 00 00 00 00 00 05"
+                + " 00 00 00 00 00"
         ),
         (
             .sessions([
@@ -60,8 +61,9 @@ private func hex(_ text: String) -> [UInt8] {
                     name: "x", command: "", columns: 1, rows: 1, state: .exited, exitStatus: -1, clients: 0,
                     holder: "c1", created: 0, liveness: .dead)
             ]),
-            "00 00 00 3a 80 08 00 01 00 00 00 01 78 00 00 00 00 00 01 00 01 02 01 ff ff ff ff 00 00 00 00 00 02"
+            "00 00 00 3f 80 08 00 01 00 00 00 01 78 00 00 00 00 00 01 00 01 02 01 ff ff ff ff 00 00 00 00 00 02"
                 + " 63 31 00 00 00 00 00 00 00 00 00 02 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00"
+                + " 00 00 00 00 00"
         ),
         (.kill(session: "w", signal: 15), "00 00 00 0b 00 08 00 00 00 01 77 00 00 00 0f"),
         (
@@ -73,10 +75,14 @@ private func hex(_ text: String) -> [UInt8] {
                 CreateRequest(
                     name: "w", command: ["sh"], workingDirectory: "/", environment: ["A=b"], overrides: ["C=d"],
                     columns: 80, rows: 24, keep: true, scrollback: 10_000)),
-            "00 00 00 2f 00 07 00 00 00 01 77 00 01 00 00 00 02 73 68 00 00 00 01 2f 00 01 00 00 00 03 41 3d 62"
-                + " 00 01 00 00 00 03 43 3d 64 00 50 00 18 01 00 00 27 10"
+            "00 00 00 30 00 07 00 00 00 01 77 00 01 00 00 00 02 73 68 00 00 00 01 2f 00 01 00 00 00 03 41 3d 62"
+                + " 00 01 00 00 00 03 43 3d 64 00 50 00 18 01 00 00 27 10 00"
         ),
         (.rename(session: "w", newName: "x"), "00 00 00 0c 00 12 00 00 00 01 77 00 00 00 01 78"),
+        (
+            .label(session: "w", set: ["k=v"], remove: ["o"]),
+            "00 00 00 17 00 13 00 00 00 01 77 00 01 00 00 00 03 6b 3d 76 00 01 00 00 00 01 6f"
+        ),
         (
             .leaseState(session: "w", holders: ["b", "a"]),
             "00 00 00 13 80 0c 00 00 00 01 77 00 02 00 00 00 01 62 00 00 00 01 61"
@@ -92,8 +98,8 @@ private func hex(_ text: String) -> [UInt8] {
                             clientID: "c", role: .observer, session: "w", holdsLease: false, lossless: false,
                             queuedBytes: 16, resyncs: 2)
                     ])),
-            "00 00 00 35 80 0d 00 00 00 07 00 00 00 01 73 00 00 00 00 00 00 00 01 00 01 00 01 00 00 00 01 63 02"
-                + " 00 00 00 01 77 00 00 00 00 00 00 00 00 00 00 10 00 00 00 00 00 00 00 02"
+            "00 00 00 36 80 0d 00 00 00 07 00 00 00 01 73 00 00 00 00 00 00 00 01 00 01 00 01 00 00 00 01 63 02"
+                + " 00 00 00 01 77 00 00 00 00 00 00 00 00 00 00 10 00 00 00 00 00 00 00 02 00"
         ),
         (.gap(lines: 21_719), "00 00 00 0a 80 0f 00 00 00 00 00 00 54 d7"),
         (.notice("hi"), "00 00 00 08 80 10 00 00 00 02 68 69"),
@@ -107,6 +113,31 @@ private func hex(_ text: String) -> [UInt8] {
         let frame = try #require(try decoder.next())
         #expect(try Message(frame) == message)
         #expect(try decoder.next() == nil)
+    }
+
+    /// Version 3's journal fields: a lost session with labels and why it ended, a CREATE that
+    /// asks for a relaunch, and the journal in SERVER_STATUS, each back as it was sent.
+    @Test func journalFieldsTravelBothWays() throws {
+        var lost = SessionSummary(
+            name: "l", command: "sh", columns: 80, rows: 24, state: .lost, exitStatus: nil, clients: 0, holder: "",
+            created: 5, liveness: .dead)
+        lost.labels = ["owner=me", "team=core"]
+        lost.restore = .screen
+        lost.ended = 7
+        lost.endReason = "the server died"
+        var create = CreateRequest(
+            name: "r", command: [], workingDirectory: "/", environment: [], columns: 80, rows: 24, keep: false)
+        create.restore = .relaunch
+        let status = ServerStatus(
+            pid: 1, socket: "s", started: 2, sessions: 0, clients: [],
+            journal: JournalStatus(
+                path: "/j", bytes: 4096, lastWrite: 1_700_000_000_123, error: "disk full", movedAside: nil, lost: 3,
+                relaunched: 1))
+        for message in [Message.sessions([lost]), .create(create), .serverStatus(status)] {
+            var decoder = FrameDecoder()
+            decoder.append(message.frame().encoded())
+            #expect(try Message(try #require(try decoder.next())) == message)
+        }
     }
 
     @Test func decodesOneByteAtATimeAndManyAtOnce() throws {

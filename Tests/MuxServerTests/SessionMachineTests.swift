@@ -337,7 +337,7 @@ func to(_ client: String, _ actions: [Action]) -> [Action] {
         var opened = SessionMachine(
             name: "s", columns: 80, rows: 24, keep: false, creator: "maker", ringCapacity: 1000, outboxMinimum: 100)
         #expect(opened.lifecycle == .starting)
-        #expect(opened.handle(.opened) == [.send("maker", .created(session: "s"))])
+        #expect(opened.handle(.opened) == [.reply("maker", .created(session: "s"))])
         #expect(opened.lifecycle == .running)
         #expect(opened.handle(.opened).isEmpty)
         var failed = SessionMachine(
@@ -374,7 +374,7 @@ func to(_ client: String, _ actions: [Action]) -> [Action] {
         #expect(machine.lifecycle == .exited(.signaled(9)))
         #expect(!machine.isLive)
         #expect(machine.exitStatus?.shellStatus == 137)
-        #expect(machine.handle(.kill(signal: SIGTERM, requester: "cli")) == [.send("cli", .done), .forget])
+        #expect(machine.handle(.kill(signal: SIGTERM, requester: "cli")) == [.forget, .reply("cli", .done)])
     }
 
     @Test func anExitedSessionStaysListedUntilItsStatusIsCollected() {
@@ -382,7 +382,7 @@ func to(_ client: String, _ actions: [Action]) -> [Action] {
         #expect(machine.run(.terminalEnded, .programExited(.exited(5))).suffix(2) == [.closeProgram, .listExited])
         #expect(machine.lifecycle == .exited(.exited(5)))
         #expect(machine.exitStatus?.shellStatus == 5)
-        #expect(machine.handle(.collect(requester: "waiter")) == [.send("waiter", .done), .forget])
+        #expect(machine.handle(.collect(requester: "waiter")) == [.forget, .reply("waiter", .done)])
         #expect(machine.lifecycle == .ended)
         // A second waiter that was a moment late is answered, and nothing else happens.
         #expect(machine.handle(.collect(requester: "late")) == [.send("late", .done)])
@@ -395,7 +395,7 @@ func to(_ client: String, _ actions: [Action]) -> [Action] {
         #expect(machine.handle(.collect(requester: "waiter")) == [.send("waiter", .done)])
         #expect(machine.handle(.expire).isEmpty)
         #expect(machine.lifecycle == .exited(.exited(5)))
-        #expect(machine.handle(.kill(signal: SIGHUP, requester: "cli")) == [.send("cli", .done), .forget])
+        #expect(machine.handle(.kill(signal: SIGHUP, requester: "cli")) == [.forget, .reply("cli", .done)])
     }
 
     @Test func collectingARunningSessionIsRefusedAndTheBoundLeavesItAlone() {
@@ -444,7 +444,7 @@ func to(_ client: String, _ actions: [Action]) -> [Action] {
         machine.run(.programExited(.signaled(9)))
         #expect(machine.handle(.timer(.killDeadline)).isEmpty)
         // Killed, so not kept, and the killer hears DONE once it is gone.
-        #expect(machine.handle(.terminalEnded).suffix(2) == [.send("cli", .done), .forget])
+        #expect(machine.handle(.terminalEnded).suffix(2) == [.forget, .reply("cli", .done)])
     }
 
     @Test func inputAfterTheEndIsNotWritten() {
