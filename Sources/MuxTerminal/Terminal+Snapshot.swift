@@ -19,7 +19,7 @@ extension Terminal {
         "\u{1b}[?1004l\u{1b}[?1007l\u{1b}[?2004l\u{1b}[?5l\u{1b}[?12l\u{1b}[?25h\u{1b}[0 q",
         "\u{1b}[?69l\u{1b}[?45l\u{1b}[?1045l\u{1b}[?41l",  // no left/right margins, no reverse wrap
         "\u{1b}[0\"q\u{1b}[0#y\u{1b}[1*x",  // DEC protection, unprotected pen; checksum; DECSACE
-        "\u{1b}[H\u{1b}[2J",  // home and clear
+        "\u{1b}[H",  // home; the screen is then erased row by row (`snapshot`)
     ].joined()
 
     /// The snapshot of this terminal's state, preceded by the prelude.
@@ -31,6 +31,14 @@ extension Terminal {
         // Room for every cell and some SGR, so the buffer rarely grows while encoding.
         var out = SnapshotEncoder(capacity: columns * (rows * 2 + historyCount) * 2 + 1024)
         out.write(Terminal.snapshotPrelude)
+        // Each row erased with EL rather than the screen with ED: terminals that keep a cleared
+        // screen in their history (tmux's scroll-on-clear, VTE) would otherwise get the old screen
+        // there again on every snapshot (a resync, a resize, the lease moving).
+        for y in 1...rows {
+            out.csi("\(y)H")
+            out.csi("2K")
+        }
+        out.csi("H")
         // DECSCL soft-resets, so it comes first; then the modes XTSAVE holds, each set, saved and
         // put back to its power-on value (the real values come at the end).
         if conformanceLevel != 64 { out.csi("\(conformanceLevel);1\"p") }
