@@ -197,17 +197,3 @@ func cpuSeconds(of pid: pid_t) -> (user: Double, system: Double)? {
     let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
     return (user / ticks, system / ticks)
 }
-
-/// The resident memory of a process, in bytes (VmRSS).
-func residentBytes(of pid: pid_t) -> Int? {
-    let fd = open("/proc/\(pid)/status", O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { return nil }
-    defer { close(fd) }
-    var buffer = [UInt8](repeating: 0, count: 8192)
-    let n = read(fd, &buffer, buffer.count)
-    guard n > 0 else { return nil }
-    let text = String(decoding: buffer[..<n], as: UTF8.self)
-    guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return nil }
-    let digits = line.filter(\.isNumber)
-    return Int(digits).map { $0 * 1024 }
-}

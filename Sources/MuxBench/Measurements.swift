@@ -5,6 +5,7 @@
 import Glibc
 import MuxPTY
 import MuxProtocol
+import MuxSystem
 import MuxWorkloads
 
 /// Seconds for each system to pass one workload, repeated: the runs alternate (floor, mux, tmux,

@@ -123,7 +123,7 @@ struct Server: ParsableCommand {
             let pid = pid_t(connection.serverPID)
             // Done once the process is gone (its sessions ended, its socket removed).
             let deadline = monotonicSeconds() + 10
-            while Server.isAlive(pid) {
+            while processRuns(pid) {
                 guard monotonicSeconds() < deadline else {
                     throw ClientError("the server (pid \(pid)) is still running 10 s after it was asked to stop")
                 }
@@ -140,18 +140,6 @@ struct Server: ParsableCommand {
         @OptionGroup var server: ServerOptions
 
         func run() throws { try Stop.stop(server) }
-    }
-
-    /// Whether `pid` runs: it exists and is not a zombie waiting for a slow init to reap it.
-    static func isAlive(_ pid: pid_t) -> Bool {
-        guard kill(pid, 0) == 0 || errno != ESRCH else { return false }
-        let fd = open("/proc/\(pid)/stat", O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var buffer = [UInt8](repeating: 0, count: 512)
-        let n = read(fd, &buffer, buffer.count)
-        guard n > 0, let close = buffer[..<n].lastIndex(of: UInt8(ascii: ")")), close + 2 < n else { return true }
-        return buffer[close + 2] != UInt8(ascii: "Z")
     }
 
     struct Status: ParsableCommand {

@@ -27,18 +27,6 @@ private func openDescriptors(_ pid: pid_t) -> Int {
     return count
 }
 
-/// Resident memory of `pid` in KiB (VmRSS).
-private func residentKiB(_ pid: pid_t) -> Int {
-    guard let file = fopen("/proc/\(pid)/status", "r") else { return -1 }
-    defer { fclose(file) }
-    var line = [CChar](repeating: 0, count: 256)
-    while fgets(&line, Int32(line.count), file) != nil {
-        let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        if text.hasPrefix("VmRSS:") { return Int(text.split(separator: " ")[1]) ?? -1 }
-    }
-    return -1
-}
-
 @Suite(.serialized) struct FaultTests {
     @Test func aClientThatDawdlesThroughItsHandshakeIsDropped() throws {
         let server = try TestServer()
@@ -81,13 +69,13 @@ private func residentKiB(_ pid: pid_t) -> Int {
         try cycles(200)  // warm up: buffers, pools and the allocator reach their working size
         #expect(try eventually { try server.ok(["ls"]).contains("clients=0") })
         let descriptors = openDescriptors(pid)
-        let memory = residentKiB(pid)
+        let memory = residentBytes(of: pid) ?? 0
         try cycles(1000)
         #expect(try eventually { try server.ok(["ls"]).contains("clients=0") })
         #expect(
             try eventually { openDescriptors(pid) == descriptors },
             "descriptors \(descriptors) → \(openDescriptors(pid))")
-        let grown = residentKiB(pid) - memory
+        let grown = ((residentBytes(of: pid) ?? 0) - memory) / 1024
         // A leak of even one snapshot (about 4 KiB here) per cycle would be 4 MiB. (The first
         // version of the handshake timeout kept each connection for its 5 s: 4.8 MiB here.)
         #expect(grown < 2048, "the server grew by \(grown) KiB over 1,000 cycles")

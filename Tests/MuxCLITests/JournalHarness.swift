@@ -3,6 +3,7 @@
 
 import Glibc
 import MuxJournal
+import MuxSystem
 import MuxTerminal
 import Testing
 
@@ -43,18 +44,6 @@ extension TestServer {
         kill(pid, SIGKILL)
         #expect(try eventually("the server is gone") { !processRuns(pid) })
     }
-}
-
-/// Whether `pid` runs (exists and is not a zombie).
-func processRuns(_ pid: pid_t) -> Bool {
-    guard kill(pid, 0) == 0 || errno != ESRCH else { return false }
-    let fd = open("/proc/\(pid)/stat", O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { return false }
-    defer { close(fd) }
-    var buffer = [UInt8](repeating: 0, count: 512)
-    let n = read(fd, &buffer, buffer.count)
-    guard n > 0, let close = buffer[..<n].lastIndex(of: UInt8(ascii: ")")), close + 2 < n else { return true }
-    return buffer[close + 2] != UInt8(ascii: "Z")
 }
 
 /// The text's lines, to check what comes before what.
