@@ -3,8 +3,11 @@
 // read, and each read makes the kernel wake its flush worker and often wait for it: done on the
 // event loop, that wait stalls the parsing of what was already read. Here the reads of the next
 // chunk overlap with the handling of the last (docs/server.md, "Reading a program's output").
-// The chunks are views into one ring of bytes the reader allocates once: reading allocates
-// nothing, and a flooding session holds that ring (128 KiB) for its output, whatever the flood.
+// The chunks are views into one ring of bytes, allocated once: reading allocates nothing, and a
+// flooding session holds that ring (128 KiB unless its owner gives a larger one) for its output,
+// whatever the flood. An owner that gives a ring mapped from a file (`MappedRing`) has every
+// byte read there, and its end offset, in the page cache the moment `read` returns: that is the
+// input ring a recovering server replays (docs/lifecycle.md).
 
 import Glibc
 import MuxSystem
@@ -22,9 +25,11 @@ public final class OutputReader: @unchecked Sendable {
     public let chunkSize: Int
     /// The most bytes handed over and not yet `consumed` (the ring's size); reading waits beyond it.
     public let inFlightLimit: Int
+    /// Where reads go; its end offset counts every byte read.
+    public let buffer: MappedRing
     private let ring: UnsafeMutablePointer<UInt8>
     /// Where the next read goes in the ring; only the reader's thread uses it.
-    private var writeOffset = 0
+    private var writeOffset: Int
     private let descriptor: Int32
     /// A pipe that `stop` writes to, so that a reader waiting in `poll` ends.
     private let wake: Int32
@@ -41,13 +46,25 @@ public final class OutputReader: @unchecked Sendable {
     private var waiting: [Chunk] = []
 
     /// Takes a duplicate of `descriptor` (closed when reading ends, whatever happens to the
-    /// original); nothing is read until `start`.
-    public init(descriptor: Int32, chunkSize: Int = 1 << 16, inFlightLimit: Int = defaultInFlightLimit)
-        throws(SystemError)
-    {
+    /// original); nothing is read until `start`. Reads go into `buffer` from its end offset on (a
+    /// ring of `inFlightLimit` bytes in memory when nil), which must hold at least `inFlightLimit`.
+    public init(
+        descriptor: Int32, chunkSize: Int = 1 << 16, inFlightLimit: Int = defaultInFlightLimit,
+        buffer: MappedRing? = nil
+    ) throws(SystemError) {
         precondition(chunkSize > 0 && inFlightLimit >= chunkSize)
         self.chunkSize = chunkSize
         self.inFlightLimit = inFlightLimit
+        let ring: MappedRing
+        if let buffer {
+            ring = buffer
+        } else {
+            ring = try MappedRing.anonymous(capacity: inFlightLimit)
+        }
+        precondition(ring.capacity >= inFlightLimit)
+        self.buffer = ring
+        self.ring = ring.data
+        writeOffset = ring.position(of: ring.endOffset)
         let copy = fcntl(descriptor, F_DUPFD_CLOEXEC, 0)
         guard copy >= 0 else { throw SystemError("duplicate the terminal descriptor", errorNumber: errno) }
         // Reads go on until the terminal has no more for now, so they must not block.
@@ -62,7 +79,6 @@ public final class OutputReader: @unchecked Sendable {
         self.descriptor = copy
         self.wake = wakePipe.read
         self.wakeWriter = wakePipe.write
-        ring = .allocate(capacity: inFlightLimit)
         pthread_mutex_init(mutex, nil)
         pthread_cond_init(condition, nil)
     }
@@ -76,7 +92,6 @@ public final class OutputReader: @unchecked Sendable {
         pthread_mutex_destroy(mutex)
         condition.deallocate()
         mutex.deallocate()
-        ring.deallocate()
     }
 
     /// Starts reading. `ready` runs on the reader's thread when a chunk has been read while no
@@ -150,7 +165,7 @@ public final class OutputReader: @unchecked Sendable {
             while !stopped && (paused || inFlight >= inFlightLimit) { pthread_cond_wait(condition, mutex) }
             // Chunks are consumed in order, so the free bytes start at `writeOffset`; they may
             // wrap past the ring's end, and a read takes only the part before it.
-            return stopped ? nil : min(chunkSize, inFlightLimit - inFlight, inFlightLimit - writeOffset)
+            return stopped ? nil : min(chunkSize, inFlightLimit - inFlight, buffer.capacity - writeOffset)
         }
     }
 
@@ -183,7 +198,8 @@ public final class OutputReader: @unchecked Sendable {
             }
             if count > 0 {
                 let chunk = Chunk(bytes: UnsafeBufferPointer(start: ring + writeOffset, count: count))
-                writeOffset = (writeOffset + count) % inFlightLimit
+                writeOffset = (writeOffset + count) % buffer.capacity
+                buffer.endOffset += UInt64(count)
                 let first = withLock {
                     inFlight += count
                     waiting.append(chunk)

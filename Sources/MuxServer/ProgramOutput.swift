@@ -19,8 +19,9 @@ struct ProgramOutput {
     let doorbell: Doorbell
     let doorbellInput: Int32
 
-    init(terminal: Int32) throws(SystemError) {
-        reader = try OutputReader(descriptor: terminal)
+    /// `input` is where the reader reads into: the session's input ring, or nil for memory only.
+    init(terminal: Int32, input: MappedRing? = nil) throws(SystemError) {
+        reader = try OutputReader(descriptor: terminal, buffer: input)
         // A full pipe already holds rings enough: ringing must never block the reader.
         let ends = try makePipe(nonblockingWrite: true)
         doorbellInput = ends.read

@@ -68,6 +68,9 @@ extension ServerState {
             write(bytes, to: session)
         case .resizeTerminal(let columns, let rows):
             session.emulator.resize(columns: Int(columns), rows: Int(rows))
+            // Replaying the input after a crash must meet the resize where it happened.
+            session.checkpointDue = true
+            checkpointIfDue(session)
             do {
                 try session.process.resize(to: TerminalSize(columns: columns, rows: rows))
             } catch {
@@ -94,6 +97,7 @@ extension ServerState {
         case .log(.warning, let text):
             logger.warning("\(text)")
         case .closeProgram:
+            host.release(session.process)
             session.process.close()
         case .listExited:
             session.exitedAt = UInt64(time(nil))
@@ -101,6 +105,8 @@ extension ServerState {
             collectExitedSessions()
         case .forget:
             journalForgot(session)
+            host.release(session.process)
+            session.recovery?.remove()
             if sessions[session.name] === session {
                 sessions[session.name] = nil
                 recent.removeAll { $0 == session.name }
@@ -164,8 +170,15 @@ extension ServerState {
         guard let reader = session.reader else { return }
         for chunk in reader.takeChunks() {
             programWrote(chunk.bytes, in: session)
+            session.inputParsed += UInt64(chunk.bytes.count)
             reader.consumed(chunk.bytes.count)
         }
+        if session.recovery != nil,
+            session.inputParsed - session.checkpointInput >= UInt64(RecoveryFiles.inputCapacity / 2)
+        {
+            session.checkpointDue = true
+        }
+        checkpointIfDue(session)
     }
 
     /// The program wrote `bytes` (a chunk from the reader, valid for this call): parse them and

@@ -67,21 +67,33 @@ extension ServerState {
         rows: UInt16, keep: Bool, scrollback: Int, creator: String, serial: UInt64? = nil,
         beforeReading: (Session) -> Void
     ) throws(LaunchFailure) -> Session {
+        let serial = serial ?? nextSerial
+        let created = UInt64(time(nil))
+        let tag = SessionTag(
+            name: name, serial: serial, created: created, scrollback: scrollback, keep: keep, arguments: command)
         let process: PTYProcess
         do {
-            process = try PTYProcess.spawn(
+            process = try host.spawn(
                 command, environment: environment,
                 workingDirectory: workingDirectory.isEmpty ? nil : workingDirectory,
-                size: TerminalSize(columns: columns, rows: rows))
+                size: TerminalSize(columns: columns, rows: rows), tag: tag)
         } catch {
             throw LaunchFailure(reason: "\(error)")
         }
+        let files = recoveryDirectory.map { RecoveryFiles(directory: $0, serial: serial) }
         let output: ProgramOutput
+        let ring: OutputRing?
         do {
-            output = try ProgramOutput(terminal: process.masterDescriptor)
+            var input: MappedRing?
+            ring = try files.map { files throws(SystemError) in
+                files.remove()
+                input = try MappedRing.create(path: files.inputPath, capacity: RecoveryFiles.inputCapacity)
+                return OutputRing(try MappedRing.create(path: files.outputPath, capacity: Session.ringCapacity))
+            }
+            output = try ProgramOutput(terminal: process.masterDescriptor, input: input)
         } catch {
             try? process.signal(SIGKILL)
-            _ = try? process.waitForExit()
+            host.release(process)
             process.close()
             throw LaunchFailure(reason: "cannot watch the terminal of \(command.joined(separator: " ")): \(error)")
         }
@@ -90,15 +102,16 @@ extension ServerState {
             ringCapacity: Session.ringCapacity, outboxMinimum: configuration.outboxMinimum,
             holderStallLimit: configuration.holderStallLimit)
         let session = Session(
-            serial: serial ?? nextSerial, machine: machine, command: command, process: process,
-            created: UInt64(time(nil)), scrollback: scrollback)
-        if serial == nil { nextSerial += 1 }
+            serial: serial, machine: machine, command: command, process: process, created: created,
+            scrollback: scrollback, ring: ring)
+        session.recovery = files
+        nextSerial = max(nextSerial, serial + 1)
         session.reader = output.reader
         sessions[name] = session
         touch(session)
         logger.info("session \(name): started \(session.command) as pid \(process.pid)")
         beforeReading(session)
-        watchExit(of: session)
+        host.watchExit(of: process, session: serial, door: ServerDoor(self))
         startReading(session, output)
         return session
     }
@@ -135,18 +148,6 @@ extension ServerState {
     }
 
     // MARK: what other threads report
-
-    /// Reaps the session's program on a thread of its own (waitpid blocks); the status comes back
-    /// through the door.
-    private func watchExit(of session: Session) {
-        let door = ServerDoor(self)
-        let process = session.process
-        let serial = session.serial
-        startThread {
-            let status = (try? process.waitForExit()) ?? .exited(-1)
-            door.post(.programExited(session: serial, status))
-        }
-    }
 
     /// What came through the door, now on the loop.
     func arrived(_ event: ServerDoor.Event) {

@@ -38,6 +38,10 @@ final class ServerState {
     var carryingOut = false
     /// The journal's side on the loop: lost sessions, labels, tickets waiting for the writer.
     var journal = ServerJournal(writer: nil)
+    /// Starts and reaps programs: the keeper, or this process when it has none.
+    var host: ProgramHost = OwnProgramHost()
+    /// Where sessions keep their recovery files (docs/lifecycle.md); nil without a keeper.
+    var recoveryDirectory: String?
 
     init(loop: EventLoop, configuration: ServerConfiguration, logger: Logger) {
         self.loop = loop

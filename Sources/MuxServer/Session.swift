@@ -17,10 +17,18 @@ final class Session {
     /// The program and its arguments, as started (the journal keeps them to start it again).
     let arguments: [String]
     let created: UInt64
+    let scrollbackLimit: Int
     let process: PTYProcess
     var machine: SessionMachine
     var emulator: Emulator
-    var ring = OutputRing(capacity: Session.ringCapacity)
+    var ring: OutputRing
+    /// Its recovery files, when the server has a keeper and can be recovered (docs/lifecycle.md).
+    var recovery: RecoveryFiles?
+    /// Bytes read from the PTY and parsed: the input ring's offset of the next byte to parse.
+    var inputParsed: UInt64 = 0
+    /// The input offset of the last checkpoint, and whether one is wanted at the next rest.
+    var checkpointInput: UInt64 = 0
+    var checkpointDue = false
     /// OUTPUT frames not yet written to every live client.
     var frames = OutputFrames()
     /// The PTY's channel, for writing to the program (its output is read by `reader`, which
@@ -46,8 +54,10 @@ final class Session {
 
     init(
         serial: UInt64, machine: SessionMachine, command: [String], process: PTYProcess, created: UInt64,
-        scrollback: Int
+        scrollback: Int, ring: OutputRing? = nil
     ) {
+        self.ring = ring ?? OutputRing(capacity: Session.ringCapacity)
+        self.scrollbackLimit = scrollback
         self.serial = serial
         self.machine = machine
         self.command = command.joined(separator: " ")
@@ -58,6 +68,13 @@ final class Session {
     }
 
     var name: String { machine.name }
+
+    /// What the keeper keeps with the program for the next server.
+    var tag: SessionTag {
+        SessionTag(
+            name: name, serial: serial, created: created, scrollback: scrollbackLimit, keep: machine.keep,
+            arguments: arguments)
+    }
 
     /// What `mux ls` and `mux status` show. Reads /proc and the PTY (a few small reads per
     /// session): only on request, never on the output path.

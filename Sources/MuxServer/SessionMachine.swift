@@ -200,6 +200,12 @@ struct SessionMachine {
         self.outboxMinimum = outboxMinimum
     }
 
+    /// A recovered session's output so far (docs/lifecycle.md): its offsets go on from here.
+    mutating func recovered(endOffset: UInt64, scrolledOff lines: UInt64) {
+        self.endOffset = endOffset
+        scrolledOff.record(end: endOffset, count: lines)
+    }
+
     /// The offset of the oldest byte the ring still holds.
     var startOffset: UInt64 { endOffset - min(UInt64(ringCapacity), endOffset) }
 

@@ -150,6 +150,11 @@ public struct Emulator: Sendable {
     /// Whether no sequence or character is half-parsed.
     public var isInGround: Bool { parser.isInGround }
 
+    /// Whether the state is all in `terminal`: nothing half-parsed and nothing held back. A
+    /// snapshot taken now, fed to a new emulator, continues parsing exactly where this one is
+    /// (a recovery checkpoint is taken only then).
+    public var isAtRest: Bool { parser.isInGround && heldBack.isEmpty }
+
     /// Hands over what the terminal asked of its owner (replies, bell, title, clipboard).
     public mutating func takeEffects() -> Effects { terminal.takeEffects() }
 

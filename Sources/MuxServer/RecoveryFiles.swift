@@ -1,0 +1,117 @@
+// A session's recovery files in the server's state directory (docs/lifecycle.md, "Recovery
+// files"): the input ring (every byte read from its PTY, written by its reader), the output ring
+// (what clients are served from) and the last checkpoint of its emulator. Named by the session's
+// serial, which a rename does not change.
+
+import Glibc
+import MuxSystem
+
+struct RecoveryFiles {
+    /// The input ring's size: a checkpoint is taken each time half of it has been read since the
+    /// last, so that the ring always reaches back to the last checkpoint.
+    static let inputCapacity = 4 << 20
+
+    let directory: String
+    let serial: UInt64
+
+    var inputPath: String { "\(directory)/\(serial).input" }
+    var outputPath: String { "\(directory)/\(serial).output" }
+    var checkpointPath: String { "\(directory)/\(serial).checkpoint" }
+
+    /// Removes the session's files (it has ended, or a server without a keeper starts afresh).
+    func remove() {
+        for path in [inputPath, outputPath, checkpointPath, checkpointPath + ".new"] { unlink(path) }
+    }
+
+    /// The serials that have files in `directory`.
+    static func serials(in directory: String) -> Set<UInt64> {
+        guard let stream = opendir(directory) else { return [] }
+        defer { closedir(stream) }
+        var found: Set<UInt64> = []
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            if let dot = name.firstIndex(of: "."), let serial = UInt64(name[..<dot]) { found.insert(serial) }
+        }
+        return found
+    }
+}
+
+/// An emulator's state at a point of its input where nothing was half-parsed: its snapshot (with
+/// all its history) and the input and output offsets it stands for.
+struct Checkpoint: Equatable {
+    static let magic: [UInt8] = Array("MUXCKPT1".utf8)
+
+    /// Bytes read from the PTY before this point, and handed on to the output ring.
+    var inputOffset: UInt64
+    var outputOffset: UInt64
+    var columns: UInt16
+    var rows: UInt16
+    /// Lines that had left the screen's top by then (the emulator's `scrollback.pushedCount`).
+    var scrolledOff: UInt64
+    var snapshot: [UInt8]
+
+    func encoded() -> [UInt8] {
+        var bytes = Self.magic
+        bytes.reserveCapacity(snapshot.count + 48)
+        for value in [inputOffset, outputOffset, UInt64(columns), UInt64(rows), scrolledOff] {
+            withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+        }
+        withUnsafeBytes(of: UInt64(snapshot.count).littleEndian) { bytes.append(contentsOf: $0) }
+        bytes.append(contentsOf: snapshot)
+        return bytes
+    }
+
+    init(inputOffset: UInt64, outputOffset: UInt64, columns: UInt16, rows: UInt16, scrolledOff: UInt64, snapshot: [UInt8]) {
+        self.inputOffset = inputOffset
+        self.outputOffset = outputOffset
+        self.columns = columns
+        self.rows = rows
+        self.scrolledOff = scrolledOff
+        self.snapshot = snapshot
+    }
+
+    /// Nil unless `bytes` is a whole checkpoint.
+    init?(decoding bytes: [UInt8]) {
+        let header = Self.magic.count + 6 * 8
+        guard bytes.count >= header, Array(bytes.prefix(Self.magic.count)) == Self.magic else { return nil }
+        func field(_ index: Int) -> UInt64 {
+            var value: UInt64 = 0
+            for byte in bytes[(Self.magic.count + index * 8)..<(Self.magic.count + index * 8 + 8)].reversed() {
+                value = value << 8 | UInt64(byte)
+            }
+            return value
+        }
+        guard field(2) > 0, field(2) <= UInt64(UInt16.max), field(3) > 0, field(3) <= UInt64(UInt16.max),
+            field(5) == UInt64(bytes.count - header)
+        else { return nil }
+        self.init(
+            inputOffset: field(0), outputOffset: field(1), columns: UInt16(field(2)), rows: UInt16(field(3)),
+            scrolledOff: field(4), snapshot: Array(bytes[header...]))
+    }
+
+    /// Writes the checkpoint beside `path` and renames it into place: a reader finds the old one
+    /// or the new one, whole.
+    func write(to path: String) throws(SystemError) {
+        let temporary = path + ".new"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw SystemError("create \(temporary)") }
+        do {
+            try writeAll(descriptor, encoded())
+        } catch {
+            close(descriptor)
+            unlink(temporary)
+            throw error
+        }
+        close(descriptor)
+        guard rename(temporary, path) == 0 else { throw SystemError("rename \(temporary)") }
+    }
+
+    /// The checkpoint at `path`, or nil when there is none or it is not whole.
+    static func read(from path: String) -> Checkpoint? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        guard let bytes = try? readAll(descriptor) else { return nil }
+        return Checkpoint(decoding: bytes)
+    }
+}

@@ -1,0 +1,105 @@
+// Checkpoints and recovery (docs/lifecycle.md): a server with a keeper writes each session's
+// emulator to its checkpoint file whenever half the input ring has been read since the last, and
+// after a resize; a server that starts where another crashed (or was replaced) rebuilds each
+// session from its checkpoint and the input ring, to the last byte the old one read.
+
+import Glibc
+import MuxPTY
+import MuxSystem
+import MuxTerminal
+
+extension ServerState {
+    /// Writes the session's checkpoint if one is due and the emulator is at rest (otherwise at the
+    /// next chunk that leaves it at rest).
+    func checkpointIfDue(_ session: Session) {
+        guard session.checkpointDue, let files = session.recovery, session.emulator.isAtRest else { return }
+        handOn(session)  // the output offset must stand for everything parsed
+        session.checkpointDue = false
+        session.checkpointInput = session.inputParsed
+        let terminal = session.emulator.terminal
+        let checkpoint = Checkpoint(
+            inputOffset: session.inputParsed, outputOffset: session.ring.endOffset,
+            columns: UInt16(terminal.columns), rows: UInt16(terminal.rows),
+            scrolledOff: terminal.scrollback.pushedCount, snapshot: terminal.snapshot(history: terminal.scrollback.count))
+        do {
+            try checkpoint.write(to: files.checkpointPath)
+        } catch {
+            logger.warning("session \(session.name): cannot write its checkpoint: \(error)")
+        }
+    }
+
+    /// Rebuilds a session whose program the keeper held while no server ran: the emulator from
+    /// the checkpoint, then the input ring replayed (answers to queries dropped: the program had
+    /// them) into the output ring from the checkpoint's output offset. Returns nil (and logs) when
+    /// its files cannot be used; the caller then releases the program.
+    func recover(_ tag: SessionTag, process: PTYProcess, exit: ExitStatus?) -> Session? {
+        guard let directory = recoveryDirectory else { return nil }
+        let files = RecoveryFiles(directory: directory, serial: tag.serial)
+        let input: MappedRing
+        let output: MappedRing
+        do {
+            input = try MappedRing.open(path: files.inputPath)
+            output = try MappedRing.open(path: files.outputPath)
+        } catch {
+            logger.warning("session \(tag.name): cannot recover it: \(error)")
+            return nil
+        }
+        let size: (columns: UInt16, rows: UInt16) =
+            (try? process.size()).map { ($0.columns, $0.rows) } ?? (80, 24)
+        let checkpoint =
+            Checkpoint.read(from: files.checkpointPath)
+            ?? Checkpoint(inputOffset: 0, outputOffset: 0, columns: size.columns, rows: size.rows, scrolledOff: 0, snapshot: [])
+        var emulator = Emulator(
+            columns: Int(checkpoint.columns), rows: Int(checkpoint.rows), scrollbackLimit: tag.scrollback)
+        emulator.feed(checkpoint.snapshot)
+        var ring = OutputRing(output)
+        guard checkpoint.outputOffset <= ring.endOffset, checkpoint.inputOffset <= input.endOffset else {
+            logger.warning("session \(tag.name): its checkpoint is ahead of its rings; cannot recover it")
+            return nil
+        }
+        ring.truncate(to: checkpoint.outputOffset)
+        // The input the old server read after the checkpoint, as far as the ring still holds it.
+        let replayFrom = max(checkpoint.inputOffset, input.startOffset)
+        if replayFrom > checkpoint.inputOffset {
+            logger.warning(
+                "session \(tag.name): \(replayFrom - checkpoint.inputOffset) bytes between its checkpoint and its input ring are gone"
+            )
+        }
+        var forward: [UInt8] = []
+        input.copy(from: replayFrom, count: Int(input.endOffset - replayFrom)) { piece in
+            emulator.feedForwarding(piece.bindMemory(to: UInt8.self), into: &forward)
+            _ = emulator.takeEffects()
+        }
+        ring.append(forward)
+
+        var machine = SessionMachine(
+            name: tag.name, columns: UInt16(emulator.terminal.columns), rows: UInt16(emulator.terminal.rows),
+            keep: tag.keep, creator: "", ringCapacity: Session.ringCapacity,
+            outboxMinimum: configuration.outboxMinimum, holderStallLimit: configuration.holderStallLimit)
+        machine.recovered(endOffset: ring.endOffset, scrolledOff: emulator.terminal.scrollback.pushedCount)
+        let session = Session(
+            serial: tag.serial, machine: machine, command: tag.arguments, process: process, created: tag.created,
+            scrollback: tag.scrollback, ring: ring)
+        session.emulator = emulator
+        session.recovery = files
+        session.inputParsed = input.endOffset
+        session.checkpointInput = checkpoint.inputOffset
+        session.checkpointDue = true
+        let reading: ProgramOutput
+        do {
+            reading = try ProgramOutput(terminal: process.masterDescriptor, input: input)
+        } catch {
+            logger.warning("session \(tag.name): cannot watch its terminal: \(error)")
+            return nil
+        }
+        session.reader = reading.reader
+        sessions[tag.name] = session
+        nextSerial = max(nextSerial, tag.serial + 1)
+        recent.append(tag.name)
+        logger.info(
+            "session \(tag.name): recovered pid \(process.pid), \(input.endOffset - replayFrom) bytes replayed")
+        startReading(session, reading)
+        if let exit { perform(session, .programExited(exit)) }
+        return session
+    }
+}
