@@ -40,7 +40,11 @@ public final class OutputReader: @unchecked Sendable {
     private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     private var inFlight = 0
     private var paused = false
+    /// The reader's thread is waiting for `resume` (or for room), not reading.
+    private var parked = false
     private var stopped = false
+    private var ended = false
+    private let parkedCondition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     private var descriptorOpen = true
     /// Chunks read and not yet taken, oldest first.
     private var waiting: [Chunk] = []
@@ -81,6 +85,7 @@ public final class OutputReader: @unchecked Sendable {
         self.wakeWriter = wakePipe.write
         pthread_mutex_init(mutex, nil)
         pthread_cond_init(condition, nil)
+        pthread_cond_init(parkedCondition, nil)
     }
 
     deinit {
@@ -89,6 +94,8 @@ public final class OutputReader: @unchecked Sendable {
         close(wakeWriter)
         if descriptorOpen { close(descriptor) }  // never started
         pthread_cond_destroy(condition)
+        pthread_cond_destroy(parkedCondition)
+        parkedCondition.deallocate()
         pthread_mutex_destroy(mutex)
         condition.deallocate()
         mutex.deallocate()
@@ -110,6 +117,8 @@ public final class OutputReader: @unchecked Sendable {
             withLock {
                 close(descriptor)
                 descriptorOpen = false
+                self.ended = true
+                pthread_cond_broadcast(parkedCondition)
             }
             ended(reason)
         }
@@ -134,6 +143,18 @@ public final class OutputReader: @unchecked Sendable {
     /// Stops reading after the chunk being read (the kernel then holds the program back) until
     /// `resume`.
     public func pause() { withLock { paused = true } }
+
+    /// Pauses and waits until the reader's thread is not inside a read (or reading has ended):
+    /// from then on, until `resume`, nothing more is read. A server handing its sessions to
+    /// another (docs/lifecycle.md) halts every reader before the other reads the input rings.
+    public func halt() {
+        withLock { paused = true }
+        var one: UInt8 = 1
+        _ = write(wakeWriter, &one, 1)
+        withLock {
+            while !parked && !ended { pthread_cond_wait(parkedCondition, mutex) }
+        }
+    }
 
     public func resume() {
         withLock {
@@ -162,7 +183,12 @@ public final class OutputReader: @unchecked Sendable {
     /// `writeOffset` on (free and contiguous, at most a chunk), or nil once stopped.
     private func allowance() -> Int? {
         withLock {
-            while !stopped && (paused || inFlight >= inFlightLimit) { pthread_cond_wait(condition, mutex) }
+            while !stopped && (paused || inFlight >= inFlightLimit) {
+                parked = true
+                pthread_cond_broadcast(parkedCondition)
+                pthread_cond_wait(condition, mutex)
+            }
+            parked = false
             // Chunks are consumed in order, so the free bytes start at `writeOffset`; they may
             // wrap past the ring's end, and a read takes only the part before it.
             return stopped ? nil : min(chunkSize, inFlightLimit - inFlight, buffer.capacity - writeOffset)
@@ -179,7 +205,13 @@ public final class OutputReader: @unchecked Sendable {
                 if errno == EINTR { continue }
                 return errno
             }
-            if watched[1].revents != 0 { return ECANCELED }
+            if watched[1].revents != 0 {
+                // A stop, or a halt that wants this thread parked: empty the pipe and look again.
+                var drained = [UInt8](repeating: 0, count: 64)
+                _ = read(wake, &drained, drained.count)
+                if withLock({ stopped }) { return ECANCELED }
+                continue
+            }
             var reason: Int32?
             var count = 0
             while count < allowance {

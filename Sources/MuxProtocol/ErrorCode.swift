@@ -3,7 +3,7 @@
 
 /// The version of the wire protocol a client and server must share.
 public enum ProtocolVersion {
-    public static let current: UInt16 = 4
+    public static let current: UInt16 = 5
 }
 
 /// An error a server reports to a client, by stable code.

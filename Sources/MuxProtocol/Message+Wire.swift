@@ -45,6 +45,8 @@ extension Message {
             w.string(session)
             w.strings(set)
             w.strings(remove)
+        case .restart(let executable):
+            w.string(executable)
         case .kill(let session, let signal):
             w.string(session)
             w.i32(signal)
@@ -269,6 +271,7 @@ extension Message {
         case .refresh: return .refresh
         case .rename: return .rename(session: try r.string(), newName: try r.string())
         case .label: return .label(session: try r.string(), set: try r.strings(), remove: try r.strings())
+        case .restart: return .restart(executable: try r.string())
         case .welcome: return .welcome(version: try r.u16(), clientID: try r.string(), serverPID: try r.u32())
         case .error:
             let raw = try r.u16()

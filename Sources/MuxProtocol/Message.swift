@@ -326,6 +326,10 @@ public enum Message: Equatable, Sendable {
     case rename(session: String, newName: String)
     /// Sets (`KEY=VALUE`) and removes (`KEY`) a session's labels; answered DONE once journaled.
     case label(session: String, set: [String], remove: [String])
+    /// Replaces the server with one started from `executable` (empty: the keeper's own binary),
+    /// no session ending (docs/lifecycle.md); answered DONE once the new one serves, or ERROR
+    /// when it failed and this one carries on.
+    case restart(executable: String)
     // server → client
     case welcome(version: UInt16, clientID: String, serverPID: UInt32)
     case error(ErrorCode, String)
@@ -373,6 +377,7 @@ public enum Message: Equatable, Sendable {
         case .refresh: .refresh
         case .rename: .rename
         case .label: .label
+        case .restart: .restart
         case .welcome: .welcome
         case .error: .error
         case .attached: .attached

@@ -24,6 +24,7 @@ public enum MessageType: UInt16, Sendable, CaseIterable {
     case refresh = 0x0011
     case rename = 0x0012
     case label = 0x0013
+    case restart = 0x0014
     // server → client
     case welcome = 0x8001
     case error = 0x8002

@@ -184,11 +184,20 @@ public enum Server {
         }
 
         let stopped = loop.makePromise(of: Void.self)
+        let journalHold = JournalHold(lock: journalLock, path: journalPath + ".lock")
+        let journalWriter = journalStart?.writer
         let door = try onLoop(loop) {
+            state.value.listener = listener
             state.value.stopped = {
                 listener.close(promise: nil)
                 stopped.succeed(())
             }
+            // A new server taking the sessions over reads and writes the journal from its start.
+            state.value.releaseJournal = {
+                journalWriter?.drain()
+                journalHold.release()
+            }
+            state.value.retakeJournal = { journalHold.retake() }
             state.value.startHousekeeping(socket: socketIdentity)
             state.value.startSavingScreens()
             return ServerDoor(state.value)
@@ -204,8 +213,9 @@ public enum Server {
         try? stopped.futureResult.wait()
         // Everything the stop wrote (screens, reasons) is committed before the process exits.
         journalStart?.writer.drain()
-        journalLock?.unlock()
-        removeSocket(configuration, identity: socketIdentity, logger: logger)
+        journalHold.release()
+        let handedOver = (try? loop.submit { state.value.handedOver }.wait()) ?? false
+        if !handedOver { removeSocket(configuration, identity: socketIdentity, logger: logger) }
         logger.info("stopped")
         try? group.syncShutdownGracefully()
     }
@@ -273,3 +283,26 @@ public enum Server {
 }
 
 func lastError() -> String { String(cString: strerror(errno)) }
+
+/// The journal's lock, which a server lets go of while a new server takes its sessions over.
+final class JournalHold: @unchecked Sendable {
+    private var lock: FileLock?
+    private let path: String
+    /// Whether this server had the journal to begin with.
+    private let wanted: Bool
+
+    init(lock: FileLock?, path: String) {
+        self.lock = lock
+        self.path = path
+        wanted = lock != nil
+    }
+
+    func release() {
+        lock?.unlock()
+        lock = nil
+    }
+
+    func retake() {
+        if wanted && lock == nil { lock = try? FileLock.lockIfFree(path) }
+    }
+}

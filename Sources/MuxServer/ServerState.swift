@@ -42,6 +42,17 @@ final class ServerState {
     var host: ProgramHost = OwnProgramHost()
     /// Where sessions keep their recovery files (docs/lifecycle.md); nil without a keeper.
     var recoveryDirectory: String?
+    /// The keeper, when this server has one.
+    var keeper: KeeperControl?
+    /// The listening channel (paused while sessions are handed over).
+    var listener: Channel?
+    /// The client that asked for a restart under way.
+    var restartRequester: String?
+    /// The sessions were handed to a new server: leave the socket and the programs alone.
+    var handedOver = false
+    /// Let go of the journal for a new server, and take it back after a failed restart.
+    var releaseJournal: () -> Void = {}
+    var retakeJournal: () -> Void = {}
 
     init(loop: EventLoop, configuration: ServerConfiguration, logger: Logger) {
         self.loop = loop
@@ -86,7 +97,10 @@ final class ServerState {
             logger.info("client \(connection.clientID) left in the middle of a frame (\(pendingBytes) bytes)")
         }
         connection.closing = true
-        if let session = connection.session { perform(session, .detach(connection.clientID, acknowledge: false)) }
+        // During a handover the sessions are not touched (a detach could resize a program).
+        if let session = connection.session, !handingOver {
+            perform(session, .detach(connection.clientID, acknowledge: false))
+        }
         connections.removeAll { $0 === connection }
         if connection.greeted, clients[connection.clientID] === connection { clients[connection.clientID] = nil }
     }
@@ -113,6 +127,7 @@ final class ServerState {
             client.fail(.shuttingDown, "the server is shutting down")
             return
         }
+        if handingOver { return }
         if handleJournaled(message, from: client) { return }
         let id = client.clientID
         switch message {
@@ -201,6 +216,9 @@ final class ServerState {
             guard requireControl(client) else { return }
             client.send(.done)
             shutDown(reason: "mux server stop")
+        case .restart(let executable):
+            guard requireControl(client) else { return }
+            restart(executable, for: client)
         case .welcome, .error, .attached, .snapshot, .output, .lease, .exited, .sessions, .created, .done, .captured,
             .leaseState, .serverStatus, .resized, .gap, .notice:
             client.fail(.unknownMessage, "message 0x\(String(message.type, radix: 16)) goes from server to client")

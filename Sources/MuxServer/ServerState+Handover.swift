@@ -1,0 +1,75 @@
+// Handing the sessions to another server (`mux server restart`, docs/lifecycle.md): this server
+// stops taking connections, closes its clients (they reconnect by themselves), halts every
+// reader between two reads, takes its last checkpoints and lets go of its journal; then it asks
+// its keeper to start the new server, which recovers every session exactly as after a crash.
+// The keeper answers EXIT (the new one serves: this one leaves without ending a session) or
+// ROLLBACK (it did not: this one carries on).
+
+import Glibc
+import MuxProtocol
+import NIOCore
+
+/// What a server with a keeper may ask of it besides programs (KeeperLink conforms).
+protocol KeeperControl: AnyObject {
+    func holdListener(_ descriptor: Int32)
+    func ready(sessions: Int)
+    func stopping()
+    func restart(executable: String)
+}
+
+extension ServerState {
+    func restart(_ executable: String, for client: Connection) {
+        guard let keeper else {
+            return client.fail(
+                .invalidArgument,
+                "this server has no keeper (it was started with --foreground), so nothing could take its sessions over")
+        }
+        guard restartRequester == nil else {
+            return client.fail(.invalidArgument, "a restart is already under way")
+        }
+        logger.info("handing the sessions over to a new server (\(executable.isEmpty ? "same binary" : executable))")
+        restartRequester = client.clientID
+        listener?.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
+        for connection in connections where connection !== client {
+            connection.closing = true
+            connection.channel.close(promise: nil)
+        }
+        for session in sessions.values {
+            session.reader?.halt()
+            takeProgramOutput(session)
+            session.checkpointDue = true
+            checkpointIfDue(session)
+        }
+        releaseJournal()
+        keeper.restart(executable: executable)
+    }
+
+    /// The keeper's verdict on a restart, or its other news (`KeeperEvent`, through the door).
+    func replaced() {
+        logger.info("the new server serves every session; leaving")
+        if let id = restartRequester, let client = clients[id] { client.send(.done) }
+        handedOver = true
+        stopped()
+    }
+
+    func restartFailed(_ reason: String) {
+        logger.warning("the new server failed (\(reason)); carrying on")
+        retakeJournal()
+        // The clients closed for the handover are gone: their sessions stop waiting for them.
+        for session in Array(sessions.values) {
+            for attachment in session.machine.attachments where clients[attachment.client] == nil {
+                perform(session, .detach(attachment.client, acknowledge: false))
+            }
+            session.reader?.resume()
+        }
+        listener?.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
+        if let id = restartRequester, let client = clients[id] {
+            client.fail(.invalidArgument, "the new server did not take over (\(reason)); this one carries on")
+        }
+        restartRequester = nil
+    }
+
+    /// A restart is under way: clients other than the one that asked are being let go, and
+    /// nothing may touch a session (its files are the new server's to read).
+    var handingOver: Bool { restartRequester != nil }
+}
