@@ -1,7 +1,7 @@
 // Reconcile at start (docs/journal.md): before the server listens, it reads its journal; every
 // session whose program cannot have survived becomes lost, and is handled by its restore
-// policy. No program outlives the server yet (issue 16 adds a keeper); when one can, a session
-// found still running under its keeper will skip `markLost` and reconnect instead.
+// policy. A session whose program its keeper still holds was recovered before this runs
+// (docs/lifecycle.md): it stays running, with its labels and restore policy.
 
 import Glibc
 import Logging
@@ -74,6 +74,11 @@ extension ServerState {
         let now = UInt64(time(nil))
         var changes: [JournalChange] = []
         for row in start.sessions {
+            if let session = sessions.values.first(where: { $0.serial == UInt64(row.id) }) {
+                journal.labels[session.serial] = row.labels
+                journal.restore[session.serial] = row.restore
+                continue
+            }
             let reason =
                 row.endReason
                 ?? (row.bootID != journal.bootID ? "the machine restarted" : "the server died")

@@ -315,6 +315,7 @@ final class ServerState {
         recent = recent.map { $0 == oldName ? newName : $0 }
         logger.info("session \(oldName): renamed \(newName)")
         perform(session, .rename(newName, requester: client.clientID))
+        host.retag(session.process, session.tag)
         journalRenamed(session)
     }
 

@@ -19,7 +19,7 @@ struct Server: ParsableCommand {
             level from --log-level or MUX_LOG), NAME.terminfo (the compiled mux-256color entry) \
             and NAME.lock (locked while a server starts or stops).
             """,
-        subcommands: [Start.self, Stop.self, Status.self, Terminfo.self]
+        subcommands: [Start.self, Stop.self, Restart.self, Status.self, Terminfo.self]
     )
 
     struct Start: ParsableCommand {
@@ -129,6 +129,37 @@ struct Server: ParsableCommand {
                 }
                 usleep(5_000)
             }
+        }
+    }
+
+    struct Restart: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "restart",
+            abstract: "Replace the server (or upgrade it) with no session ending.",
+            discussion: """
+                The server hands its sessions to a new server started by its keeper from \
+                --executable (default: this mux): programs keep running with the same pids and \
+                see no hang-up and no resize, every screen and history is carried over exactly, \
+                and attached clients reconnect and continue from where they were. If the new \
+                server fails to start or to take every session, the old one carries on and this \
+                command says why (exit status 1). Needs a server started by a keeper (the \
+                default; not `mux server start --foreground`). See docs/lifecycle.md.
+                """)
+        @OptionGroup var server: ServerOptions
+        @Option(help: ArgumentHelp("The mux binary to run the new server from.", valueName: "PATH"))
+        var executable: String?
+
+        func run() throws {
+            let path = executable ?? ServerLauncher.executablePath()
+            guard access(path, X_OK) == 0 else { throw ClientError("\(path) is not an executable file") }
+            let connection = try server.connect(start: false)
+            _ = try connection.identify()
+            let before = connection.serverPID
+            try expectDone(try connection.request(.restart(executable: path)))
+            let after = try server.connect(role: .observer, start: false)
+            let answer = try after.request(.status)
+            guard case .serverStatus(let status) = answer else { throw unexpected(answer) }
+            writeLine("mux server restarted: pid \(before) -> \(status.pid), \(status.sessions) session(s)")
         }
     }
 
