@@ -29,7 +29,9 @@ struct RecoveryFiles {
         defer { closedir(stream) }
         var found: Set<UInt64> = []
         while let entry = readdir(stream) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(cString: $0.bindMemory(to: CChar.self).baseAddress!)
+            }
             if let dot = name.firstIndex(of: "."), let serial = UInt64(name[..<dot]) { found.insert(serial) }
         }
         return found
@@ -61,7 +63,9 @@ struct Checkpoint: Equatable {
         return bytes
     }
 
-    init(inputOffset: UInt64, outputOffset: UInt64, columns: UInt16, rows: UInt16, scrolledOff: UInt64, snapshot: [UInt8]) {
+    init(
+        inputOffset: UInt64, outputOffset: UInt64, columns: UInt16, rows: UInt16, scrolledOff: UInt64, snapshot: [UInt8]
+    ) {
         self.inputOffset = inputOffset
         self.outputOffset = outputOffset
         self.columns = columns

@@ -20,7 +20,8 @@ extension ServerState {
         let checkpoint = Checkpoint(
             inputOffset: session.inputParsed, outputOffset: session.ring.endOffset,
             columns: UInt16(terminal.columns), rows: UInt16(terminal.rows),
-            scrolledOff: terminal.scrollback.pushedCount, snapshot: terminal.snapshot(history: terminal.scrollback.count))
+            scrolledOff: terminal.scrollback.pushedCount,
+            snapshot: terminal.snapshot(history: terminal.scrollback.count))
         do {
             try checkpoint.write(to: files.checkpointPath)
         } catch {
@@ -48,7 +49,8 @@ extension ServerState {
             (try? process.size()).map { ($0.columns, $0.rows) } ?? (80, 24)
         let checkpoint =
             Checkpoint.read(from: files.checkpointPath)
-            ?? Checkpoint(inputOffset: 0, outputOffset: 0, columns: size.columns, rows: size.rows, scrolledOff: 0, snapshot: [])
+            ?? Checkpoint(
+                inputOffset: 0, outputOffset: 0, columns: size.columns, rows: size.rows, scrolledOff: 0, snapshot: [])
         var emulator = Emulator(
             columns: Int(checkpoint.columns), rows: Int(checkpoint.rows), scrollbackLimit: tag.scrollback)
         emulator.feed(checkpoint.snapshot)

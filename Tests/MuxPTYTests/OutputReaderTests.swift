@@ -3,6 +3,7 @@
 
 import Glibc
 import MuxPTY
+import MuxSystem
 import Synchronization
 import Testing
 
@@ -124,6 +125,47 @@ private func expectedSequence(_ n: Int) -> [UInt8] {
         #expect(eventually { collected.snapshot.ended != nil })
         #expect(collected.snapshot.bytes == expectedSequence(100_000) + Array("END\r\n".utf8))
         #expect(try process.waitForExit() == .exited(0))
+        process.close()
+    }
+
+    @Test func readsGoIntoAGivenFileRingWhichAnotherMappingSeesWhole() throws {
+        let path = "/tmp/mux-reader-ring-\(getpid())"
+        defer { unlink(path) }
+        let file = try MappedRing.create(path: path, capacity: 1 << 18)
+        let process = try spawn("seq 1 100000")
+        let reader = try OutputReader(descriptor: process.masterDescriptor, buffer: file)
+        let collected = Collected()
+        collected.start(reader, consuming: true)
+        #expect(eventually { collected.snapshot.ended != nil })
+        let expected = expectedSequence(100_000)
+        #expect(collected.snapshot.bytes == expected)
+        // A second mapping of the file (as a recovering server makes) holds the last bytes read
+        // and their end offset, wrapped around the ring several times.
+        let reopened = try MappedRing.open(path: path)
+        #expect(reopened.endOffset == UInt64(expected.count))
+        var tail: [UInt8] = []
+        reopened.copy(from: reopened.startOffset, count: reopened.capacity) { tail += $0 }
+        #expect(tail == Array(expected.suffix(reopened.capacity)))
+        #expect(try process.waitForExit() == .exited(0))
+        process.close()
+    }
+
+    @Test func haltReturnsWithTheReaderParkedAndNothingMoreIsReadUntilResumed() throws {
+        let process = try spawn("while :; do echo tick; sleep 0.01; done")
+        let reader = try OutputReader(descriptor: process.masterDescriptor)
+        let collected = Collected()
+        collected.start(reader, consuming: true)
+        #expect(eventually { collected.snapshot.bytes.count >= 20 })
+        reader.halt()
+        let atHalt = reader.buffer.endOffset
+        usleep(200_000)
+        #expect(reader.buffer.endOffset == atHalt, "the reader read after halt returned")
+        reader.resume()
+        #expect(eventually { reader.buffer.endOffset > atHalt })
+        reader.stop()
+        #expect(eventually { collected.snapshot.ended == ECANCELED })
+        try process.signal(SIGKILL)
+        _ = try process.waitForExit()
         process.close()
     }
 
