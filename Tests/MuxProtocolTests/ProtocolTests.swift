@@ -83,6 +83,7 @@ private func hex(_ text: String) -> [UInt8] {
             .label(session: "w", set: ["k=v"], remove: ["o"]),
             "00 00 00 17 00 13 00 00 00 01 77 00 01 00 00 00 03 6b 3d 76 00 01 00 00 00 01 6f"
         ),
+        (.restart(executable: "/m"), "00 00 00 08 00 14 00 00 00 02 2f 6d"),
         (
             .leaseState(session: "w", holders: ["b", "a"]),
             "00 00 00 13 80 0c 00 00 00 01 77 00 02 00 00 00 01 62 00 00 00 01 61"
