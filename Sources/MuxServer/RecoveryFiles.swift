@@ -7,10 +7,6 @@ import Glibc
 import MuxSystem
 
 struct RecoveryFiles {
-    /// The input ring's size: a checkpoint is taken each time half of it has been read since the
-    /// last, so that the ring always reaches back to the last checkpoint.
-    static let inputCapacity = 4 << 20
-
     let directory: String
     let serial: UInt64
 

@@ -24,6 +24,13 @@ public struct ServerConfiguration: Sendable {
     /// How long (ms) a lossless holder may hold its program back before it is demoted to resync.
     public var holderStallLimit: Int
 
+    /// The size of each session's input ring (docs/lifecycle.md): a checkpoint is taken each time
+    /// half of it has been read since the last, so that the ring always reaches back to the last
+    /// checkpoint. Larger means fewer checkpoints and a longer replay after a crash.
+    public var inputRingBytes = 4 << 20
+    /// The keeper's end of the link, when a keeper started this server (docs/lifecycle.md).
+    public var keeperDescriptor: Int32 = -1
+
     /// Keep a journal (docs/journal.md); off for `--no-journal`.
     public var journal = true
     /// What a session created without `--restore` gets.

@@ -174,7 +174,7 @@ extension ServerState {
             reader.consumed(chunk.bytes.count)
         }
         if session.recovery != nil,
-            session.inputParsed - session.checkpointInput >= UInt64(RecoveryFiles.inputCapacity / 2)
+            session.inputParsed - session.checkpointInput >= UInt64(configuration.inputRingBytes / 2)
         {
             session.checkpointDue = true
         }

@@ -87,7 +87,7 @@ extension ServerState {
             var input: MappedRing?
             ring = try files.map { files throws(SystemError) in
                 files.remove()
-                input = try MappedRing.create(path: files.inputPath, capacity: RecoveryFiles.inputCapacity)
+                input = try MappedRing.create(path: files.inputPath, capacity: configuration.inputRingBytes)
                 return OutputRing(try MappedRing.create(path: files.outputPath, capacity: Session.ringCapacity))
             }
             output = try ProgramOutput(terminal: process.masterDescriptor, input: input)

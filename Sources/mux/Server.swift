@@ -67,12 +67,17 @@ struct Server: ParsableCommand {
         var noJournal = false
         @Option(help: ArgumentHelp("The restore policy of sessions created without --restore.", valueName: "POLICY"))
         var restore: SessionRestore = .screen
+        @Option(help: ArgumentHelp("Bytes of each session's input ring (docs/lifecycle.md).", visibility: .private))
+        var inputRingBytes: Int = 4 << 20
+        @Option(help: ArgumentHelp("The keeper's end of its link to this server.", visibility: .private))
+        var keeperFd: Int32 = -1
 
         func validate() throws {
             if let logLevel, Logger.Level(rawValue: logLevel) == nil {
                 throw ValidationError("unknown log level \(logLevel)")
             }
             guard outboxBytes >= 4096 else { throw ValidationError("--outbox-bytes must be at least 4096") }
+            guard inputRingBytes >= 1 << 18 else { throw ValidationError("--input-ring-bytes must be at least 262144") }
             guard exitedLimit >= 0 else { throw ValidationError("--exited-limit must be 0 or more") }
             guard exitedMaxAge >= 0 else { throw ValidationError("--exited-max-age must be 0 or more") }
             guard holderStallLimit >= 0.01, holderStallLimit <= 86_400 else {
@@ -93,6 +98,7 @@ struct Server: ParsableCommand {
                 }
                 var extra = noJournal ? ["--no-journal"] : []
                 if restore != .screen { extra += ["--restore", "\(restore)"] }
+                if inputRingBytes != 4 << 20 { extra += ["--input-ring-bytes", "\(inputRingBytes)"] }
                 try ServerLauncher.start(
                     socket: socket, logLevel: level, outboxBytes: outboxBytes, exitedLimit: exitedLimit,
                     exitedMaxAge: exitedMaxAge, holderStallLimit: holderStallLimit, extraArguments: extra)
@@ -105,6 +111,8 @@ struct Server: ParsableCommand {
                 exitedMaxAge: exitedMaxAge, holderStallLimit: Int((holderStallLimit * 1000).rounded()))
             configuration.journal = !noJournal
             configuration.defaultRestore = "\(restore)"
+            configuration.inputRingBytes = inputRingBytes
+            configuration.keeperDescriptor = keeperFd
             try MuxServer.Server.run(configuration, readyDescriptor: readyFd)
         }
     }

@@ -38,12 +38,41 @@ extension TestServer {
         return pid_t(String(decoding: buffer[..<count], as: UTF8.self).split(separator: "\n").first ?? "")
     }
 
-    /// `kill -9` of the server, and waits until it is gone (its programs lose their terminals).
+    /// `kill -9` of the server and of its keeper, and waits until both are gone: the programs lose
+    /// their terminals, as in a reboot (the journal's case; docs/lifecycle.md).
     func crash() throws {
         let pid = try #require(serverPID, "no server PID file")
+        if let keeper = keeperPID { kill(keeper, SIGKILL) }
         kill(pid, SIGKILL)
         #expect(try eventually("the server is gone") { !processRuns(pid) })
     }
+
+    /// The keeper's pid: the server's parent, when that is a `mux keeper`.
+    var keeperPID: pid_t? {
+        guard let pid = serverPID, let parent = parentPID(of: pid),
+            let command = try? readAll(path: "/proc/\(parent)/cmdline"),
+            command.split(separator: 0).dropFirst().first.map({ String(decoding: $0, as: UTF8.self) }) == "keeper"
+        else { return nil }
+        return parent
+    }
+}
+
+/// The parent of process `pid`, from /proc (nil once it is gone).
+func parentPID(of pid: pid_t) -> pid_t? {
+    guard let stat = try? readAll(path: "/proc/\(pid)/stat") else { return nil }
+    // pid (comm) state ppid …; comm may hold spaces and parentheses: read after the last ')'.
+    guard let close = stat.lastIndex(of: UInt8(ascii: ")")) else { return nil }
+    let fields = stat[(close + 1)...].split(separator: UInt8(ascii: " "))
+    guard fields.count > 1 else { return nil }
+    return pid_t(String(decoding: fields[1], as: UTF8.self))
+}
+
+/// A whole file's bytes.
+func readAll(path: String) throws -> [UInt8] {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { throw POSIXFailure(what: "open \(path)") }
+    defer { close(fd) }
+    return try readAll(fd)
 }
 
 /// The text's lines, to check what comes before what.

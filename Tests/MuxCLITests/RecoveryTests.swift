@@ -1,0 +1,117 @@
+// Programs outlive the server (docs/lifecycle.md): `kill -9` of the server at a random moment,
+// while programs flood their terminals with deterministic coloured streams, loses no program and
+// no byte. The keeper starts a new server, which rebuilds every session from its checkpoint and
+// input ring; once each program has written everything, its screen and history equal a fresh
+// `mux render` of what it wrote (each program also appends its stream to a file). Seeds are fixed:
+// a failure's seed replays its moment.
+
+import Glibc
+import MuxSystem
+import Testing
+
+extension TestServer {
+    /// `kill -9` of the server alone (its keeper stays), and waits until it is gone.
+    func crashServer() throws {
+        let pid = try #require(serverPID, "no server PID file")
+        kill(pid, SIGKILL)
+        #expect(try eventually("the server is gone") { !processRuns(pid) })
+    }
+
+    /// Each session's program's pid, by name, from `mux ls --json`.
+    func sessionPIDs() throws -> [String: Int] {
+        let listed = try mux(["ls", "--json"])
+        guard listed.status == 0 else { throw POSIXFailure(what: "mux ls: \(listed.stderr)") }
+        var pids: [String: Int] = [:]
+        for entry in listed.stdout.components(separatedBy: "{\"name\":").dropFirst() {
+            let name = entry.split(separator: "\"")[0]
+            guard let range = entry.range(of: "\"pid\":") else { continue }
+            pids[String(name)] = Int(entry[range.upperBound...].prefix { $0.isNumber })
+        }
+        return pids
+    }
+}
+
+/// A shell line that writes `chunks` pieces of `workload` to its terminal untranslated (no CR
+/// added before LF) and to `file`, then FINISHED, and stays.
+func recordedFlood(_ workload: String, file: String, chunks: Int, bytes: Int = 40_000) -> String {
+    "stty -opost; i=0; while [ $i -lt \(chunks) ]; do \(muxBinaryPath()) bench emit --workload \(workload) "
+        + "--bytes \(bytes) | tee -a \(file); i=$((i+1)); done; printf '\\r\\nFINISHED\\r\\n' | tee -a \(file); "
+        + "exec cat"
+}
+
+@Suite(.serialized) struct RecoveryTests {
+    static let sessions: [(name: String, workload: String, size: String)] = [
+        ("sgr", "sgr", "80x24"), ("cjk", "cjk", "101x31"), ("region", "scrollRegion", "63x17"),
+    ]
+
+    @Test(arguments: [11, 12, 13, 14, 15] as [UInt64])
+    func aKill9AtARandomMomentLosesNoProgramAndNoByte(seed: UInt64) throws {
+        var random = SeededRandom(state: seed)
+        let server = try TestServer()
+        // A small input ring: many checkpoints, and a ring that wraps between them.
+        try server.ok(["server", "start", "--input-ring-bytes", "262144"])
+        let keeper = try #require(server.keeperPID, "the server was not started by a keeper")
+        for session in Self.sessions {
+            try server.newSession(
+                session.name, size: session.size,
+                recordedFlood(session.workload, file: "\(server.directory)/\(session.name).out", chunks: 40))
+        }
+        let pids = try server.sessionPIDs()
+        #expect(pids.count == Self.sessions.count)
+        usleep(UInt32(random.below(1_500_000)))
+        try server.crashServer()
+        #expect(try eventually("every session is back", timeout: 30) { (try? server.sessionPIDs()) == pids })
+        #expect(server.keeperPID == keeper)
+        for session in Self.sessions {
+            #expect(
+                try eventually("\(session.name) finished", timeout: 120) {
+                    try server.captureText(session.name).contains("FINISHED")
+                })
+            let captured = try server.mux(["capture", session.name, "--format", "json", "--history", "100000"])
+            let rendered = try runMux([
+                "render", "--format", "json", "--size", session.size, "\(server.directory)/\(session.name).out",
+            ])
+            #expect(captured.status == 0 && rendered.status == 0)
+            #expect(captured.stdout == rendered.stdout, "session \(session.name) differs from what its program wrote")
+        }
+    }
+
+    @Test func aResizeJustBeforeTheCrashIsWhereTheNewServerFindsIt() throws {
+        let server = try TestServer()
+        try server.ok(["server", "start"])
+        try server.newSession("r", size: "80x24", "seq 1 500; printf 'a long line that will wrap when narrow'; exec cat")
+        #expect(try eventually { try server.captureText("r").contains("narrow") })
+        try server.ok(["resize", "r", "37x11"])
+        let before = try server.mux(["capture", "r", "--format", "json", "--history", "100000"]).stdout
+        #expect(before.contains("\"cols\":37"))
+        let pid = try server.sessionPIDs()["r"]
+        try server.crashServer()
+        #expect(try eventually("r is back", timeout: 30) { (try? server.sessionPIDs())?["r"] == pid })
+        #expect(try server.mux(["capture", "r", "--format", "json", "--history", "100000"]).stdout == before)
+    }
+
+    @Test func aProgramThatExitsWhileNoServerRunsIsReportedByTheNext() throws {
+        let server = try TestServer()
+        try server.ok(["server", "start"])
+        try server.ok(["new", "-d", "-s", "short", "--keep", "--", "/bin/sh", "-c", "read x; echo got $x; exit 7"])
+        let keeper = try #require(server.keeperPID)
+        let pid = try #require(try server.sessionPIDs()["short"])
+        // The keeper is stopped so that no new server comes before the program has exited.
+        kill(keeper, SIGSTOP)
+        try server.crashServer()
+        kill(pid_t(pid), SIGTERM)
+        #expect(try eventually("the program is gone") { !processIsRunning(pid_t(pid)) })
+        kill(keeper, SIGCONT)
+        #expect(
+            try eventually("the exit is reported", timeout: 30) {
+                (try? server.mux(["ls", "--json"]).stdout)?.contains("\"exitStatus\":143") == true
+            })
+    }
+}
+
+/// Whether `pid` is a live process (not a zombie waiting to be reaped, and not gone).
+func processIsRunning(_ pid: pid_t) -> Bool {
+    guard let stat = try? readAll(path: "/proc/\(pid)/stat"), let close = stat.lastIndex(of: UInt8(ascii: ")"))
+    else { return false }
+    return stat.count > close + 2 && stat[close + 2] != UInt8(ascii: "Z")
+}
