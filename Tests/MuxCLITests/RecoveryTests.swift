@@ -14,7 +14,7 @@ extension TestServer {
     func crashServer() throws {
         let pid = try #require(serverPID, "no server PID file")
         kill(pid, SIGKILL)
-        #expect(try eventually("the server is gone") { !processRuns(pid) })
+        #expect(try eventually("the server is gone") { !processIsRunning(pid) })
     }
 
     /// Each session's program's pid, by name, from `mux ls --json`.
