@@ -43,6 +43,9 @@ let package = Package(
         // write-all and read-to-the-end, spawning a helper program, threads, pipes, SystemError.
         .target(name: "MuxSystem", dependencies: ["CPTYShim"]),
         .target(name: "MuxPTY", dependencies: ["CPTYShim", "MuxSystem"]),
+        // The keeper: the process that holds every program, its PTY master and the listening socket,
+        // and supervises the server; and the server's end of their link. See docs/lifecycle.md.
+        .target(name: "MuxKeeper", dependencies: ["CPTYShim", "MuxSystem", "MuxPTY", "MuxProtocol"]),
         // The journal: what existed, in SQLite (GRDB), written off the event loop; see docs/journal.md.
         .target(
             name: "MuxJournal",
@@ -76,7 +79,7 @@ let package = Package(
             name: "mux",
             dependencies: [
                 "MuxTerminal", "MuxServer", "MuxClient", "MuxProtocol", "MuxPTY", "MuxSystem", "MuxJSON", "MuxBench",
-                "MuxWorkloads", "MuxJournal",
+                "MuxWorkloads", "MuxJournal", "MuxKeeper",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -91,6 +94,7 @@ let package = Package(
         .testTarget(name: "MuxPTYTests", dependencies: ["MuxPTY"]),
         .testTarget(name: "MuxProtocolTests", dependencies: ["MuxProtocol"]),
         .testTarget(name: "MuxJournalTests", dependencies: ["MuxJournal"]),
+        .testTarget(name: "MuxKeeperTests", dependencies: ["MuxKeeper", "MuxPTY", "MuxSystem", "CPTYShim", "mux"]),
         .testTarget(name: "MuxClientTests", dependencies: ["MuxClient", "MuxTerminal", "MuxUnicode", "MuxWorkloads"]),
         .testTarget(
             name: "MuxServerTests",

@@ -26,7 +26,8 @@ public enum ExitStatus: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    init(waitStatus status: Int32) {
+    /// The status `waitpid` gives, decoded.
+    public init(waitStatus status: Int32) {
         // The W* macros are not imported into Swift; these are their glibc definitions.
         if status & 0x7f == 0 {
             self = .exited((status >> 8) & 0xff)
@@ -46,6 +47,14 @@ public final class PTYProcess: @unchecked Sendable {
     private var master: Int32
 
     private init(pid: pid_t, master: Int32) {
+        self.pid = pid
+        self.master = master
+    }
+
+    /// A program someone else started (the keeper, docs/lifecycle.md): this object owns `master`
+    /// from now on. The program is not our child: `waitForExit()` and `pollExit()` do not apply
+    /// (its exit comes from whoever reaps it); everything else does.
+    public init(adopting pid: pid_t, master: Int32) {
         self.pid = pid
         self.master = master
     }
@@ -79,16 +88,12 @@ public final class PTYProcess: @unchecked Sendable {
                 }
             }
         }
-        switch stage {
-        case MUX_SPAWN_OK:
-            return PTYProcess(pid: pid, master: fd)
-        case MUX_SPAWN_EXECUTABLE:
-            throw SpawnError(cause: .executable(program), errorNumber: errorNumber)
-        case MUX_SPAWN_WORKING_DIRECTORY:
-            throw SpawnError(cause: .workingDirectory(workingDirectory ?? ""), errorNumber: errorNumber)
-        default:
-            throw SpawnError(cause: .terminal, errorNumber: errorNumber)
+        guard stage == MUX_SPAWN_OK else {
+            throw SpawnError(
+                stage: Int32(stage.rawValue), errorNumber: errorNumber, program: program,
+                workingDirectory: workingDirectory)
         }
+        return PTYProcess(pid: pid, master: fd)
     }
 
     /// The master descriptor, or -1 once closed or handed on.

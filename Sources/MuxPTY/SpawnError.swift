@@ -14,6 +14,8 @@ public struct SpawnError: Error, Equatable, CustomStringConvertible {
         case terminal
         /// An empty argument vector.
         case emptyCommand
+        /// The keeper that starts the server's programs is gone (docs/lifecycle.md).
+        case keeperLost
     }
 
     public let cause: Cause
@@ -23,6 +25,30 @@ public struct SpawnError: Error, Equatable, CustomStringConvertible {
     public init(cause: Cause, errorNumber: Int32) {
         self.cause = cause
         self.errorNumber = errorNumber
+    }
+
+    /// The error for a failed `mux_pty_spawn`: the stage it stopped at (a `mux_spawn_stage`, as
+    /// the shim returned it here or in the keeper) and its errno.
+    public init(stage: Int32, errorNumber: Int32, program: String, workingDirectory: String?) {
+        switch stage {
+        case Int32(MUX_SPAWN_EXECUTABLE.rawValue):
+            self.init(cause: .executable(program), errorNumber: errorNumber)
+        case Int32(MUX_SPAWN_WORKING_DIRECTORY.rawValue):
+            self.init(cause: .workingDirectory(workingDirectory ?? ""), errorNumber: errorNumber)
+        default:
+            self.init(cause: .terminal, errorNumber: errorNumber)
+        }
+    }
+
+    /// The `mux_spawn_stage` this error stands for: what the keeper sends back for a failed spawn,
+    /// so that `init(stage:errorNumber:program:workingDirectory:)` on the other side gives the
+    /// same error (an empty command reads as a missing program).
+    public var stage: Int32 {
+        switch cause {
+        case .executable, .emptyCommand: Int32(MUX_SPAWN_EXECUTABLE.rawValue)
+        case .workingDirectory: Int32(MUX_SPAWN_WORKING_DIRECTORY.rawValue)
+        case .terminal, .keeperLost: Int32(MUX_SPAWN_OPEN_MASTER.rawValue)
+        }
     }
 
     public var description: String {
@@ -39,6 +65,8 @@ public struct SpawnError: Error, Equatable, CustomStringConvertible {
             return "cannot create a pseudo-terminal: \(reason)"
         case .emptyCommand:
             return "no command to run"
+        case .keeperLost:
+            return "cannot start a program: the server lost its keeper process"
         }
     }
 }

@@ -108,6 +108,8 @@ struct Mux: ParsableCommand {
             Lease.self,
             Server.self,
             Bench.self,
+            Keeper.self,
+            KeeperStandIn.self,
         ],
         defaultSubcommand: Default.self
     )
