@@ -60,7 +60,7 @@ let package = Package(
         .target(
             name: "MuxServer",
             dependencies: [
-                "MuxTerminal", "MuxProtocol", "MuxPTY", "MuxSystem", "CPTYShim", "MuxJournal",
+                "MuxTerminal", "MuxProtocol", "MuxPTY", "MuxSystem", "CPTYShim", "MuxJournal", "MuxKeeper",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -6,6 +6,7 @@ import CPTYShim
 import Glibc
 import Logging
 import MuxJournal
+import MuxKeeper
 import MuxPTY
 import MuxProtocol
 import MuxSystem
@@ -94,6 +95,19 @@ public enum Server {
         } catch {
             throw ServerStartFailure(.unusablePath, error.description)
         }
+        // A keeper's server learns first what the keeper holds: the programs of a server that
+        // crashed or is being replaced, and its listening socket (docs/lifecycle.md).
+        var keeper: KeeperLink?
+        var inventory = KeeperInventory(programs: [], listener: nil)
+        if configuration.keeperDescriptor >= 0 {
+            let link = KeeperLink(descriptor: configuration.keeperDescriptor)
+            do {
+                inventory = try link.inventory()
+            } catch {
+                throw ServerStartFailure(.system, "cannot read what the keeper holds: \(error)")
+            }
+            keeper = link
+        }
         // Servers racing to start on this socket take turns from here to listening: the first binds,
         // the others then find it answering. Only the lock holder removes a stale socket.
         let startLock: FileLock
@@ -103,7 +117,7 @@ public enum Server {
             throw ServerStartFailure(.system, error.description)
         }
         defer { startLock.unlock() }
-        switch SocketProbe.probe(socketPath) {
+        switch inventory.listener != nil ? .absent : SocketProbe.probe(socketPath) {
         case .answering:
             throw ServerStartFailure(.alreadyRunning, "a server is already running on \(socketPath)")
         case .foreign(let uid):
@@ -153,11 +167,24 @@ public enum Server {
         let loop = group.next()
         let environment = sessionEnvironment(configuration, logger: logger)
         // The state lives on the loop; other threads reach it through `ServerDoor` only.
-        let state = try onLoop(loop) {
+        let recoveryDirectory = configuration.socketPath + ".state"
+        if keeper != nil, mkdir(recoveryDirectory, 0o700) != 0 && errno != EEXIST {
+            logger.warning("cannot create \(recoveryDirectory): \(lastError()); sessions will not survive a crash")
+        }
+        let heldInventory = inventory
+        let link = keeper
+        let (state, recovered) = try onLoop(loop) {
             let state = ServerState(loop: loop, configuration: configuration, logger: logger)
             state.sessionEnvironment = environment
+            var recovered = 0
+            if let keeper = link {
+                state.host = KeeperProgramHost(keeper)
+                state.keeper = keeper
+                state.recoveryDirectory = recoveryDirectory
+                recovered = state.takeOver(heldInventory)
+            }
             state.reconcile(journalStart, defaultRestore: defaultRestore)
-            return NIOLoopBound(state, eventLoop: loop)
+            return (NIOLoopBound(state, eventLoop: loop), recovered)
         }
 
         // Bound here and handed to NIO, which would otherwise remove the path when it closes the
@@ -165,7 +192,8 @@ public enum Server {
         let previousMask = umask(0o177)
         let listener: Channel
         do {
-            let bound = try UnixSocket.bind(to: socketPath)
+            let bound = try inventory.listener ?? UnixSocket.bind(to: socketPath)
+            if inventory.listener == nil { keeper?.holdListener(bound) }
             listener = try ServerBootstrap(group: group)
                 .serverChannelOption(.backlog, value: 128)
                 .childChannelOption(.writeBufferWaterMark, value: .init(low: 32 * 1024, high: 64 * 1024))
@@ -208,6 +236,13 @@ public enum Server {
             state.value.startHousekeeping(socket: socketIdentity)
             state.value.startSavingScreens()
             return ServerDoor(state.value)
+        }
+        if let keeper {
+            keeper.start { event in door.post(.keeper(event)) }
+            if !heldInventory.programs.isEmpty {
+                logger.info("recovered \(recovered) of the \(heldInventory.programs.count) sessions the keeper held")
+            }
+            keeper.ready(sessions: recovered)
         }
         let waitedSignals = stopSignals
         startThread {

@@ -3,6 +3,7 @@
 // Everything else in the server runs on the loop and is checked to (`NIOLoopBound`).
 
 import MuxJournal
+import MuxKeeper
 import MuxPTY
 import NIOCore
 
@@ -18,6 +19,8 @@ struct ServerDoor: Sendable {
         case signal(Int32)
         /// The journal's writer finished what ticket `ticket` waited for (ServerState+Journal).
         case journal(ticket: UInt64, JournalReport)
+        /// The keeper's news (docs/lifecycle.md).
+        case keeper(KeeperEvent)
     }
 
     private let state: NIOLoopBound<ServerState>

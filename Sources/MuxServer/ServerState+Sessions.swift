@@ -171,6 +171,8 @@ extension ServerState {
             shutDown(reason: "signal \(number)")
         case .journal(let ticket, let report):
             journalReported(ticket, report)
+        case .keeper(let event):
+            keeperSaid(event)
         }
     }
 
@@ -184,6 +186,7 @@ extension ServerState {
         guard !shuttingDown else { return }
         shuttingDown = true
         logger.info("shutting down: \(reason)")
+        keeper?.stopping()  // an exit the keeper must not mistake for a crash
         journalStopping(reason: reason)
         for connection in connections {
             connection.fail(.shuttingDown, "the server is shutting down (\(reason))", closing: true)
