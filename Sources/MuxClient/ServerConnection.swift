@@ -198,8 +198,24 @@ public final class ServerConnection {
 
 /// Starting a server in the background.
 public enum ServerLauncher {
+    /// Whether a server is started under a keeper (`mux keeper`, docs/lifecycle.md) when
+    /// `MUX_KEEPER` does not say: `MUX_KEEPER=0` starts the server alone, `MUX_KEEPER=1` under a
+    /// keeper. Off until the server takes `--keeper-fd` (issue 16); then on.
+    public static let keeperByDefault = false
+
+    /// Whether `start` puts a keeper between the starting command and the server.
+    public static var startsKeeper: Bool {
+        guard let value = getenv("MUX_KEEPER") else { return keeperByDefault }
+        switch String(cString: value) {
+        case "0": return false
+        case "1": return true
+        default: return keeperByDefault
+        }
+    }
+
     /// Starts `mux server start --foreground` detached (its own session, output to /dev/null, its
-    /// log beside the socket) and waits until it says it is listening, or why it could not.
+    /// log beside the socket), under `mux keeper` when `startsKeeper`, and waits until the server
+    /// says it is listening, or why it could not (the keeper passes the server's line on).
     /// - Parameter executable: the mux to start; this program by default.
     public static func start(
         socket: String, logLevel: String? = nil, outboxBytes: Int? = nil, exitedLimit: Int? = nil,
@@ -213,13 +229,18 @@ public enum ServerLauncher {
             throw ClientError("cannot start the server: no pipe")
         }
         defer { close(ready.read) }
-        var arguments = [executable, "server", "start", "--foreground", "--socket", socket, "--ready-fd", "3"]
-        if let logLevel { arguments += ["--log-level", logLevel] }
-        if let outboxBytes { arguments += ["--outbox-bytes", "\(outboxBytes)"] }
-        if let exitedLimit { arguments += ["--exited-limit", "\(exitedLimit)"] }
-        if let exitedMaxAge { arguments += ["--exited-max-age", "\(exitedMaxAge)"] }
-        if let holderStallLimit { arguments += ["--holder-stall-limit", "\(holderStallLimit)"] }
-        arguments += extraArguments
+        var server = [executable, "server", "start", "--foreground", "--socket", socket]
+        if let logLevel { server += ["--log-level", logLevel] }
+        if let outboxBytes { server += ["--outbox-bytes", "\(outboxBytes)"] }
+        if let exitedLimit { server += ["--exited-limit", "\(exitedLimit)"] }
+        if let exitedMaxAge { server += ["--exited-max-age", "\(exitedMaxAge)"] }
+        if let holderStallLimit { server += ["--holder-stall-limit", "\(holderStallLimit)"] }
+        server += extraArguments
+        // The keeper adds --ready-fd (and --keeper-fd) to the server's line itself.
+        let arguments =
+            startsKeeper
+            ? [executable, "keeper", "--socket", socket, "--ready-fd", "3", "--"] + server
+            : server + ["--ready-fd", "3"]
         let spawned = Result { () throws(SystemError) in
             try spawnProgram(arguments, descriptors: [3: .duplicate(ready.write)], newSession: true)
         }
@@ -230,7 +251,7 @@ public enum ServerLauncher {
         case .failure(let error): throw ClientError("cannot start the server \(arguments[0]): \(error)")
         }
         let answer = (try? readAll(ready.read)) ?? []
-        // The server reaps itself once we are gone; reap it now if it already failed.
+        // The server (or keeper) is reaped by init once we are gone; reap it now if it already failed.
         var status: Int32 = 0
         _ = waitpid(pid, &status, WNOHANG)
         switch ServerReadiness(received: answer) {
