@@ -200,8 +200,8 @@ public final class ServerConnection {
 public enum ServerLauncher {
     /// Whether a server is started under a keeper (`mux keeper`, docs/lifecycle.md) when
     /// `MUX_KEEPER` does not say: `MUX_KEEPER=0` starts the server alone, `MUX_KEEPER=1` under a
-    /// keeper. Off until the server takes `--keeper-fd` (issue 16); then on.
-    public static let keeperByDefault = false
+    /// keeper (the default: sessions then survive a crash of the server).
+    public static let keeperByDefault = true
 
     /// Whether `start` puts a keeper between the starting command and the server.
     public static var startsKeeper: Bool {
