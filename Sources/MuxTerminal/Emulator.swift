@@ -14,8 +14,20 @@ public struct Emulator: Sendable {
     private var heldBackAfterHalfCharacter = false
     static let maximumHeldBack = 1 << 16
 
-    public init(columns: Int = 80, rows: Int = 24, scrollbackLimit: Int = 10_000) {
-        terminal = Terminal(columns: columns, rows: rows, scrollbackLimit: scrollbackLimit)
+    /// An emulator keeping at most `scrollbackLimit` lines and `scrollbackBytes` bytes of history.
+    public init(
+        columns: Int = 80, rows: Int = 24, scrollbackLimit: Int = 10_000,
+        scrollbackBytes: Int = Scrollback.unlimitedBytes
+    ) {
+        terminal = Terminal(
+            columns: columns, rows: rows, scrollbackLimit: scrollbackLimit, scrollbackBytes: scrollbackBytes)
+    }
+
+    /// Drops the oldest history lines until it holds at most `bytes` (a server's budget for all
+    /// its sessions' history). Returns how many lines went.
+    @discardableResult
+    public mutating func trimHistory(toBytes bytes: Int) -> Int {
+        terminal.scrollback.dropOldest(toBytes: bytes)
     }
 
     /// Parses `bytes` and applies them. Any split of a stream into calls gives the same state.

@@ -160,14 +160,18 @@ public struct Terminal: Sendable {
     var answeredQueries: [Range<Int>] = []
     var repliedInSequence = false
 
-    /// A terminal of `columns` x `rows` keeping at most `scrollbackLimit` lines of history.
-    public init(columns: Int = 80, rows: Int = 24, scrollbackLimit: Int = 10_000) {
+    /// A terminal of `columns` x `rows` keeping at most `scrollbackLimit` lines of history, and
+    /// at most `scrollbackBytes` bytes of it.
+    public init(
+        columns: Int = 80, rows: Int = 24, scrollbackLimit: Int = 10_000,
+        scrollbackBytes: Int = Scrollback.unlimitedBytes
+    ) {
         precondition(columns > 0 && rows > 0, "a terminal needs at least one cell")
         self.columns = columns
         self.rows = rows
         primary = Screen(columns: columns, rows: rows)
         alternate = Screen(columns: columns, rows: rows)
-        scrollback = Scrollback(limit: scrollbackLimit)
+        scrollback = Scrollback(limit: scrollbackLimit, byteLimit: scrollbackBytes)
         scrollBottom = rows - 1
         rightMargin = columns - 1
         tabStops = Terminal.defaultTabStops(columns: columns)
