@@ -38,6 +38,8 @@ final class ServerState {
     var carryingOut = false
     /// The journal's side on the loop: lost sessions, labels, tickets waiting for the writer.
     var journal = ServerJournal(writer: nil)
+    /// Sessions (by serial) whose dropped hyperlinks were logged: once per session.
+    var loggedHyperlinkCap: Set<UInt64> = []
 
     init(loop: EventLoop, configuration: ServerConfiguration, logger: Logger) {
         self.loop = loop
@@ -198,7 +200,7 @@ final class ServerState {
             client.send(.done)
             shutDown(reason: "mux server stop")
         case .welcome, .error, .attached, .snapshot, .output, .lease, .exited, .sessions, .created, .done, .captured,
-            .leaseState, .serverStatus, .resized, .gap, .notice:
+            .leaseState, .serverStatus, .resized, .gap, .notice, .clipboard:
             client.fail(.unknownMessage, "message 0x\(String(message.type, radix: 16)) goes from server to client")
         }
     }

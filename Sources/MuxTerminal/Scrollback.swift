@@ -308,6 +308,12 @@ public struct Scrollback: Sendable {
         slots += repeatElement(HistoryLine(), count: capacity - slots.count)
     }
 
+    /// Changes the byte bound, dropping the oldest lines past it now (the newest one stays).
+    mutating func setByteLimit(_ bytes: Int) {
+        byteLimit = max(0, bytes)
+        dropOldest(toBytes: byteLimit, keeping: min(count, 1))
+    }
+
     /// Drops the oldest lines until the history holds at most `bytes` (or only `keeping` lines
     /// are left), releasing their memory. Returns how many lines went.
     @discardableResult
