@@ -22,17 +22,17 @@ private func numberedLines(_ range: Range<Int>, styled: Bool = false) -> [UInt8]
 @Suite struct HistoryByteBoundTests {
     @Test func theHistoryKeepsWithinItsBytesByDroppingTheOldestLines() {
         var emulator = Emulator(columns: 80, rows: 4, scrollbackLimit: 1_000_000, scrollbackBytes: 64 << 10)
-        emulator.feed(numberedLines(0..<20_000, styled: true))
+        emulator.feed(numberedLines(0..<20_001, styled: true))
         let history = emulator.terminal.scrollback
         #expect(history.storedBytes <= 64 << 10)
         #expect(history.storedBytes > 60 << 10, "it fills up to the bound, not far below it")
         #expect(history.storedBytes == walkedBytes(history))
         let lines = emulator.terminal.historyLines
-        #expect(lines.last == "line 19996", "the newest line stays")
+        #expect(lines.last == "line 19997", "the newest line stays")
         #expect(lines.first != "line 0", "the oldest lines went")
         // Every line kept is one of the newest, in order.
         let first = Int(lines.first!.split(separator: " ").last!)!
-        #expect(lines.count == 19_997 - first)
+        #expect(lines.count == 19_998 - first)
     }
 
     @Test func theRunningCountMatchesAWalkThroughEveryChange() {
@@ -117,7 +117,7 @@ private func numberedLines(_ range: Range<Int>, styled: Bool = false) -> [UInt8]
         // The text of a dropped link is still printed.
         #expect(emulator.terminal.historyLines.last == "link")
         // Once the lines holding links are gone, new links are kept again.
-        emulator.feed("⎋[3J⎋[2J".replacingOccurrences(of: "⎋", with: "\u{1b}"))
+        emulator.feed("⎋[3J⎋[2J⎋[H".replacingOccurrences(of: "⎋", with: "\u{1b}"))
         for _ in 0..<256 { emulator.feed("\u{1b}]8;;http://y/\u{1b}\\") }
         emulator.feed("\u{1b}]8;;http://z/\u{1b}\\z")
         #expect(emulator.cell(0, 0).hyperlink == Hyperlink(id: "", uri: "http://z/"))
