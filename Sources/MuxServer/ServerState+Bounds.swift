@@ -69,7 +69,8 @@ extension ServerState {
             let lines = session.emulator.trimHistory(toBytes: trim.toBytes)
             let after = session.emulator.terminal.scrollback.storedBytes
             let why = "all sessions held \(total), over the budget of \(budget.bytes) (--history-budget)"
-            logger.notice("session \(session.name): history trimmed from \(before) to \(after) bytes (\(lines) lines): \(why)")
+            logger.notice(
+                "session \(session.name): history trimmed from \(before) to \(after) bytes (\(lines) lines): \(why)")
         }
     }
 }

@@ -24,6 +24,9 @@ import Testing
         #expect(visibleText("plain é ⎋ 👍") == "plain é ⎋ 👍")
         #expect(visibleText("\u{1b}[2Jred\u{7}") == "\\x1b[2Jred\\x07")
         #expect(visibleText("a\u{9b}31mb\u{7f}\n") == "a\\x9b31mb\\x7f\\x0a")
-        #expect(!visibleText("\u{1b}\u{90}\u{9c}").unicodeScalars.contains { $0.value < 0x20 || (0x7f...0x9f).contains($0.value) })
+        #expect(
+            !visibleText("\u{1b}\u{90}\u{9c}").unicodeScalars.contains {
+                $0.value < 0x20 || (0x7f...0x9f).contains($0.value)
+            })
     }
 }

@@ -48,8 +48,10 @@ import Testing
 }
 
 @Suite struct SessionNameTests {
-    @Test(arguments: ["../x", "a/b", "/etc", ".", "..", ".hidden", "-x", "", "a b", "a\u{1b}[2J", "é",
-        String(repeating: "a", count: 65)])
+    @Test(arguments: [
+        "../x", "a/b", "/etc", ".", "..", ".hidden", "-x", "", "a b", "a\u{1b}[2J", "é",
+        String(repeating: "a", count: 65),
+    ])
     func namesThatCouldLeaveADirectoryOrActOnATerminalAreRefused(name: String) {
         #expect(!SessionName.isValid(name))
     }

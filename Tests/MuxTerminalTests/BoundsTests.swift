@@ -13,7 +13,9 @@ private func walkedBytes(_ scrollback: Scrollback) -> Int {
 private func numberedLines(_ range: Range<Int>, styled: Bool = false) -> [UInt8] {
     var text = ""
     for index in range {
-        text += styled && index % 3 == 0 ? "\u{1b}[31mline \(index)\u{1b}[0m" : index % 3 == 1 ? "行 \(index)" : "line \(index)"
+        text +=
+            styled && index % 3 == 0
+            ? "\u{1b}[31mline \(index)\u{1b}[0m" : index % 3 == 1 ? "行 \(index)" : "line \(index)"
         text += "\r\n"
     }
     return Array(text.utf8)
