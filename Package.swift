@@ -69,7 +69,8 @@ let package = Package(
         // The client side: a blocking socket, starting the server, the attached terminal with its
         // replica of the session and the diff renderer for windows of another size.
         .target(
-            name: "MuxClient", dependencies: ["MuxTerminal", "MuxUnicode", "MuxProtocol", "MuxSystem", "CPTYShim"]),
+            name: "MuxClient",
+            dependencies: ["MuxTerminal", "MuxUnicode", "MuxProtocol", "MuxSystem", "MuxJSON", "CPTYShim"]),
         // `mux bench`: the whole path against a raw PTY and tmux.
         .target(
             name: "MuxBench",

@@ -5,6 +5,7 @@
 
 import CPTYShim
 import Glibc
+import MuxJSON
 import MuxProtocol
 import MuxSystem
 import MuxTerminal
@@ -186,6 +187,13 @@ public final class AttachedTerminal {
             pendingGap += lines
         case .notice(let text):
             showStatus(text)
+        case .clipboard(let selections, let base64):
+            // Sent to the lease holder only, and only by a server started with --clipboard; the
+            // selections and the base64 text cannot end the sequence (checked here too).
+            let safe = { (text: String) in text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7f } }
+            if holdsLease, safe(selections), safe(base64) {
+                write(Array("\u{1b}]52;\(selections);\(base64)\u{1b}\\".utf8))
+            }
         case .output(let offset, let bytes):
             try show(offset: offset, bytes[...])
         case .lease(let holder, let holds):
@@ -281,6 +289,8 @@ public final class AttachedTerminal {
 
     /// Shows `text` on the bottom row for two seconds.
     func showStatus(_ text: String) {
+        // Names and texts from elsewhere (client ids, a server's notice) never act on the terminal.
+        let text = visibleText(text)
         statusText = text
         if mode == .passThrough {
             drawStatusOverPassThrough(text)

@@ -12,7 +12,7 @@ public func jsonString(_ text: String) -> String {
         case "\n": result += "\\n"
         case "\r": result += "\\r"
         case "\t": result += "\\t"
-        case _ where scalar.value < 0x20 || scalar.value == 0x7f:
+        case _ where scalar.value < 0x20 || (0x7f...0x9f).contains(scalar.value):
             let hex = String(scalar.value, radix: 16)
             result += "\\u00" + (hex.count == 1 ? "0" : "") + hex
         default: result.unicodeScalars.append(scalar)

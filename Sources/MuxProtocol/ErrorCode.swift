@@ -22,6 +22,9 @@ public enum ErrorCode: UInt16, CaseIterable, Sendable, CustomStringConvertible {
     case invalidArgument = 12
     case permissionDenied = 13
     case shuttingDown = 14
+    /// A server bound was reached: sessions per server (`--max-sessions`), clients per session
+    /// (`--max-clients`).
+    case limitReached = 15
 
     /// The code's name as documented in docs/protocol.md and shown by `--json` output.
     public var description: String {
@@ -40,6 +43,7 @@ public enum ErrorCode: UInt16, CaseIterable, Sendable, CustomStringConvertible {
         case .invalidArgument: "INVALID_ARGUMENT"
         case .permissionDenied: "PERMISSION_DENIED"
         case .shuttingDown: "SHUTTING_DOWN"
+        case .limitReached: "LIMIT_REACHED"
         }
     }
 }

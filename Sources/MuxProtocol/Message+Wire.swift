@@ -38,6 +38,7 @@ extension Message {
             w.bool(request.keep)
             w.u32(request.scrollback)
             w.u8(request.restore.rawValue)
+            w.u64(request.scrollbackBytes)
         case .rename(let session, let newName):
             w.string(session)
             w.string(newName)
@@ -130,6 +131,8 @@ extension Message {
                 w.u8(s.restore.rawValue)
                 w.optional(s.ended) { $0.u64($1) }
                 w.optional(s.endReason) { $0.string($1) }
+                w.u32(s.historyLines)
+                w.u64(s.historyBytes)
             }
         case .captured(let text):
             w.string(text)
@@ -165,6 +168,9 @@ extension Message {
             w.u64(lines)
         case .notice(let text):
             w.string(text)
+        case .clipboard(let selections, let base64):
+            w.string(selections)
+            w.string(base64)
         }
         return Frame(type: type, payload: w.bytes)
     }
@@ -242,6 +248,7 @@ extension Message {
                 throw MalformedPayload(reason: "unknown restore policy")
             }
             request.restore = restore
+            request.scrollbackBytes = try r.u64()
             return .create(request)
         case .kill: return .kill(session: try r.string(), signal: try r.i32())
         case .resizeSession:
@@ -329,6 +336,8 @@ extension Message {
                 summary.restore = restore
                 summary.ended = try r.optional { r throws(MalformedPayload) in try r.u64() }
                 summary.endReason = try r.optional { r throws(MalformedPayload) in try r.string() }
+                summary.historyLines = try r.u32()
+                summary.historyBytes = try r.u64()
                 list.append(summary)
             }
             return .sessions(list)
@@ -365,6 +374,7 @@ extension Message {
         case .resized: return .resized(columns: try r.u16(), rows: try r.u16())
         case .gap: return .gap(lines: try r.u64())
         case .notice: return .notice(try r.string())
+        case .clipboard: return .clipboard(selections: try r.string(), base64: try r.string())
         }
     }
 }

@@ -113,6 +113,9 @@ public struct SessionSummary: Equatable, Sendable {
     /// A lost session: when (seconds since 1970) and why its program ended.
     public var ended: UInt64?
     public var endReason: String?
+    /// The scrollback's lines, and the bytes they hold (what `--scrollback-bytes` bounds).
+    public var historyLines: UInt32 = 0
+    public var historyBytes: UInt64 = 0
 
     public init(
         name: String, command: String, columns: UInt16, rows: UInt16, state: State, exitStatus: Int32?,
@@ -167,6 +170,8 @@ public struct CreateRequest: Equatable, Sendable {
     public var scrollback: UInt32
     /// What a server does with the session after a crash, a stop or a reboot (`--restore`).
     public var restore: SessionRestore = .serverDefault
+    /// The most bytes of scrollback to keep; 0: the server's default (`--scrollback-bytes`).
+    public var scrollbackBytes: UInt64 = 0
 
     public init(
         name: String, command: [String], workingDirectory: String, environment: [String], overrides: [String] = [],
@@ -354,6 +359,10 @@ public enum Message: Equatable, Sendable {
     /// Something the attached client's user should know (its status line shows it), such as a
     /// holder demoted from lossless because its terminal stalled.
     case notice(String)
+    /// An OSC 52 clipboard write by the session's program, for the lease holder's terminal only
+    /// (and only when the server was started with `--clipboard`): the selection letters and the
+    /// base64 text as the program sent them.
+    case clipboard(selections: String, base64: String)
 
     /// Each message's entry in the table of types.
     public var messageType: MessageType {
@@ -394,6 +403,7 @@ public enum Message: Equatable, Sendable {
         case .resized: .resized
         case .gap: .gap
         case .notice: .notice
+        case .clipboard: .clipboard
         }
     }
 

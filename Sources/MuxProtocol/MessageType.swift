@@ -42,4 +42,5 @@ public enum MessageType: UInt16, Sendable, CaseIterable {
     case resized = 0x800e
     case gap = 0x800f
     case notice = 0x8010
+    case clipboard = 0x8011
 }

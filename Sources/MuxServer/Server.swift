@@ -36,6 +36,8 @@ public struct ServerConfiguration: Sendable {
     public var journal = true
     /// What a session created without `--restore` gets.
     public var defaultRestore = "screen"
+    /// Bounds on memory and on what clients may open (ServerConfiguration+Bounds.swift).
+    public var bounds = ServerBounds()
 
     public static let defaultExitedLimit = 100
     public static let defaultExitedMaxAge = 24 * 60 * 60

@@ -190,6 +190,7 @@ extension ServerState {
         session.emulator.feedForwarding(bytes, into: &session.forward)
         let effects = session.emulator.takeEffects()
         if !effects.replies.isEmpty { write(effects.replies, to: session) }
+        if effects.hasNotes { note(effects, of: session) }
         guard bytes.count >= Session.fullRead, session.forward.count < Session.largestChunk else {
             return handOn(session)
         }

@@ -1,6 +1,7 @@
 // What the server checks every few seconds: that its socket path still names the socket it bound
-// (else nobody can reach it: it stops instead of living on as an orphan), and that exited sessions
-// nobody collected stay within their bound (docs/server.md, "Lifecycle").
+// (else nobody can reach it: it stops instead of living on as an orphan), that exited sessions
+// nobody collected stay within their bound (docs/server.md, "Lifecycle"), and that all history
+// stays within its budget (ServerState+Bounds.swift).
 
 import Glibc
 import MuxSystem
@@ -21,6 +22,7 @@ extension ServerState {
                 return
             }
             collectExitedSessions()
+            keepHistoryWithinBudget()
             startHousekeeping(socket: socket)
         }
     }

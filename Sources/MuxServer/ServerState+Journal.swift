@@ -158,6 +158,8 @@ extension ServerState {
             var summary = session.summary
             summary.labels = Self.labelList(journal.labels[session.serial] ?? [:])
             summary.restore = (journal.restore[session.serial] ?? journal.defaultRestore).wire
+            summary.historyLines = UInt32(session.emulator.terminal.scrollback.count)
+            summary.historyBytes = UInt64(session.emulator.terminal.scrollback.storedBytes)
             return summary
         }
         list += journal.lost.values.sorted { $0.id < $1.id }.map(Self.lostSummary)

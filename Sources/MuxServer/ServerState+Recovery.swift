@@ -83,6 +83,7 @@ extension ServerState {
             serial: tag.serial, machine: machine, command: tag.arguments, process: process, created: tag.created,
             scrollback: tag.scrollback, ring: ring)
         session.emulator = emulator
+        limitHistory(of: session, toBytes: 0)
         session.recovery = files
         session.inputParsed = input.endOffset
         session.checkpointInput = checkpoint.inputOffset

@@ -21,6 +21,7 @@ extension ServerState {
         guard SessionName.isValid(name) else {
             return client.fail(.invalidArgument, SessionName.rule)
         }
+        guard sessions.count < configuration.bounds.maxSessions else { return refuseNewSession(client) }
         guard sessions[name] == nil else {
             return client.fail(.sessionExists, "a session named \(name) exists; attach with `mux attach \(name)`")
         }
@@ -51,6 +52,7 @@ extension ServerState {
                 workingDirectory: request.workingDirectory, columns: request.columns, rows: request.rows,
                 keep: request.keep, scrollback: Int(request.scrollback), creator: client.clientID
             ) { [self] session in
+                limitHistory(of: session, toBytes: request.scrollbackBytes)
                 journalCreated(session, request: request, environment: environment.entries)
             }
         } catch {
@@ -105,6 +107,7 @@ extension ServerState {
             serial: serial, machine: machine, command: command, process: process, created: created,
             scrollback: scrollback, ring: ring)
         session.recovery = files
+        limitHistory(of: session, toBytes: 0)
         nextSerial = max(nextSerial, serial + 1)
         session.reader = output.reader
         sessions[name] = session
@@ -133,6 +136,7 @@ extension ServerState {
         if asHolder, client.role != .control {
             return client.fail(.roleForbidden, "an observer may only attach read-only")
         }
+        guard mayAttach(client, to: session) else { return }
         if let previous = client.session { perform(previous, .detach(client.clientID, acknowledge: false)) }
         client.session = session
         // Holders miss nothing unless they asked to (`--lossy`); an observer-role client never holds.
@@ -200,12 +204,13 @@ extension ServerState {
     }
 }
 
-/// Session names: what tmux users type, and safe in a shell and a file name.
+/// Session names: what tmux users type, and safe in a shell and a file name: no `/`, and never
+/// `.` or `..` (nor anything else starting with a dot), so no name leads out of a directory.
 enum SessionName {
-    static let rule = "a session name is 1 to 64 letters, digits, '-', '_' or '.', not starting with '-'"
+    static let rule = "a session name is 1 to 64 letters, digits, '-', '_' or '.', not starting with '-' or '.'"
 
     static func isValid(_ name: String) -> Bool {
-        guard (1...64).contains(name.utf8.count), name.first != "-" else { return false }
+        guard (1...64).contains(name.utf8.count), name.first != "-", name.first != "." else { return false }
         return name.utf8.allSatisfy { byte in
             (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7a) || byte == 0x2d
                 || byte == 0x5f || byte == 0x2e

@@ -53,6 +53,8 @@ final class ServerState {
     /// Let go of the journal for a new server, and take it back after a failed restart.
     var releaseJournal: () -> Void = {}
     var retakeJournal: () -> Void = {}
+    /// Sessions (by serial) whose dropped hyperlinks were logged: once per session.
+    var loggedHyperlinkCap: Set<UInt64> = []
 
     init(loop: EventLoop, configuration: ServerConfiguration, logger: Logger) {
         self.loop = loop
@@ -220,7 +222,7 @@ final class ServerState {
             guard requireControl(client) else { return }
             restart(executable, for: client)
         case .welcome, .error, .attached, .snapshot, .output, .lease, .exited, .sessions, .created, .done, .captured,
-            .leaseState, .serverStatus, .resized, .gap, .notice:
+            .leaseState, .serverStatus, .resized, .gap, .notice, .clipboard:
             client.fail(.unknownMessage, "message 0x\(String(message.type, radix: 16)) goes from server to client")
         }
     }

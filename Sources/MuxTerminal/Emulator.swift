@@ -14,8 +14,26 @@ public struct Emulator: Sendable {
     private var heldBackAfterHalfCharacter = false
     static let maximumHeldBack = 1 << 16
 
-    public init(columns: Int = 80, rows: Int = 24, scrollbackLimit: Int = 10_000) {
-        terminal = Terminal(columns: columns, rows: rows, scrollbackLimit: scrollbackLimit)
+    /// An emulator keeping at most `scrollbackLimit` lines and `scrollbackBytes` bytes of history.
+    public init(
+        columns: Int = 80, rows: Int = 24, scrollbackLimit: Int = 10_000,
+        scrollbackBytes: Int = Scrollback.unlimitedBytes
+    ) {
+        terminal = Terminal(
+            columns: columns, rows: rows, scrollbackLimit: scrollbackLimit, scrollbackBytes: scrollbackBytes)
+    }
+
+    /// Drops the oldest history lines until it holds at most `bytes` (a server's budget for all
+    /// its sessions' history). Returns how many lines went.
+    @discardableResult
+    public mutating func trimHistory(toBytes bytes: Int) -> Int {
+        terminal.scrollback.dropOldest(toBytes: bytes)
+    }
+
+    /// Bounds the history to `bytes` from now on (`mux new --scrollback-bytes`), dropping its
+    /// oldest lines past it now.
+    public mutating func limitHistory(toBytes bytes: Int) {
+        terminal.scrollback.setByteLimit(bytes)
     }
 
     /// Parses `bytes` and applies them. Any split of a stream into calls gives the same state.
@@ -59,6 +77,7 @@ public struct Emulator: Sendable {
                 holdFrom = index
             }
             if combined.count - holdFrom > Self.maximumHeldBack {
+                if parser.state == .oscString { Self.disarmClipboardWrite(&combined, at: holdFrom) }
                 holdFrom = combined.count
                 heldBackForwarded = true
             }
@@ -113,6 +132,16 @@ public struct Emulator: Sendable {
         forward.append(contentsOf: controls.bytes)
         heldBack = rest
         heldBackAfterHalfCharacter = false  // what was handed on now ends in a control
+    }
+
+    /// An OSC 52 too long to hold back whole goes on to viewers as a string no terminal acts on
+    /// (`OSC 5!;`, the same length): only the lease holder may have its clipboard set, and the
+    /// server hands it the write on its own (`Effects.clipboardWrites`).
+    static func disarmClipboardWrite(_ bytes: inout [UInt8], at start: Int) {
+        guard start + 4 < bytes.count, bytes[start] == 0x1b, bytes[start + 1] == 0x5d, bytes[start + 2] == 0x35,
+            bytes[start + 3] == 0x32, bytes[start + 4] == 0x3b
+        else { return }
+        bytes[start + 3] = 0x21
     }
 
     /// Whether `bytes` end with the start of a UTF-8 character that lacks continuation bytes.

@@ -1,6 +1,7 @@
-// The history above the primary screen: a bounded ring of lines stored compactly. A line of plain
-// text in the default look costs one byte per cell; a line in the default look with other
-// characters (CJK, emoji, clusters) four bytes per cell; any other line keeps its cells, trimmed.
+// The history above the primary screen: a ring of lines stored compactly, bounded in lines and in
+// bytes. A line of plain text in the default look costs one byte per cell; a line in the default
+// look with other characters (CJK, emoji, clusters) four bytes per cell; any other line keeps its
+// cells, trimmed. The bytes are counted as lines come and go, never by walking the history.
 
 /// A line that has scrolled off the top of the primary screen.
 public struct HistoryLine: Hashable, Sendable {
@@ -31,6 +32,9 @@ public struct HistoryLine: Hashable, Sendable {
     init(_ row: Row) {
         assign(row)
     }
+
+    /// An empty slot: holds no buffers.
+    init() {}
 
     public static func == (a: HistoryLine, b: HistoryLine) -> Bool {
         a.wrapped == b.wrapped && a.storedCells == b.storedCells
@@ -234,66 +238,133 @@ public struct HistoryLine: Hashable, Sendable {
     var heapBytes: Int { text.capacity + cells.capacity * MemoryLayout<Cell>.stride }
 }
 
-/// A ring of at most `limit` history lines, oldest first.
+/// A ring of at most `limit` history lines and about `byteLimit` bytes, oldest first.
 public struct Scrollback: Sendable {
     public private(set) var limit: Int
-    private var lines: [HistoryLine] = []
+    /// The most bytes the lines may hold (`storedBytes`); past it the oldest lines go. A single
+    /// line larger than this is still kept, alone.
+    public private(set) var byteLimit: Int
+    /// The slots of the ring: `count` lines from `start` on (wrapping), then empty slots. The
+    /// ring grows by doubling up to `limit`, so a history that bytes keep short stays small.
+    private var slots: [HistoryLine] = []
     private var start = 0
+    public private(set) var count = 0
+    /// The bytes the lines hold: each line's buffers (`HistoryLine.heapBytes`) and its slot.
+    /// Kept as lines come and go.
+    public private(set) var storedBytes = 0
 
-    public init(limit: Int) {
+    /// No byte bound beyond what `limit` lines can hold.
+    public static let unlimitedBytes = Int.max
+
+    public init(limit: Int, byteLimit: Int = Scrollback.unlimitedBytes) {
         self.limit = max(0, limit)
+        self.byteLimit = max(0, byteLimit)
     }
 
-    public var count: Int { lines.count }
-    public var isEmpty: Bool { lines.isEmpty }
+    public var isEmpty: Bool { count == 0 }
     /// Lines ever pushed, whether kept or dropped by the limit: a monotonic count that a viewer
     /// compares over time to learn how many lines scrolled off the top of the screen meanwhile.
     /// Not part of the snapshot (a replica counts from its own start).
     public private(set) var pushedCount: UInt64 = 0
 
+    static let slotBytes = MemoryLayout<HistoryLine>.stride
+
     /// Line `index`, 0 being the oldest.
     public subscript(index: Int) -> HistoryLine {
-        lines[(start + index) % lines.count]
+        slots[(start + index) % slots.count]
     }
 
-    /// Adds `row` as the newest line, dropping the oldest when full.
+    /// Adds `row` as the newest line, dropping the oldest when full (by lines, or by bytes).
     mutating func push(_ row: Row) {
         pushedCount &+= 1
         guard limit > 0 else { return }
-        if lines.count < limit {
-            lines.append(HistoryLine(row))
+        if count == limit || (count > 0 && storedBytes >= byteLimit) {
+            // Full: the oldest line's buffers take the new one (no allocation when they fit),
+            // and its slot moves to the newest end.
+            var line = HistoryLine()
+            swap(&line, &slots[start])
+            storedBytes -= line.heapBytes
+            line.assign(row)
+            storedBytes += line.heapBytes
+            slots[(start + count) % slots.count] = line
+            start = (start + 1) % slots.count
         } else {
-            lines[start].assign(row)
-            start = (start + 1) % lines.count
+            if count == slots.count { grow() }
+            let slot = (start + count) % slots.count
+            slots[slot].assign(row)
+            storedBytes += slots[slot].heapBytes + Self.slotBytes
+            count += 1
         }
+        if storedBytes > byteLimit { dropOldest(toBytes: byteLimit, keeping: 1) }
+    }
+
+    /// Doubles the ring (up to `limit` slots), its lines first in order.
+    private mutating func grow() {
+        let capacity = min(limit, max(16, slots.count * 2))
+        if start != 0 {
+            slots = Array(slots[start...] + slots[..<start])
+            start = 0
+        }
+        slots += repeatElement(HistoryLine(), count: capacity - slots.count)
+    }
+
+    /// Changes the byte bound, dropping the oldest lines past it now (the newest one stays).
+    mutating func setByteLimit(_ bytes: Int) {
+        byteLimit = max(0, bytes)
+        dropOldest(toBytes: byteLimit, keeping: min(count, 1))
+    }
+
+    /// Drops the oldest lines until the history holds at most `bytes` (or only `keeping` lines
+    /// are left), releasing their memory. Returns how many lines went.
+    @discardableResult
+    mutating func dropOldest(toBytes bytes: Int, keeping: Int = 0) -> Int {
+        var dropped = 0
+        while storedBytes > bytes && count > keeping {
+            storedBytes -= slots[start].heapBytes + Self.slotBytes
+            slots[start] = HistoryLine()
+            start = (start + 1) % slots.count
+            count -= 1
+            dropped += 1
+        }
+        if count == 0 { start = 0 }
+        return dropped
     }
 
     /// Calls `body` on every stored cell (plain lines hold no table references and are skipped).
     mutating func forEachCell(_ body: (inout Cell) -> Void) {
-        for index in lines.indices where lines[index].form != .plain { lines[index].forEachCell(body) }
+        for index in 0..<count {
+            let slot = (start + index) % slots.count
+            if slots[slot].form != .plain { slots[slot].forEachCell(body) }
+        }
     }
 
     mutating func removeAll() {
-        lines = []
+        slots = []
         start = 0
+        count = 0
+        storedBytes = 0
     }
 
-    /// Replaces the whole history, keeping the newest `limit` lines.
+    /// Replaces the whole history, keeping the newest `limit` lines within `byteLimit`.
     mutating func replace(with newLines: [HistoryLine]) {
-        lines = Array(newLines.suffix(limit))
+        slots = Array(newLines.suffix(limit))
         start = 0
+        count = slots.count
+        storedBytes = slots.reduce(0) { $0 + $1.heapBytes + Self.slotBytes }
+        dropOldest(toBytes: byteLimit, keeping: min(count, 1))
     }
 
     /// All lines, oldest first.
     public var allLines: [HistoryLine] {
         var result: [HistoryLine] = []
-        result.reserveCapacity(lines.count)
-        for index in 0..<lines.count { result.append(self[index]) }
+        result.reserveCapacity(count)
+        for index in 0..<count { result.append(self[index]) }
         return result
     }
 
-    /// Bytes of heap memory the history holds (slots plus line buffers).
+    /// Bytes of heap memory the history holds (the whole ring plus line buffers); a walk, for
+    /// the memory benchmark and tests. `storedBytes` is the running count of the lines' share.
     public var retainedBytes: Int {
-        lines.capacity * MemoryLayout<HistoryLine>.stride + lines.reduce(0) { $0 + $1.heapBytes }
+        slots.capacity * Self.slotBytes + slots.reduce(0) { $0 + $1.heapBytes }
     }
 }

@@ -531,7 +531,8 @@ extension Terminal {
     /// RIS: back to the power-on state. The history goes too, as in xterm; the size, the
     /// environment and what the owner has not drained yet (effects, answered queries) stay.
     mutating func fullReset() {
-        var fresh = Terminal(columns: columns, rows: rows, scrollbackLimit: scrollback.limit)
+        var fresh = Terminal(
+            columns: columns, rows: rows, scrollbackLimit: scrollback.limit, scrollbackBytes: scrollback.byteLimit)
         fresh.environment = environment
         fresh.commandState = commandState  // the shell's, not the terminal's: a reset keeps it
         fresh.effects = effects

@@ -2,7 +2,8 @@
 // (OSC 7), hyperlinks (OSC 8), semantic prompt marks (OSC 133, see CommandState.swift), colours
 // (OSC 4/5/10–19 set and query, 104/105/110–119 reset, specifications as XParseColor reads them:
 // XColorSpec.swift), the clipboard (OSC 52, behind a policy), and DECRQSS. Other DCS strings and
-// all APC/PM/SOS strings are consumed.
+// all APC/PM/SOS strings are consumed. What a string leaves behind is bounded (docs/server.md,
+// "Bounds"): titles 4 KiB, OSC 7 4 KiB, hyperlinks 4,096 per terminal with URIs of 8 KiB.
 
 extension Terminal {
     public mutating func oscDispatch(_ data: ArraySlice<UInt8>, bellTerminated: Bool) {
@@ -14,21 +15,22 @@ extension Terminal {
         let text = String(decoding: argument, as: UTF8.self)
         switch command {
         case 0:
-            title = text
-            iconName = text
+            title = Self.titleTruncated(text)
+            iconName = title
             effects.titleChanged = true
         case 1:
-            iconName = text
+            iconName = Self.titleTruncated(text)
             effects.titleChanged = true
         case 2:
-            title = text
+            title = Self.titleTruncated(text)
             effects.titleChanged = true
         case 4:
             setPaletteColors(text, terminator: terminator)
         case 5:
             setSpecialColors(text, terminator: terminator)
         case 7:
-            workingDirectory = text
+            // A longer one is no path a program can use: ignored rather than cut.
+            if argument.count <= Self.maximumTitleBytes { workingDirectory = text }
         case 8:
             setHyperlink(text)
         case 10...19:
@@ -98,22 +100,60 @@ extension Terminal {
     }
 
     /// OSC 8: `params;uri`; an empty URI ends the link. `id=` in params ties cells together.
+    /// A URI over 8 KiB or an id over 256 bytes ends the link instead (VTE ignores such links
+    /// too). When the table holds `maximumHyperlinks` links that cells still use, a new link is
+    /// dropped (its text prints without it) and counted in `effects.hyperlinksDropped`.
     private mutating func setHyperlink(_ text: String) {
         guard let split = text.firstIndex(of: ";") else { return }
         let parameters = text[..<split]
         let uri = String(text[text.index(after: split)...])
-        if uri.isEmpty {
+        var id = ""
+        for item in parameters.split(separator: ":") where item.hasPrefix("id=") {
+            id = String(item.dropFirst(3))
+        }
+        if uri.isEmpty || uri.utf8.count > Self.maximumHyperlinkBytes || id.utf8.count > Self.maximumHyperlinkIDBytes {
             penExtras.hyperlink = 0
         } else {
-            var id = ""
-            for item in parameters.split(separator: ":") where item.hasPrefix("id=") {
-                id = String(item.dropFirst(3))
-            }
             let link = Hyperlink(id: id, uri: uri)
-            if hyperlinks.index(of: link) == nil { collectGarbage() }
-            penExtras.hyperlink = hyperlinks.index(of: link) ?? 0
+            var index = hyperlinks.index(of: link)
+            // Full: collect links no cell uses any more. When that frees nothing, try again only
+            // after many more drops, so a full table does not cost a walk of the history per link.
+            if index == nil && hyperlinksDroppedSinceCollection % 256 == 0 {
+                collectGarbage()
+                index = hyperlinks.index(of: link)
+            }
+            if index == nil {
+                hyperlinksDroppedSinceCollection &+= 1
+                effects.hyperlinksDropped += 1
+            } else {
+                hyperlinksDroppedSinceCollection = 0
+            }
+            penExtras.hyperlink = index ?? 0
         }
         updatePenExtras()
+    }
+
+    /// The longest title or icon name kept (OSC 0/1/2), and the longest OSC 7 path.
+    public static let maximumTitleBytes = 4096
+    /// The most hyperlinks a terminal keeps at once (those its cells use), and their longest URI
+    /// and id.
+    public static let maximumHyperlinks = 4096
+    public static let maximumHyperlinkBytes = 8192
+    public static let maximumHyperlinkIDBytes = 256
+
+    /// `text` cut to at most `maximumTitleBytes` bytes of UTF-8, on a character boundary.
+    static func titleTruncated(_ text: String) -> String {
+        guard text.utf8.count > maximumTitleBytes else { return text }
+        var end = text.startIndex
+        var bytes = 0
+        for index in text.indices {
+            let next = text.index(after: index)
+            let length = text.utf8.distance(from: index, to: next)
+            guard bytes + length <= maximumTitleBytes else { break }
+            bytes += length
+            end = next
+        }
+        return String(text[..<end])
     }
 
     /// OSC 4: pairs of `index;spec`; a spec of `?` asks for the colour. Indices 256–260 are the
@@ -175,11 +215,15 @@ extension Terminal {
         }
     }
 
-    /// OSC 52: `selections;base64`. Writes become an effect when the policy allows; queries (`?`)
-    /// are never answered, so a program cannot read a client's clipboard.
+    /// OSC 52: `selections;base64`. Writes become an effect when the policy allows (the server
+    /// hands them to the lease holder alone); queries (`?`) are never answered, so a program
+    /// cannot read a client's clipboard. Either way the sequence is cut from what viewers get.
     private mutating func setClipboard(_ text: String) {
         guard let split = text.firstIndex(of: ";") else { return }
         let data = String(text[text.index(after: split)...])
+        // Never forwarded to viewers, read or write: a viewer's terminal must not set its
+        // clipboard for a program it only watches, nor answer a read.
+        repliedInSequence = true
         guard data != "?", environment.allowClipboardWrite else { return }
         effects.clipboardWrites.append(ClipboardWrite(selections: String(text[..<split]), base64: data))
     }

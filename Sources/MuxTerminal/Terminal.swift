@@ -75,10 +75,14 @@ public struct Effects: Hashable, Sendable {
     public var titleChanged = false
     /// OSC 52 clipboard writes: the selection letters and the decoded-as-received base64 text.
     public var clipboardWrites: [ClipboardWrite] = []
+    /// OSC 8 links dropped because the terminal holds `Terminal.maximumHyperlinks` already.
+    public var hyperlinksDropped = 0
 
     public init() {}
 
-    public var isEmpty: Bool { replies.isEmpty && bells == 0 && !titleChanged && clipboardWrites.isEmpty }
+    public var isEmpty: Bool {
+        replies.isEmpty && bells == 0 && !titleChanged && clipboardWrites.isEmpty && hyperlinksDropped == 0
+    }
 }
 
 /// An OSC 52 request to set a selection.
@@ -147,7 +151,10 @@ public struct Terminal: Sendable {
     /// Emptied whenever `clusters` is renumbered.
     var clusterPairs: [UInt64: UInt32] = [:]
     var extras = InternTable<CellExtras>(placeholder: CellExtras(), capacity: 1 << 16)
-    var hyperlinks = InternTable<Hyperlink>(placeholder: Hyperlink(id: "", uri: ""), capacity: 1 << 31)
+    var hyperlinks = InternTable<Hyperlink>(
+        placeholder: Hyperlink(id: "", uri: ""), capacity: Terminal.maximumHyperlinks + 1)
+    /// Links dropped since the hyperlink table was last collected (see `setHyperlink`).
+    var hyperlinksDroppedSinceCollection = 0
     /// When the cluster table reaches this size, unreferenced clusters are collected.
     var clusterCollectionThreshold = 4096
     /// The last graphic character printed, for REP; 0 when there is none.
@@ -160,14 +167,18 @@ public struct Terminal: Sendable {
     var answeredQueries: [Range<Int>] = []
     var repliedInSequence = false
 
-    /// A terminal of `columns` x `rows` keeping at most `scrollbackLimit` lines of history.
-    public init(columns: Int = 80, rows: Int = 24, scrollbackLimit: Int = 10_000) {
+    /// A terminal of `columns` x `rows` keeping at most `scrollbackLimit` lines of history, and
+    /// at most `scrollbackBytes` bytes of it.
+    public init(
+        columns: Int = 80, rows: Int = 24, scrollbackLimit: Int = 10_000,
+        scrollbackBytes: Int = Scrollback.unlimitedBytes
+    ) {
         precondition(columns > 0 && rows > 0, "a terminal needs at least one cell")
         self.columns = columns
         self.rows = rows
         primary = Screen(columns: columns, rows: rows)
         alternate = Screen(columns: columns, rows: rows)
-        scrollback = Scrollback(limit: scrollbackLimit)
+        scrollback = Scrollback(limit: scrollbackLimit, byteLimit: scrollbackBytes)
         scrollBottom = rows - 1
         rightMargin = columns - 1
         tabStops = Terminal.defaultTabStops(columns: columns)

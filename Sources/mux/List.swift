@@ -70,13 +70,16 @@ struct List: ParsableCommand {
             if s.state == .lost {
                 let ended = s.ended.map { Timestamp(secondsSince1970: Int($0)).local } ?? "-"
                 writeLine(
-                    "\(s.name): \(s.command) [\(s.columns)x\(s.rows)] lost ended=\(ended) "
-                        + "reason=\(jsonString(s.endReason ?? "-")) created=\(created)\(labelText)")
+                    visibleText(
+                        "\(s.name): \(s.command) [\(s.columns)x\(s.rows)] lost ended=\(ended) "
+                            + "reason=\(jsonString(s.endReason ?? "-")) created=\(created)\(labelText)"))
                 continue
             }
+            // What a program set (its command line, its directory) is printed with controls escaped.
             writeLine(
-                "\(s.name): \(s.command) [\(s.columns)x\(s.rows)] \(state) pid=\(s.pid.map { "\($0)" } ?? "-")"
-                    + "\(foreground) clients=\(s.clients) lease=\(holder) created=\(created)\(labelText)")
+                visibleText(
+                    "\(s.name): \(s.command) [\(s.columns)x\(s.rows)] \(state) pid=\(s.pid.map { "\($0)" } ?? "-")"
+                        + "\(foreground) clients=\(s.clients) lease=\(holder) created=\(created)\(labelText)"))
         }
     }
 

@@ -59,6 +59,14 @@ struct New: ParsableCommand {
     @Option(
         help: ArgumentHelp(
             """
+            Bytes of scrollback the session keeps at most (the oldest lines go first), as a \
+            number with an optional K, M or G (default: the server's, 64M).
+            """, valueName: "SIZE"))
+    var scrollbackBytes: ByteSize?
+
+    @Option(
+        help: ArgumentHelp(
+            """
             After a server crash, stop or reboot: `none` lists it as lost (capture shows its saved \
             screen), `screen` also shows that screen read-only on attach, `relaunch` starts the \
             command again below its saved screen (default: the server's, `screen`; docs/journal.md).
@@ -77,6 +85,9 @@ struct New: ParsableCommand {
         }
         guard command.count < 4096 else { throw ValidationError("too many arguments for one command") }
         guard scrollback <= 10_000_000 else { throw ValidationError("--scrollback is at most 10,000,000 lines") }
+        if let scrollbackBytes, scrollbackBytes.bytes < 4096 {
+            throw ValidationError("--scrollback-bytes must be at least 4K")
+        }
     }
 
     func run() throws {
@@ -90,6 +101,7 @@ struct New: ParsableCommand {
         request.overrides = environment
         request.keep = keep
         request.scrollback = scrollback
+        request.scrollbackBytes = UInt64(scrollbackBytes?.bytes ?? 0)
         request.restore = restore ?? .serverDefault
         if let size {
             request.columns = UInt16(size.columns)

@@ -10,7 +10,7 @@ struct Rename: ParsableCommand {
         abstract: "Rename a session.",
         discussion: """
             OLD may be a unique prefix of the session's name. NEW follows the rule for names (1 to \
-            64 letters, digits, '-', '_' or '.', not starting with '-') and must be free. The \
+            64 letters, digits, '-', '_' or '.', not starting with '-' or '.') and must be free. The \
             program keeps the MUX_SESSION it started with. Example: `mux rename 0 build`.
             """,
         aliases: ["rename-session"]

@@ -71,6 +71,53 @@ struct Server: ParsableCommand {
         var inputRingBytes: Int = 4 << 20
         @Option(help: ArgumentHelp("The keeper's end of its link to this server.", visibility: .private))
         var keeperFd: Int32 = -1
+        @Option(
+            help: ArgumentHelp(
+                "Bytes of scrollback a session keeps unless created with --scrollback-bytes.", valueName: "SIZE"))
+        var scrollbackBytes = ByteSize(bytes: ServerBounds.defaultScrollbackBytes)
+        @Option(
+            help: ArgumentHelp(
+                """
+                Bytes of scrollback all sessions keep together; past it the oldest history of the \
+                largest sessions goes first, with a line in the log.
+                """, valueName: "SIZE"))
+        var historyBudget = ByteSize(bytes: ServerBounds.defaultHistoryBudget)
+        @Option(help: "Sessions the server keeps at once (exited ones still listed count); more are refused.")
+        var maxSessions = ServerBounds.defaultMaxSessions
+        @Option(help: "Clients attached to one session at once; more are refused.")
+        var maxClients = ServerBounds.defaultMaxClients
+        @Flag(
+            help: """
+                Let programs set the clipboard of the lease holder's terminal (OSC 52); never \
+                an observer's. Programs can never read a clipboard.
+                """)
+        var clipboard = false
+
+        /// The bounds as given, and as passed to a server started in the background.
+        var bounds: ServerBounds {
+            var bounds = ServerBounds()
+            bounds.scrollbackBytes = scrollbackBytes.bytes
+            bounds.historyBudget = historyBudget.bytes
+            bounds.maxSessions = maxSessions
+            bounds.maxClients = maxClients
+            bounds.clipboard = clipboard
+            return bounds
+        }
+
+        var boundArguments: [String] {
+            var arguments: [String] = []
+            let defaults = ServerBounds()
+            if bounds.scrollbackBytes != defaults.scrollbackBytes {
+                arguments += ["--scrollback-bytes", "\(bounds.scrollbackBytes)"]
+            }
+            if bounds.historyBudget != defaults.historyBudget {
+                arguments += ["--history-budget", "\(bounds.historyBudget)"]
+            }
+            if maxSessions != defaults.maxSessions { arguments += ["--max-sessions", "\(maxSessions)"] }
+            if maxClients != defaults.maxClients { arguments += ["--max-clients", "\(maxClients)"] }
+            if clipboard { arguments.append("--clipboard") }
+            return arguments
+        }
 
         func validate() throws {
             if let logLevel, Logger.Level(rawValue: logLevel) == nil {
@@ -83,6 +130,10 @@ struct Server: ParsableCommand {
             guard holderStallLimit >= 0.01, holderStallLimit <= 86_400 else {
                 throw ValidationError("--holder-stall-limit must be between 0.01 and 86400 seconds")
             }
+            guard scrollbackBytes.bytes >= 4096 else { throw ValidationError("--scrollback-bytes must be at least 4K") }
+            guard historyBudget.bytes >= 4096 else { throw ValidationError("--history-budget must be at least 4K") }
+            guard maxSessions >= 1 else { throw ValidationError("--max-sessions must be at least 1") }
+            guard maxClients >= 1 else { throw ValidationError("--max-clients must be at least 1") }
         }
 
         func run() throws {
@@ -99,6 +150,7 @@ struct Server: ParsableCommand {
                 var extra = noJournal ? ["--no-journal"] : []
                 if restore != .screen { extra += ["--restore", "\(restore)"] }
                 if inputRingBytes != 4 << 20 { extra += ["--input-ring-bytes", "\(inputRingBytes)"] }
+                extra += boundArguments
                 try ServerLauncher.start(
                     socket: socket, logLevel: level, outboxBytes: outboxBytes, exitedLimit: exitedLimit,
                     exitedMaxAge: exitedMaxAge, holderStallLimit: holderStallLimit, extraArguments: extra)
@@ -113,6 +165,7 @@ struct Server: ParsableCommand {
             configuration.defaultRestore = "\(restore)"
             configuration.inputRingBytes = inputRingBytes
             configuration.keeperDescriptor = keeperFd
+            configuration.bounds = bounds
             try MuxServer.Server.run(configuration, readyDescriptor: readyFd)
         }
     }

@@ -59,6 +59,8 @@ extension SessionSummary {
             ("restore", restore == .serverDefault ? "null" : jsonString("\(restore)")),
             ("ended", number(ended)),
             ("endReason", string(endReason)),
+            ("historyLines", "\(historyLines)"),
+            ("historyBytes", "\(historyBytes)"),
         ]
         return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
     }

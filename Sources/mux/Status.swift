@@ -57,7 +57,9 @@ struct Status: ParsableCommand {
             ("ended", s.ended.map { Timestamp(secondsSince1970: Int($0)).local + " (\(s.endReason ?? "-"))" } ?? "-"),
             ("restore", s.restore == .serverDefault ? "-" : "\(s.restore)"),
             ("labels", s.labels.isEmpty ? "-" : s.labels.joined(separator: " ")),
+            ("history", "\(s.historyLines) lines, \(s.historyBytes) bytes"),
         ]
-        for (key, text) in lines { writeLine("\(key): \(text)") }
+        // What a program set (its title, its directory) is printed with its controls escaped.
+        for (key, text) in lines { writeLine("\(key): \(visibleText(text))") }
     }
 }

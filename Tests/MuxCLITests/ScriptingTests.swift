@@ -267,7 +267,7 @@ private func lines(_ server: TestServer, _ name: String) throws -> [String] {
             (["send", "e", "--key"], "Error: --key needs a value"),
             (
                 ["rename", "e", "bad name"],
-                "Error: a session name is 1 to 64 letters, digits, '-', '_' or '.', not starting with '-'"
+                "Error: a session name is 1 to 64 letters, digits, '-', '_' or '.', not starting with '-' or '.'"
             ),
             (["rename", "e", "ab1"], "Error: a session named ab1 exists"),
             (["rename", "nope", "x"], "Error: no session named nope"),

@@ -50,10 +50,10 @@ private func hex(_ text: String) -> [UInt8] {
                     foregroundPID: 42, foregroundCommand: "sh", workingDirectory: "/", lastOutput: 1_700_000_000_123,
                     lastInput: nil, title: "t", commandPhase: .prompt, lastCommandStatus: 1, commandsFinished: 5)
             ]),
-            "00 00 00 5f 80 08 00 01 00 00 00 01 77 00 00 00 02 73 68 00 50 00 18 01 00 00 02 00 00 00 00 00 00"
+            "00 00 00 6b 80 08 00 01 00 00 00 01 77 00 00 00 02 73 68 00 50 00 18 01 00 00 02 00 00 00 00 00 00"
                 + " 00 00 65 53 f1 00 01 00 00 00 2a 01 01 01 00 00 00 2a 01 00 00 00 02 73 68 01 00 00 00 01 2f 01"
                 + " 00 00 01 8b cf e5 68 7b 00 01 00 00 00 01 74 01 01 00 00 00 01 00 00 00 00 00 00 00 05"
-                + " 00 00 00 00 00"
+                + " 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00"
         ),
         (
             .sessions([
@@ -61,9 +61,9 @@ private func hex(_ text: String) -> [UInt8] {
                     name: "x", command: "", columns: 1, rows: 1, state: .exited, exitStatus: -1, clients: 0,
                     holder: "c1", created: 0, liveness: .dead)
             ]),
-            "00 00 00 3f 80 08 00 01 00 00 00 01 78 00 00 00 00 00 01 00 01 02 01 ff ff ff ff 00 00 00 00 00 02"
+            "00 00 00 4b 80 08 00 01 00 00 00 01 78 00 00 00 00 00 01 00 01 02 01 ff ff ff ff 00 00 00 00 00 02"
                 + " 63 31 00 00 00 00 00 00 00 00 00 02 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00"
-                + " 00 00 00 00 00"
+                + " 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00"
         ),
         (.kill(session: "w", signal: 15), "00 00 00 0b 00 08 00 00 00 01 77 00 00 00 0f"),
         (
@@ -75,8 +75,8 @@ private func hex(_ text: String) -> [UInt8] {
                 CreateRequest(
                     name: "w", command: ["sh"], workingDirectory: "/", environment: ["A=b"], overrides: ["C=d"],
                     columns: 80, rows: 24, keep: true, scrollback: 10_000)),
-            "00 00 00 30 00 07 00 00 00 01 77 00 01 00 00 00 02 73 68 00 00 00 01 2f 00 01 00 00 00 03 41 3d 62"
-                + " 00 01 00 00 00 03 43 3d 64 00 50 00 18 01 00 00 27 10 00"
+            "00 00 00 38 00 07 00 00 00 01 77 00 01 00 00 00 02 73 68 00 00 00 01 2f 00 01 00 00 00 03 41 3d 62"
+                + " 00 01 00 00 00 03 43 3d 64 00 50 00 18 01 00 00 27 10 00 00 00 00 00 00 00 00 00"
         ),
         (.rename(session: "w", newName: "x"), "00 00 00 0c 00 12 00 00 00 01 77 00 00 00 01 78"),
         (
@@ -104,6 +104,10 @@ private func hex(_ text: String) -> [UInt8] {
         ),
         (.gap(lines: 21_719), "00 00 00 0a 80 0f 00 00 00 00 00 00 54 d7"),
         (.notice("hi"), "00 00 00 08 80 10 00 00 00 02 68 69"),
+        (
+            .clipboard(selections: "c", base64: "aGk="),
+            "00 00 00 0f 80 11 00 00 00 01 63 00 00 00 04 61 47 6b 3d"
+        ),
     ]
 
     @Test(arguments: golden.indices) func goldenBytes(index: Int) throws {
@@ -207,12 +211,12 @@ private func hex(_ text: String) -> [UInt8] {
 
     @Test func errorCodesAreStable() {
         // The numbers travel on the wire: changing one breaks every deployed client.
-        #expect(ErrorCode.allCases.map(\.rawValue) == Array(1...14))
+        #expect(ErrorCode.allCases.map(\.rawValue) == Array(1...15))
         #expect(
             ErrorCode.allCases.map(\.description) == [
                 "PROTOCOL_VERSION", "BAD_FRAME", "FRAME_TOO_LARGE", "UNKNOWN_MESSAGE", "HANDSHAKE_REQUIRED",
                 "ROLE_FORBIDDEN", "LEASE_REQUIRED", "SESSION_NOT_FOUND", "SESSION_EXISTS", "SESSION_EXITED",
-                "SPAWN_FAILED", "INVALID_ARGUMENT", "PERMISSION_DENIED", "SHUTTING_DOWN",
+                "SPAWN_FAILED", "INVALID_ARGUMENT", "PERMISSION_DENIED", "SHUTTING_DOWN", "LIMIT_REACHED",
             ])
     }
 
