@@ -265,8 +265,14 @@ final class KeeperProcess {
     }
 
     private func serverEnded(_ child: ServerChild, status: Int32) {
-        // What it said before it ended comes first, whichever poll saw first.
+        // What it said before it ended comes first, whichever poll saw first: its readiness line,
+        // and the messages it sent (a RELEASE or RETAG just before a crash still counts).
         if child.readiness >= 0 { readReadiness(of: child) }
+        while child.link >= 0 {
+            var fds = [pollfd(fd: child.link, events: Int16(POLLIN), revents: 0)]
+            guard poll(&fds, 1, 0) == 1 else { break }
+            readLink(of: child)
+        }
         child.closeLink()
         server = nil
         let how = ExitStatus(waitStatus: status)
