@@ -100,6 +100,9 @@ final class KeeperProcess {
 
     func run() -> Never {
         _ = mux_become_subreaper()
+        // A starting command that went away must not take the keeper with it when the readiness
+        // line is written to its pipe. (Started programs get every signal back at its default.)
+        signal(SIGPIPE, SIG_IGN)
         let caught = [SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGUSR2]
         signals = caught.withUnsafeBufferPointer { mux_signalfd($0.baseAddress, Int32($0.count)) }
         guard signals >= 0 else {

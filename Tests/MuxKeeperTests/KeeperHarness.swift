@@ -136,8 +136,13 @@ final class StandIn: Sendable {
     func connect(ready: Bool = true) throws -> KeeperInventory {
         let inventory = try link.inventory()
         if ready { say("\n") }
-        link.start { [self] event in received.withLock { $0.append(event) } }
+        startEvents()
         return inventory
+    }
+
+    /// Starts the link's reading thread, recording its events.
+    func startEvents() {
+        link.start { [self] event in received.withLock { $0.append(event) } }
     }
 
     /// Writes `line` on the readiness pipe and closes it, as a server does once.

@@ -49,6 +49,20 @@ private func isRollback(_ event: KeeperEvent) -> String? {
         #expect(server.event(exited(program.pid, .signaled(SIGKILL))) != nil)
     }
 
+    @Test func aSpawnBeforeStartReadsTheLinkItselfAndKeepsTheEventsForStart() throws {
+        let keeper = try KeeperHarness()
+        let server = try keeper.nextServer()
+        _ = try server.link.inventory()
+        let short = try server.link.spawn(
+            ["/bin/sh", "-c", "exit 2"], environment: environment, workingDirectory: nil, size: size, tag: [])
+        #expect(eventually { reaped(short.pid) })
+        // This spawn reads the EXITED the keeper sent meanwhile; `start` delivers it.
+        let long = try server.link.spawn(["cat"], environment: environment, workingDirectory: nil, size: size, tag: [])
+        #expect(processStat(long.pid)?.parent == keeper.keeperPID)
+        server.startEvents()
+        #expect(server.event(exited(short.pid, .exited(2))) != nil)
+    }
+
     @Test func aFailedSpawnGivesTheSameErrorAsASpawnHere() throws {
         let keeper = try KeeperHarness()
         let server = try keeper.nextServer()
