@@ -159,6 +159,39 @@ private func isRollback(_ event: KeeperEvent) -> String? {
         #expect(eventually { !processRuns(program.pid) })
     }
 
+    @Test func theListeningSocketIsHeldForTheNextServer() throws {
+        let keeper = try KeeperHarness()
+        let first = try keeper.nextServer()
+        _ = try first.connect()
+        let path = keeper.directory + "/clients.sock"
+        let listener = try UnixSocket.bind(to: path)
+        defer { unlink(path) }
+        listen(listener, 8)
+        first.link.holdListener(listener)
+        close(listener)
+        kill(first.pid, SIGKILL)
+        // A client that connects while no server runs waits in the backlog.
+        let client = try UnixSocket.connect(to: path)
+        defer { close(client) }
+        let second = try keeper.nextServer()
+        let held = try #require(try second.connect().listener)
+        defer { close(held) }
+        let accepted = accept(held, nil, nil)
+        #expect(accepted >= 0)
+        close(accepted)
+    }
+
+    @Test func aStopSignalToTheKeeperStopsTheServerAndTheKeeper() throws {
+        let keeper = try KeeperHarness()
+        let server = try keeper.nextServer()
+        _ = try server.connect()
+        kill(keeper.keeperPID, SIGTERM)
+        // The stand-in does not catch SIGTERM: it dies of it, and the keeper does not restart it.
+        #expect(try keeper.keeperExit() == .exited(0))
+        #expect(eventually { !processRuns(server.pid) })
+        #expect(!keeper.log().contains { $0.contains("restarting") })
+    }
+
     @Test func aFirstServerThatCannotStartEndsTheKeeperWithItsReason() throws {
         let keeper = try KeeperHarness()
         let server = try keeper.nextServer()
