@@ -100,6 +100,9 @@ final class KeeperProcess {
 
     func run() -> Never {
         _ = mux_become_subreaper()
+        // A starting command that went away must not take the keeper with it when the readiness
+        // line is written to its pipe. (Started programs get every signal back at its default.)
+        signal(SIGPIPE, SIG_IGN)
         let caught = [SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGUSR2]
         signals = caught.withUnsafeBufferPointer { mux_signalfd($0.baseAddress, Int32($0.count)) }
         guard signals >= 0 else {
@@ -216,6 +219,7 @@ final class KeeperProcess {
         do {
             let (mine, theirs) = try KeeperWire.makePair()
             let ready = try makePipe()
+            _ = fcntl(ready.read, F_SETFL, fcntl(ready.read, F_GETFL) | O_NONBLOCK)
             // Above 4, so that no source of a dup2 is the target of another.
             let link = fcntl(theirs, F_DUPFD_CLOEXEC, 10)
             let readyEnd = fcntl(ready.write, F_DUPFD_CLOEXEC, 10)
@@ -264,6 +268,14 @@ final class KeeperProcess {
     }
 
     private func serverEnded(_ child: ServerChild, status: Int32) {
+        // What it said before it ended comes first, whichever poll saw first: its readiness line,
+        // and the messages it sent (a RELEASE or RETAG just before a crash still counts).
+        if child.readiness >= 0 { readReadiness(of: child) }
+        while child.link >= 0 {
+            var fds = [pollfd(fd: child.link, events: Int16(POLLIN), revents: 0)]
+            guard poll(&fds, 1, 0) == 1 else { break }
+            readLink(of: child)
+        }
         child.closeLink()
         server = nil
         let how = ExitStatus(waitStatus: status)
@@ -308,13 +320,19 @@ final class KeeperProcess {
         return delay
     }
 
+    /// Reads what the server said on its readiness pipe (nonblocking), until a whole line or the end.
     private func readReadiness(of child: ServerChild) {
         var buffer = [UInt8](repeating: 0, count: 4096)
-        let n = read(child.readiness, &buffer, buffer.count)
-        if n < 0 && errno == EINTR { return }
-        if n > 0 { child.readinessBytes += buffer[..<n] }
+        var ended = false
+        while child.readiness >= 0 {
+            let n = read(child.readiness, &buffer, buffer.count)
+            if n < 0 && errno == EINTR { continue }
+            if n > 0 { child.readinessBytes += buffer[..<n] }
+            ended = n == 0 || (n < 0 && errno != EAGAIN)
+            if n <= 0 || child.readinessBytes.contains(UInt8(ascii: "\n")) { break }
+        }
         let complete = child.readinessBytes.contains(UInt8(ascii: "\n"))
-        guard complete || n <= 0 else { return }
+        guard complete || ended else { return }
         close(child.readiness)
         child.readiness = -1
         guard complete else { return }  // it ended without a word: its exit says the rest

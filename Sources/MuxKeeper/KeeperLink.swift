@@ -51,7 +51,8 @@ public enum KeeperEvent: Sendable {
 
 /// The server's end of the link. Call `inventory()` once, then `start(events:)`; the other calls
 /// may come from any thread. (`spawn` before `start` reads the link itself, and keeps the events it
-/// reads meanwhile for `start` to deliver first; it must not run while `start` is being called.)
+/// reads meanwhile for `start` to deliver first; `start` must not be called while such a `spawn`
+/// runs.)
 public final class KeeperLink: @unchecked Sendable {
     private enum Answer {
         case pending
@@ -65,6 +66,8 @@ public final class KeeperLink: @unchecked Sendable {
     private let receiver: KeeperReceiver
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    /// Held by a `spawn` reading the link itself (before `start`).
+    private let inlineReading = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     // Guarded by `mutex`:
     private var nextID: UInt32 = 0
     private var answers: [UInt32: Answer] = [:]
@@ -80,6 +83,7 @@ public final class KeeperLink: @unchecked Sendable {
         KeeperWire.prepare(descriptor)
         receiver = KeeperReceiver(socket: descriptor)
         pthread_mutex_init(mutex, nil)
+        pthread_mutex_init(inlineReading, nil)
         pthread_cond_init(condition, nil)
     }
 
@@ -87,6 +91,8 @@ public final class KeeperLink: @unchecked Sendable {
         close(descriptor)
         pthread_cond_destroy(condition)
         pthread_mutex_destroy(mutex)
+        pthread_mutex_destroy(inlineReading)
+        inlineReading.deallocate()
         condition.deallocate()
         mutex.deallocate()
     }
@@ -222,9 +228,13 @@ public final class KeeperLink: @unchecked Sendable {
                 : SpawnError(cause: .keeperLost, errorNumber: error.errorNumber)
         }
         if reading {
+            // Before `start`, the callers read the link themselves, one at a time; each answer
+            // read goes to its own caller.
+            pthread_mutex_lock(inlineReading)
             while locked({ if case .pending = answers[id] { true } else { false } }) {
                 guard readOne() else { break }
             }
+            pthread_mutex_unlock(inlineReading)
         }
         pthread_mutex_lock(mutex)
         while case .pending = answers[id] { pthread_cond_wait(condition, mutex) }

@@ -43,6 +43,8 @@ final class KeeperHarness {
     private(set) var servers: [StandIn] = []
 
     init(restartTimeout: Double = 20) throws {
+        // Telling a stand-in that already died to exit must not kill the test.
+        signal(SIGPIPE, SIG_IGN)
         directory = "/tmp/mk-\(getpid())-\(counter.add(1, ordering: .relaxed).newValue)"
         mkdir(directory, 0o700)
         socketPath = directory + "/s.sock"
@@ -77,8 +79,9 @@ final class KeeperHarness {
     func nextServer() throws -> StandIn {
         var fds = [pollfd(fd: hand, events: Int16(POLLIN), revents: 0)]
         guard poll(&fds, 1, 10_000) == 1 else { throw SystemError("no server connected", errorNumber: ETIMEDOUT) }
-        let connection = accept4(hand, nil, nil, Int32(SOCK_CLOEXEC.rawValue))
+        let connection = accept(hand, nil, nil)
         guard connection >= 0 else { throw SystemError("accept") }
+        _ = fcntl(connection, F_SETFD, FD_CLOEXEC)
         var pid: UInt32 = 0
         var received = [Int32](repeating: -1, count: 2)
         var count: Int32 = 0
@@ -92,9 +95,9 @@ final class KeeperHarness {
     }
 
     /// The keeper's exit status, waiting for it.
-    func keeperExit() throws -> ExitStatus {
+    func keeperExit() throws -> MuxPTY.ExitStatus {
         keeperReaped = true
-        return ExitStatus(waitStatus: try waitForProcess(keeperPID))
+        return MuxPTY.ExitStatus(waitStatus: try waitForProcess(keeperPID))
     }
 
     /// The keeper's lines in the socket's log.
@@ -133,8 +136,13 @@ final class StandIn: Sendable {
     func connect(ready: Bool = true) throws -> KeeperInventory {
         let inventory = try link.inventory()
         if ready { say("\n") }
-        link.start { [received] event in received.withLock { $0.append(event) } }
+        startEvents()
         return inventory
+    }
+
+    /// Starts the link's reading thread, recording its events.
+    func startEvents() {
+        link.start { [self] event in received.withLock { $0.append(event) } }
     }
 
     /// Writes `line` on the readiness pipe and closes it, as a server does once.

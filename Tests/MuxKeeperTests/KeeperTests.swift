@@ -11,7 +11,7 @@ import Testing
 private let environment = ["PATH=/usr/bin:/bin", "HOME=/tmp", "FOO=bar"]
 private let size = TerminalSize(columns: 100, rows: 30)
 
-private func exited(_ pid: pid_t, _ status: ExitStatus) -> (KeeperEvent) -> Bool {
+private func exited(_ pid: pid_t, _ status: MuxPTY.ExitStatus) -> (KeeperEvent) -> Bool {
     { event in
         if case .exited(pid, status) = event { return true }
         return false
@@ -49,6 +49,20 @@ private func isRollback(_ event: KeeperEvent) -> String? {
         #expect(server.event(exited(program.pid, .signaled(SIGKILL))) != nil)
     }
 
+    @Test func aSpawnBeforeStartReadsTheLinkItselfAndKeepsTheEventsForStart() throws {
+        let keeper = try KeeperHarness()
+        let server = try keeper.nextServer()
+        _ = try server.link.inventory()
+        let short = try server.link.spawn(
+            ["/bin/sh", "-c", "exit 2"], environment: environment, workingDirectory: nil, size: size, tag: [])
+        #expect(eventually { reaped(short.pid) })
+        // This spawn reads the EXITED the keeper sent meanwhile; `start` delivers it.
+        let long = try server.link.spawn(["cat"], environment: environment, workingDirectory: nil, size: size, tag: [])
+        #expect(processStat(long.pid)?.parent == keeper.keeperPID)
+        server.startEvents()
+        #expect(server.event(exited(short.pid, .exited(2))) != nil)
+    }
+
     @Test func aFailedSpawnGivesTheSameErrorAsASpawnHere() throws {
         let keeper = try KeeperHarness()
         let server = try keeper.nextServer()
@@ -79,7 +93,8 @@ private func isRollback(_ event: KeeperEvent) -> String? {
         let three = try first.link.spawn(
             ["/bin/sh", "-c", "read x; exit 3"], environment: environment, workingDirectory: nil, size: size,
             tag: [3])
-        let killed = try first.link.spawn(["cat"], environment: environment, workingDirectory: nil, size: size, tag: [9])
+        let killed = try first.link.spawn(
+            ["cat"], environment: environment, workingDirectory: nil, size: size, tag: [9])
         let released = try first.link.spawn(
             ["cat"], environment: environment, workingDirectory: nil, size: size, tag: [0])
         let running = try first.link.spawn(
@@ -109,13 +124,14 @@ private func isRollback(_ event: KeeperEvent) -> String? {
         let keeper = try KeeperHarness()
         var server = try keeper.nextServer()
         _ = try server.connect()
-        let program = try server.link.spawn(["cat"], environment: environment, workingDirectory: nil, size: size, tag: [])
+        let program = try server.link.spawn(
+            ["cat"], environment: environment, workingDirectory: nil, size: size, tag: [])
         for _ in 0..<3 {
             kill(server.pid, SIGKILL)
             server = try keeper.nextServer()
             let inventory = try server.connect()
             #expect(inventory.programs.map(\.pid) == [program.pid])
-            inventory.programs.forEach { close($0.master) }
+            for held in inventory.programs { close(held.master) }
         }
         let restarts = keeper.log().filter { $0.contains("killed by signal 9") && $0.contains("restarting") }
         #expect(restarts.count == 3)
@@ -132,7 +148,8 @@ private func isRollback(_ event: KeeperEvent) -> String? {
         let keeper = try KeeperHarness()
         let server = try keeper.nextServer()
         _ = try server.connect()
-        let program = try server.link.spawn(["cat"], environment: environment, workingDirectory: nil, size: size, tag: [])
+        let program = try server.link.spawn(
+            ["cat"], environment: environment, workingDirectory: nil, size: size, tag: [])
         server.link.stopping()
         server.exit(0)
         #expect(try keeper.keeperExit() == .exited(0))
@@ -140,6 +157,39 @@ private func isRollback(_ event: KeeperEvent) -> String? {
         #expect(processRuns(program.pid))
         program.close()
         #expect(eventually { !processRuns(program.pid) })
+    }
+
+    @Test func theListeningSocketIsHeldForTheNextServer() throws {
+        let keeper = try KeeperHarness()
+        let first = try keeper.nextServer()
+        _ = try first.connect()
+        let path = keeper.directory + "/clients.sock"
+        let listener = try UnixSocket.bind(to: path)
+        defer { unlink(path) }
+        listen(listener, 8)
+        first.link.holdListener(listener)
+        close(listener)
+        kill(first.pid, SIGKILL)
+        // A client that connects while no server runs waits in the backlog.
+        let client = try UnixSocket.connect(to: path)
+        defer { close(client) }
+        let second = try keeper.nextServer()
+        let held = try #require(try second.connect().listener)
+        defer { close(held) }
+        let accepted = accept(held, nil, nil)
+        #expect(accepted >= 0)
+        close(accepted)
+    }
+
+    @Test func aStopSignalToTheKeeperStopsTheServerAndTheKeeper() throws {
+        let keeper = try KeeperHarness()
+        let server = try keeper.nextServer()
+        _ = try server.connect()
+        kill(keeper.keeperPID, SIGTERM)
+        // The stand-in does not catch SIGTERM: it dies of it, and the keeper does not restart it.
+        #expect(try keeper.keeperExit() == .exited(0))
+        #expect(eventually { !processRuns(server.pid) })
+        #expect(!keeper.log().contains { $0.contains("restarting") })
     }
 
     @Test func aFirstServerThatCannotStartEndsTheKeeperWithItsReason() throws {
@@ -164,7 +214,8 @@ private func isRollback(_ event: KeeperEvent) -> String? {
         let keeper = try KeeperHarness()
         let server = try keeper.nextServer()
         _ = try server.connect()
-        let before = try server.link.spawn(["cat"], environment: environment, workingDirectory: nil, size: size, tag: [])
+        let before = try server.link.spawn(
+            ["cat"], environment: environment, workingDirectory: nil, size: size, tag: [])
         kill(keeper.keeperPID, SIGUSR2)
         #expect(eventually { keeper.log().contains { $0.contains("resumed (pid \(keeper.keeperPID), 1 program(s)") } })
         // The same link, still answered; the old program still held and reaped by the keeper.
@@ -203,7 +254,7 @@ private func isRollback(_ event: KeeperEvent) -> String? {
         #expect(new.event(exited(program.pid, .signaled(SIGKILL))) != nil)
         #expect(!keeper.log().contains { $0.contains("restarting") })
         #expect(keeper.log().contains { $0.contains("replaces pid \(old.pid)") })
-        inventory.programs.forEach { close($0.master) }
+        for held in inventory.programs { close(held.master) }
     }
 
     @Test func aRestartRollsBackWhenTheNewServerReportsAnotherCount() throws {
@@ -254,7 +305,8 @@ private func isRollback(_ event: KeeperEvent) -> String? {
         let keeper = try KeeperHarness()
         let server = try keeper.nextServer()
         _ = try server.connect()
-        let program = try server.link.spawn(["cat"], environment: environment, workingDirectory: nil, size: size, tag: [])
+        let program = try server.link.spawn(
+            ["cat"], environment: environment, workingDirectory: nil, size: size, tag: [])
         kill(keeper.keeperPID, SIGKILL)
         #expect(try keeper.keeperExit() == .signaled(SIGKILL))
         #expect(server.event { if case .lost = $0 { true } else { false } } != nil)
@@ -262,9 +314,9 @@ private func isRollback(_ event: KeeperEvent) -> String? {
         try program.write(Array("alone\n".utf8))
         #expect(read(program.masterDescriptor, until: "alone").contains("alone"))
         // A spawn now fails plainly.
-        #expect(throws: SpawnError(cause: .keeperLost, errorNumber: 0)) {
+        #expect {
             try server.link.spawn(["cat"], environment: environment, workingDirectory: nil, size: size, tag: [])
-        }
+        } throws: { ($0 as? SpawnError)?.cause == .keeperLost }
         program.close()
         #expect(eventually { !processRuns(program.pid) })
     }
