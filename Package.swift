@@ -91,7 +91,9 @@ let package = Package(
         .testTarget(name: "MuxPTYTests", dependencies: ["MuxPTY"]),
         .testTarget(name: "MuxProtocolTests", dependencies: ["MuxProtocol"]),
         .testTarget(name: "MuxJournalTests", dependencies: ["MuxJournal"]),
-        .testTarget(name: "MuxClientTests", dependencies: ["MuxClient", "MuxTerminal", "MuxUnicode", "MuxWorkloads"]),
+        .testTarget(
+            name: "MuxClientTests",
+            dependencies: ["MuxClient", "MuxProtocol", "MuxTerminal", "MuxUnicode", "MuxWorkloads"]),
         .testTarget(
             name: "MuxServerTests",
             dependencies: [
