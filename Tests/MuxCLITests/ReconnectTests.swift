@@ -20,6 +20,13 @@ private func newRelaunchedSession(_ server: TestServer, _ name: String) throws {
     try server.ok(["new", "-d", "-s", name, "--size", "80x24", "--restore", "relaunch", "--", "/bin/sh", "-c", command])
 }
 
+/// How many snapshots a client wrote to its terminal (each begins with the same prelude).
+private func snapshots(in bytes: [UInt8]) -> Int {
+    let prelude = Array("\u{1b}[?1049h\u{1b}[H\u{1b}7\u{1b}[2J".utf8)
+    guard bytes.count >= prelude.count else { return 0 }
+    return (0...(bytes.count - prelude.count)).count { bytes[$0..<($0 + prelude.count)].elementsEqual(prelude) }
+}
+
 @Suite(.serialized) struct ReconnectTests {
     @Test func clientsOfAKilledServerAttachAgainInTheirRolesAndShowTheSessionWithNothingPushedIntoTheirScrollback()
         throws
@@ -66,6 +73,36 @@ private func newRelaunchedSession(_ server: TestServer, _ name: String) throws {
         let same = try eventually { try holder.screen == server.capture("r") && observer.screen == server.capture("r") }
         let session = try server.capture("r")
         #expect(same, "\(holder.screen)\n\(observer.screen)\n\(session)")
+    }
+
+    @Test func aClientCutOffFromALiveServerContinuesFromItsOffsetWithoutASnapshot() throws {
+        let server = try TestServer()
+        try server.newSession("c", "PS1='$ ' exec /bin/sh")
+        let relay = try SocketRelay(listeningAt: server.directory + "/relay.sock", forwardingTo: server.socket)
+        let client = try AttachedClient(
+            server, ["attach", "c", "--socket", relay.path, "--client", "A"], environment: ["MUX_RECONNECT_SECONDS=20"])
+        #expect(try eventually { try server.ok(["ls"]).contains("clients=1") && client.screen == server.capture("c") })
+        try client.type(Array("seq 1 30\r".utf8))
+        #expect(try eventually { try server.captureText("c").contains("\n30\n$") && client.text.contains("\n30\n$") })
+        #expect(snapshots(in: client.received) == 1)
+
+        // The connection ends; the session goes on without the client, and nothing answers.
+        relay.cut()
+        #expect(try eventually { try server.ok(["ls"]).contains("clients=0") })
+        try server.ok(["send", "c", "seq 31 200", "Enter"])
+        #expect(try eventually { try server.captureText("c").contains("\n200\n$") })
+        #expect(try eventually { client.text.contains(Reconnection.statusText) })
+
+        relay.restore()
+        #expect(try eventually { try server.ok(["lease", "status", "c", "--json"]).contains(#""holder":"A""#) })
+        // The rest of the stream came as OUTPUT from where the client stopped: no snapshot, every
+        // line once and in order in the terminal's scrollback, the status line gone.
+        #expect(try eventually { try client.screen == server.capture("c") })
+        #expect(snapshots(in: client.received) == 1)
+        let numbers = client.terminal.terminal.renderText(history: 10_000).split(separator: "\n").compactMap { Int($0) }
+        #expect(numbers == Array(1...200))
+        try client.type(Array("echo back again\r".utf8))
+        #expect(try eventually { try server.captureText("c").contains("\nback again\n") })
     }
 
     @Test func keysTypedWhileReconnectingReachTheProgramOnceTheHolderIsBack() throws {
