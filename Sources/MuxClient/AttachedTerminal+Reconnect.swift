@@ -60,8 +60,11 @@ extension AttachedTerminal {
                     // Everything up to `expectedOffset` is in the replica and on the terminal,
                     // unless a snapshot was owed (a gap, or a switch into pass-through).
                     let since = awaitingSnapshot ? nil : expectedOffset
+                    // History only if the first snapshot never came: the terminal has the rest.
+                    let history = snapshotsSeen == 0 ? historyLines : 0
                     try next.send(
-                        .attach(session: session, asHolder: asHolder, historyLines: 0, since: since, lossy: lossy))
+                        .attach(
+                            session: session, asHolder: asHolder, historyLines: history, since: since, lossy: lossy))
                     attempt = next
                 } catch {
                     plan.attemptFailed(now: Self.monotonicSeconds())
@@ -145,8 +148,14 @@ extension AttachedTerminal {
     private func reattached(_ next: ServerConnection, _ attached: Message) -> AttachEnd? {
         connection = next
         if statusText != nil { eraseStatus() }
+        let size = (sessionColumns, sessionRows)
         do {
             if let end = try handle(attached) { return end }
+            if replica != nil, size != (sessionColumns, sessionRows), !awaitingSnapshot {
+                // The session came back at another size: the replica cannot follow its bytes.
+                awaitingSnapshot = true
+                try connection.send(.refresh)
+            }
             if heldInputDropped > 0 {
                 showStatus(
                     "\(heldInputDropped) bytes typed while reconnecting were not sent "

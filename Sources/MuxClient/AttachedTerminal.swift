@@ -77,8 +77,9 @@ public final class AttachedTerminal {
     var lastFrame = timespec()
     /// Seconds to keep trying to reach the server again when its process vanishes; 0: never.
     public var reconnectLimit: Double = 0
-    /// The attachment's `lossy`, for attaching again.
+    /// The attachment's `lossy` and history lines, for attaching again.
     var lossy = false
+    var historyLines: UInt32 = 0
     /// The connection is lost and the client is connecting again: keys are held, not sent.
     var reconnecting = false
     /// Keys typed while reconnecting (or whose sending failed), for the session once this client
@@ -112,6 +113,7 @@ public final class AttachedTerminal {
     ) throws -> AttachEnd {
         if let size = Self.size(of: output) { (columns, rows) = size }
         self.lossy = lossy
+        historyLines = history
         // A write to a server that vanished must fail with EPIPE, not kill the client.
         let previousPipeHandler = signal(SIGPIPE, SIG_IGN)
         defer { signal(SIGPIPE, previousPipeHandler) }
