@@ -96,7 +96,9 @@ let package = Package(
         .testTarget(name: "MuxProtocolTests", dependencies: ["MuxProtocol"]),
         .testTarget(name: "MuxJournalTests", dependencies: ["MuxJournal"]),
         .testTarget(name: "MuxKeeperTests", dependencies: ["MuxKeeper", "MuxPTY", "MuxSystem", "CPTYShim", "mux"]),
-        .testTarget(name: "MuxClientTests", dependencies: ["MuxClient", "MuxTerminal", "MuxUnicode", "MuxWorkloads"]),
+        .testTarget(
+            name: "MuxClientTests",
+            dependencies: ["MuxClient", "MuxProtocol", "MuxTerminal", "MuxUnicode", "MuxWorkloads"]),
         .testTarget(
             name: "MuxServerTests",
             dependencies: [

@@ -1,7 +1,8 @@
 // `mux attach` on the user's terminal: raw mode, the session's bytes out (passed through, or
 // rendered from a replica when the window's size differs from the session's), keys in, the prefix
 // key for lease and detach, SIGWINCH, a one-line status, and the terminal put back when it ends
-// (docs/client.md). How the view is drawn is in AttachedTerminal+View.swift.
+// (docs/client.md). How the view is drawn is in AttachedTerminal+View.swift; connecting again
+// when the server vanishes, in AttachedTerminal+Reconnect.swift.
 
 import CPTYShim
 import Glibc
@@ -44,7 +45,8 @@ public enum AttachEnd: Equatable {
 }
 
 public final class AttachedTerminal {
-    let connection: ServerConnection
+    /// Replaced when the client reconnects.
+    var connection: ServerConnection
     let input: Int32
     let output: Int32
     var session = ""
@@ -74,6 +76,20 @@ public final class AttachedTerminal {
     /// The replica changed since the last frame (render mode).
     var frameDue = false
     var lastFrame = timespec()
+    /// Seconds to keep trying to reach the server again when its process vanishes; 0: never.
+    public var reconnectLimit: Double = 0
+    /// The attachment's `lossy` and history lines, for attaching again.
+    var lossy = false
+    var historyLines: UInt32 = 0
+    /// The connection is lost and the client is connecting again: keys are held, not sent.
+    var reconnecting = false
+    /// Keys typed while reconnecting (or whose sending failed), for the session once this client
+    /// holds its lease again; at most `heldInputLimit` bytes.
+    var heldInput: [UInt8] = []
+    /// Keys past that bound, not kept (the status line says how many).
+    var heldInputDropped = 0
+    /// The server sent an ERROR that closes the connection: its end is then no vanishing.
+    var closingError: Disconnection?
 
     public init(connection: ServerConnection, input: Int32 = 0, output: Int32 = 1) {
         self.connection = connection
@@ -97,6 +113,11 @@ public final class AttachedTerminal {
         insideSession: String?
     ) throws -> AttachEnd {
         if let size = Self.size(of: output) { (columns, rows) = size }
+        self.lossy = lossy
+        historyLines = history
+        // A write to a server that vanished must fail with EPIPE, not kill the client.
+        let previousPipeHandler = signal(SIGPIPE, SIG_IGN)
+        defer { signal(SIGPIPE, previousPipeHandler) }
         renderer = ScreenRenderer(columns: Int(columns), rows: Int(rows))
         try connection.send(
             .attach(session: name, asHolder: asHolder, historyLines: history, since: since, lossy: lossy))
@@ -132,37 +153,45 @@ public final class AttachedTerminal {
         ]
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
-            while let received = try connection.nextBufferedInPlace() {
-                switch received {
-                case .output(let offset, let bytes):
-                    try show(offset: offset, bytes)
-                case .message(let message):
-                    if let end = try handle(message) { return finish(end) }
+            do {
+                while let received = try connection.nextBufferedInPlace() {
+                    switch received {
+                    case .output(let offset, let bytes):
+                        try show(offset: offset, bytes)
+                    case .message(let message):
+                        if let end = try handle(message) { return finish(end) }
+                    }
                 }
-            }
-            var timeout: Int32 = statusShownAt == nil ? -1 : 200
-            if let wait = drawFrameIfDue() { timeout = timeout < 0 ? wait : min(timeout, wait) }
-            flushOutput()
-            let ready = poll(&fds, nfds_t(fds.count), timeout)
-            if ready < 0 && errno == EINTR { continue }
-            if statusShownAt != nil, elapsedSinceStatus() >= 2.0 { eraseStatus() }
-            if fds[0].revents != 0 {
-                guard (try? connection.readMore()) == true else {
-                    return finish(.serverGone("the connection closed"))
+                var timeout: Int32 = statusShownAt == nil ? -1 : 200
+                if let wait = drawFrameIfDue() { timeout = timeout < 0 ? wait : min(timeout, wait) }
+                flushOutput()
+                let ready = poll(&fds, nfds_t(fds.count), timeout)
+                if ready < 0 && errno == EINTR { continue }
+                if statusShownAt != nil, elapsedSinceStatus() >= 2.0 { eraseStatus() }
+                if fds[0].revents != 0 {
+                    guard try connection.readMore() else {
+                        throw ClientError("the connection closed", kind: .connectionLost)
+                    }
                 }
-            }
-            if fds[1].revents != 0 {
-                let n = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
-                if n == 0 { return finish(detach()) }
-                if n > 0, let end = try typed(buffer[..<n]) { return finish(end) }
-            }
-            if fds[2].revents != 0 {
-                _ = buffer.withUnsafeMutableBytes { read(resizePipe[0], $0.baseAddress, $0.count) }
-                if let size = Self.size(of: output), size != (columns, rows) {
-                    (columns, rows) = size
-                    if holdsLease { try? connection.send(.resize(columns: columns, rows: rows)) }
-                    windowResized()
+                if fds[1].revents != 0 {
+                    let n = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
+                    if n == 0 { return finish(detach()) }
+                    if n > 0, let end = try typed(buffer[..<n]) { return finish(end) }
                 }
+                if fds[2].revents != 0 {
+                    _ = buffer.withUnsafeMutableBytes { read(resizePipe[0], $0.baseAddress, $0.count) }
+                    if let size = Self.size(of: output), size != (columns, rows) {
+                        (columns, rows) = size
+                        if holdsLease { try? connection.send(.resize(columns: columns, rows: rows)) }
+                        windowResized()
+                    }
+                }
+            } catch let error as ClientError where error.kind == .connectionLost {
+                // EOF, ECONNRESET, EPIPE: the server's process is gone, unless it said why first.
+                if let end = reconnect(after: closingError ?? .vanished, resizePipe: resizePipe[0]) {
+                    return finish(end)
+                }
+                fds[0].fd = connection.descriptor
             }
         }
     }
@@ -212,6 +241,7 @@ public final class AttachedTerminal {
             return .exited(status: status)
         case .error(let code, let text):
             if code == .shuttingDown { return .serverGone(text) }
+            if Reconnection.closingCodes.contains(code) { closingError = .closedAfterError(code, text) }
             showStatus(text)
         case .done, .leaseState:
             break
@@ -261,6 +291,8 @@ public final class AttachedTerminal {
                 afterPrefix = false
                 switch byte {
                 case UInt8(ascii: "d"): return detach()
+                case UInt8(ascii: "t") where reconnecting, UInt8(ascii: "r") where reconnecting:
+                    showStatus(Reconnection.statusText + " (C-b d detaches)")
                 case UInt8(ascii: "t"): try connection.send(.leaseTake(session: session, clientID: connection.clientID))
                 case UInt8(ascii: "r"):
                     try connection.send(.leaseRelease(session: session, clientID: connection.clientID))
@@ -274,8 +306,15 @@ public final class AttachedTerminal {
             }
         }
         guard !forward.isEmpty else { return nil }
-        if holdsLease {
-            try connection.send(.input(forward))
+        if holdsLease && reconnecting {
+            hold(forward)
+        } else if holdsLease {
+            do {
+                try connection.send(.input(forward))
+            } catch {
+                hold(forward)  // for the server that comes back
+                throw error
+            }
         } else {
             showStatus("you are watching \(session): C-b t takes the input lease")
         }
@@ -304,9 +343,14 @@ public final class AttachedTerminal {
 
     func elapsedSinceStatus() -> Double {
         guard let shown = statusShownAt else { return 0 }
+        return Self.monotonicSeconds() - (Double(shown.tv_sec) + Double(shown.tv_nsec) / 1e9)
+    }
+
+    /// Seconds on the monotonic clock.
+    static func monotonicSeconds() -> Double {
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
-        return Double(now.tv_sec - shown.tv_sec) + Double(now.tv_nsec - shown.tv_nsec) / 1e9
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 
     func finish(_ end: AttachEnd) -> AttachEnd {

@@ -11,6 +11,9 @@ public struct ClientError: Error, CustomStringConvertible {
     public enum Kind: Sendable {
         /// Nothing answers on the socket, and this command does not start a server.
         case noServer
+        /// Reading or writing the connection failed (ECONNRESET, EPIPE, ...): the server's
+        /// process went away.
+        case connectionLost
     }
 
     public let description: String
@@ -47,6 +50,8 @@ public final class ServerConnection {
     public let socketPath: String
     public private(set) var clientID = ""
     public private(set) var serverPID: UInt32 = 0
+    /// What HELLO said (the id asked for, not the one WELCOME gave: that is `clientID`).
+    public private(set) var identity: ClientIdentity?
     private var welcomePending = false
     /// Also the socket's read buffer: `readMore` reads into it (see `nextBufferedInPlace`).
     private var decoder = FrameDecoder()
@@ -69,6 +74,7 @@ public final class ServerConnection {
                 version: ProtocolVersion.current, role: identity.role, clientID: identity.clientID,
                 columns: identity.columns, rows: identity.rows, term: identity.term))
         connection.welcomePending = true
+        connection.identity = identity
         return connection
     }
 
@@ -124,7 +130,7 @@ public final class ServerConnection {
         do {
             try writeAll(descriptor, message.frame().encoded())
         } catch {
-            throw ClientError("lost the server: \(error)")
+            throw ClientError("lost the server: \(error)", kind: .connectionLost)
         }
     }
 
@@ -149,6 +155,28 @@ public final class ServerConnection {
         case .output(let offset, let bytes): .output(offset: offset, bytes: Array(bytes))
         case .message(let message): message
         }
+    }
+
+    /// The next message already read whole, without blocking, the WELCOME that answers HELLO
+    /// first taken in (an ERROR in its place is thrown, with its code): for a client that waits
+    /// for the answer in a poll loop of its own, with `readMore` when the socket is readable.
+    public func nextAnswer() throws -> Message? {
+        if welcomePending {
+            switch try nextBuffered() {
+            case nil:
+                return nil
+            case .welcome(_, let id, let pid):
+                welcomePending = false
+                clientID = id
+                serverPID = pid
+            case .error(let code, let text):
+                welcomePending = false
+                throw ClientError(text, code: code)
+            case let other?:
+                throw ClientError("the server answered HELLO with message 0x\(String(other.type, radix: 16))")
+            }
+        }
+        return try nextBuffered()
     }
 
     /// A message already read, as `nextBuffered`, with OUTPUT's bytes left where `readMore` put
@@ -180,7 +208,7 @@ public final class ServerConnection {
             if n < 0 {
                 if errno == EINTR { continue }
                 if errno == ECONNRESET { return false }
-                throw ClientError("lost the server: \(SystemError("read"))")
+                throw ClientError("lost the server: \(SystemError("read"))", kind: .connectionLost)
             }
             if n == 0 { return false }
             return true

@@ -18,7 +18,9 @@ struct Attach: ParsableCommand {
             --read-only attaches as an observer that can never type. Keys after the prefix: \
             \(PrefixKey.help). Ends when you detach (exit 0), when the program exits (with its \
             status), or when the server stops; the terminal's modes are put back and one line \
-            says why it ended. Standard input must be a terminal (scripts use `mux send` and \
+            says why it ended. When the server's process vanishes (a crash, a restart), the \
+            client connects again by itself and continues where it was, for up to 30 s \
+            (MUX_RECONNECT_SECONDS; 0 turns it off), holding the keys typed meanwhile. Standard input must be a terminal (scripts use `mux send` and \
             `mux capture`).
             """,
         aliases: ["a", "at", "attach-session"]
@@ -91,6 +93,7 @@ func attachInteractively(
         inside = String(cString: name)
     }
     let terminal = AttachedTerminal(connection: connection)
+    terminal.reconnectLimit = reconnectSeconds()
     let end = try terminal.run(
         session: session, asHolder: asHolder, history: history, since: since, lossy: lossy,
         insideSession: inside)
@@ -99,4 +102,13 @@ func attachInteractively(
     case .exited(let status): throw ExitCode(status)
     case .serverGone: throw ExitCode(1)
     }
+}
+
+/// How long an attached client tries to reach a server that vanished: MUX_RECONNECT_SECONDS, or
+/// 30 s (docs/client.md, "Reconnecting").
+func reconnectSeconds() -> Double {
+    guard let value = getenv("MUX_RECONNECT_SECONDS"), let seconds = Double(String(cString: value)),
+        seconds.isFinite, seconds >= 0
+    else { return 30 }
+    return seconds
 }

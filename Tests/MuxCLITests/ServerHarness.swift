@@ -94,13 +94,14 @@ final class AttachedClient {
     private(set) var received: [UInt8] = []
     private(set) var exitStatus: MuxPTY.ExitStatus?
 
-    /// `scrollback`: lines of history the stand-in terminal keeps, as the user's terminal would.
+    /// `scrollback`: lines of history the stand-in terminal keeps, as the user's terminal would;
+    /// `environment`: `NAME=value` entries added to the server's.
     init(
         _ server: TestServer, _ arguments: [String], columns: UInt16 = 80, rows: UInt16 = 24,
-        scrollback: Int = 10_000
+        scrollback: Int = 10_000, environment extra: [String] = []
     ) throws {
         process = try PTYProcess.spawn(
-            [muxBinaryPath()] + arguments, environment: environment(with: server.environment),
+            [muxBinaryPath()] + arguments, environment: environment(with: server.environment + extra),
             size: TerminalSize(columns: columns, rows: rows))
         terminal = Emulator(columns: Int(columns), rows: Int(rows), scrollbackLimit: scrollback)
     }
