@@ -19,6 +19,31 @@ struct RecoveryFiles {
         for path in [inputPath, outputPath, checkpointPath, checkpointPath + ".new"] { unlink(path) }
     }
 
+    /// Where the sessions of the keeper `keeper` keep their files.
+    static func directory(forSocket socket: String, keeper: pid_t) -> String { "\(socket).state/\(keeper)" }
+
+    /// Creates `directory` (0700); for a keeper's first server (`fresh`), also removes what
+    /// keepers that are gone left beside it. Returns why it could not, or nil.
+    static func prepare(_ directory: String, fresh: Bool) -> String? {
+        let parent = String(directory[..<directory.lastIndex(of: "/")!])
+        for path in [parent, directory] where mkdir(path, 0o700) != 0 && errno != EEXIST {
+            return "cannot create \(path): \(String(cString: strerror(errno)))"
+        }
+        guard fresh, let stream = opendir(parent) else { return nil }
+        defer { closedir(stream) }
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(cString: $0.bindMemory(to: CChar.self).baseAddress!)
+            }
+            guard let pid = pid_t(name), "\(parent)/\(name)" != directory, kill(pid, 0) != 0, errno == ESRCH
+            else { continue }
+            let stale = "\(parent)/\(name)"
+            for serial in serials(in: stale) { RecoveryFiles(directory: stale, serial: serial).remove() }
+            rmdir(stale)
+        }
+        return nil
+    }
+
     /// The serials that have files in `directory`.
     static func serials(in directory: String) -> Set<UInt64> {
         guard let stream = opendir(directory) else { return [] }

@@ -169,9 +169,13 @@ public enum Server {
         let loop = group.next()
         let environment = sessionEnvironment(configuration, logger: logger)
         // The state lives on the loop; other threads reach it through `ServerDoor` only.
-        let recoveryDirectory = configuration.socketPath + ".state"
-        if keeper != nil, mkdir(recoveryDirectory, 0o700) != 0 && errno != EEXIST {
-            logger.warning("cannot create \(recoveryDirectory): \(lastError()); sessions will not survive a crash")
+        // One directory per keeper: a server whose socket was taken over by another (and which
+        // stops by itself) must not touch the files of the sessions of the other.
+        let recoveryDirectory = RecoveryFiles.directory(forSocket: configuration.socketPath, keeper: getppid())
+        if keeper != nil {
+            if let failure = RecoveryFiles.prepare(recoveryDirectory, fresh: inventory.programs.isEmpty) {
+                logger.warning("\(failure); sessions will not survive a crash of the server")
+            }
         }
         let heldInventory = inventory
         let link = keeper

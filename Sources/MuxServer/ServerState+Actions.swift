@@ -169,16 +169,35 @@ extension ServerState {
     func takeProgramOutput(_ session: Session) {
         guard let reader = session.reader else { return }
         for chunk in reader.takeChunks() {
-            programWrote(chunk.bytes, in: session)
-            session.inputParsed += UInt64(chunk.bytes.count)
+            var bytes = chunk.bytes[...]
+            // A checkpoint waits for the parser to be at rest: the bytes a due one waits for are
+            // parsed one at a time, up to the first moment of rest (a sequence's end, at most a
+            // few bytes in), and the checkpoint is taken right there.
+            while session.checkpointDue, !session.emulator.isAtRest, let first = bytes.first {
+                withUnsafePointer(to: first) { programWrote(UnsafeBufferPointer(start: $0, count: 1), in: session) }
+                session.inputParsed += 1
+                bytes = bytes.dropFirst()
+                checkpointIfDue(session)
+            }
+            if !bytes.isEmpty {
+                programWrote(UnsafeBufferPointer(rebasing: bytes), in: session)
+                session.inputParsed += UInt64(bytes.count)
+            }
             reader.consumed(chunk.bytes.count)
-        }
-        if session.recovery != nil,
-            session.inputParsed - session.checkpointInput >= UInt64(configuration.inputRingBytes / 2)
-        {
-            session.checkpointDue = true
+            markCheckpointDue(session)
         }
         checkpointIfDue(session)
+    }
+
+    /// A checkpoint is due once half of what the input ring holds beyond the reader's lead has
+    /// been parsed since the last: the reader may be up to its in-flight limit ahead of the
+    /// parser, and the ring must still reach back to the last checkpoint while the parser comes
+    /// to rest.
+    private func markCheckpointDue(_ session: Session) {
+        let due = (configuration.inputRingBytes - OutputReader.defaultInFlightLimit) / 2
+        if session.recovery != nil, session.inputParsed - session.checkpointInput >= UInt64(due) {
+            session.checkpointDue = true
+        }
     }
 
     /// The program wrote `bytes` (a chunk from the reader, valid for this call): parse them and

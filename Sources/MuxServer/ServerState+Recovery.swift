@@ -12,8 +12,10 @@ extension ServerState {
     /// Writes the session's checkpoint if one is due and the emulator is at rest (otherwise at the
     /// next chunk that leaves it at rest).
     func checkpointIfDue(_ session: Session) {
-        guard session.checkpointDue, let files = session.recovery, session.emulator.isAtRest else { return }
+        guard session.checkpointDue, let files = session.recovery else { return }
+        guard session.emulator.isAtRest else { return }
         handOn(session)  // the output offset must stand for everything parsed
+        logger.debug("session \(session.name): checkpoint at input \(session.inputParsed)")
         session.checkpointDue = false
         session.checkpointInput = session.inputParsed
         let terminal = session.emulator.terminal
