@@ -59,7 +59,13 @@ func recordedFlood(_ workload: String, name: String, in directory: String, chunk
         ("sgr", "sgr", "80x24"), ("cjk", "cjk", "101x31"), ("region", "scrollRegion", "63x17"),
     ]
 
-    @Test(arguments: [11, 12, 13, 14] as [UInt64])
+    /// Two seeds in the suite; `MUX_RECOVERY_SEEDS=N` runs N (docs/testing.md).
+    static let seeds: [UInt64] = {
+        let count = getenv("MUX_RECOVERY_SEEDS").flatMap { Int(String(cString: $0)) } ?? 2
+        return (0..<UInt64(max(count, 1))).map { 11 + $0 }
+    }()
+
+    @Test(arguments: seeds)
     func aKill9AtARandomMomentLosesNoProgramAndNoByte(seed: UInt64) throws {
         var random = SeededRandom(state: seed)
         let server = try TestServer()
@@ -69,11 +75,11 @@ func recordedFlood(_ workload: String, name: String, in directory: String, chunk
         for session in Self.sessions {
             try server.newSession(
                 session.name, size: session.size,
-                recordedFlood(session.workload, name: session.name, in: server.directory, chunks: 50))
+                recordedFlood(session.workload, name: session.name, in: server.directory, chunks: 30, bytes: 30_000))
         }
         let pids = try server.sessionPIDs()
         #expect(pids.count == Self.sessions.count)
-        usleep(UInt32(random.below(1_800_000)))
+        usleep(UInt32(random.below(1_200_000)))
         try server.crashServer()
         #expect(try eventually("every session is back", timeout: 30) { (try? server.sessionPIDs()) == pids })
         #expect(server.keeperPID == keeper)
