@@ -42,8 +42,11 @@ extension TestServer {
     /// their terminals, as in a reboot (the journal's case; docs/lifecycle.md).
     func crash() throws {
         let pid = try #require(serverPID, "no server PID file")
-        if let keeper = keeperPID { kill(keeper, SIGKILL) }
+        // The keeper is stopped first: it can neither restart the server nor be seen leaving.
+        let keeper = keeperPID
+        if let keeper { kill(keeper, SIGSTOP) }
         kill(pid, SIGKILL)
+        if let keeper { kill(keeper, SIGKILL) }
         #expect(try eventually("the server is gone") { !processRuns(pid) })
     }
 
