@@ -79,7 +79,8 @@ final class KeeperProcess {
     var nextGeneration: UInt32 = 1
     /// When the next server starts after a crash.
     var restartAt: Double?
-    var backoff = KeeperProcess.firstBackoff
+    /// How long the next quick crash waits: none for the first, then doubling.
+    var backoff = 0.0
     /// Until a server has said it is ready, a server's exit ends the keeper instead of restarting.
     var everReady = false
     var readyDescriptor: Int32
@@ -305,16 +306,17 @@ final class KeeperProcess {
                 + (delay > 0 ? " in \(seconds(delay)) s" : ""))
     }
 
-    /// Schedules the next start: at once after a long run, else after the backoff, which doubles.
+    /// Schedules the next start: at once after a long run and after the first quick crash; a
+    /// server that keeps crashing waits 0.1 s, then twice as long each time, up to 10 s.
     @discardableResult
     private func scheduleRestart(ranFor ran: Double) -> Double {
         let delay: Double
         if ran >= Self.stableRun {
             delay = 0
-            backoff = Self.firstBackoff
+            backoff = 0
         } else {
             delay = backoff
-            backoff = min(backoff * 2, Self.longestBackoff)
+            backoff = backoff == 0 ? Self.firstBackoff : min(backoff * 2, Self.longestBackoff)
         }
         restartAt = now() + delay
         return delay
@@ -450,7 +452,7 @@ final class KeeperProcess {
         }
         server = child
         everReady = true
-        backoff = Self.firstBackoff
+        backoff = 0
     }
 
     /// Kills a replacement that failed, releases what it started, and tells the old server why.

@@ -135,9 +135,10 @@ private func isRollback(_ event: KeeperEvent) -> String? {
         }
         let restarts = keeper.log().filter { $0.contains("killed by signal 9") && $0.contains("restarting") }
         #expect(restarts.count == 3)
-        #expect(restarts.map { $0.hasSuffix("in 0.1 s") } == [true, false, false])
-        #expect(restarts.map { $0.hasSuffix("in 0.2 s") } == [false, true, false])
-        #expect(restarts.map { $0.hasSuffix("in 0.4 s") } == [false, false, true])
+        // The first crash restarts at once; a server that keeps crashing waits longer each time.
+        #expect(restarts.map { $0.hasSuffix("restarting") } == [true, false, false])
+        #expect(restarts.map { $0.hasSuffix("in 0.1 s") } == [false, true, false])
+        #expect(restarts.map { $0.hasSuffix("in 0.2 s") } == [false, false, true])
         // The program lived through it all.
         try program.write(Array("still\n".utf8))
         #expect(read(program.masterDescriptor, until: "still").contains("still"))
