@@ -367,8 +367,10 @@ final class KeeperProcess {
             received = nil
         }
         guard let (message, descriptors) = received else {
-            // Its end closed: the server is gone or going; its exit is handled when it is reaped.
-            child.closeLink()
+            // Its end closed: the server is gone or going; its exit is handled when it is reaped
+            // (which still reads what it said on its readiness pipe).
+            if child.link >= 0 { close(child.link) }
+            child.link = -1
             return
         }
         if retiring.contains(where: { $0 === child }) {

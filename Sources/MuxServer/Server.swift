@@ -78,6 +78,8 @@ public enum Server {
             try? writeAll(readyDescriptor, readiness.line)
             close(readyDescriptor)
         }
+        // A write to a peer that is gone (a pipe, a socket) is an error to handle, never a death.
+        signal(SIGPIPE, SIG_IGN)
         do {
             try serve(configuration, ready: { tell(.ready) })
         } catch {

@@ -156,6 +156,8 @@ private func serverProcesses(on socket: String) -> [pid_t] {
         guard fd >= 0 else { continue }
         defer { close(fd) }
         guard let cmdline = try? readAll(fd) else { continue }
+        // A keeper's command line holds its server's: only the server counts.
+        if cmdline.split(separator: 0).dropFirst().first.map(Array.init) == Array("keeper".utf8) { continue }
         if cmdline.count >= wanted.count,
             (0...(cmdline.count - wanted.count)).contains(where: {
                 cmdline[$0..<$0 + wanted.count].elementsEqual(wanted)
