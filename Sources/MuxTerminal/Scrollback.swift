@@ -275,8 +275,26 @@ public struct Scrollback: Sendable {
     }
 
     /// Adds `row` as the newest line, dropping the oldest when full (by lines, or by bytes).
+    /// Inlined into scrolling: the steady state (a full ring) is a handful of instructions around
+    /// the copy; growing and byte-bounded rings take `pushSlowly`.
+    @inline(__always)
     mutating func push(_ row: Row) {
         pushedCount &+= 1
+        if count == limit && count == slots.count && count > 0 {
+            // Full ring: the oldest line becomes the newest in its own slot, its buffers reused in
+            // place (no allocation when they fit, no retain or release).
+            let before = slots[start].heapBytes
+            slots[start].assign(row)
+            storedBytes += slots[start].heapBytes &- before
+            start = start &+ 1 == count ? 0 : start &+ 1
+            if storedBytes > byteLimit { dropOldest(toBytes: byteLimit, keeping: 1) }
+        } else {
+            pushSlowly(row)
+        }
+    }
+
+    /// `push` into a ring that is still growing or that its byte bound keeps short.
+    private mutating func pushSlowly(_ row: Row) {
         guard limit > 0 else { return }
         if count == limit || (count > 0 && storedBytes >= byteLimit) {
             // Full: the oldest line's buffers take the new one (no allocation when they fit),
