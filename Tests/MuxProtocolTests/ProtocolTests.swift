@@ -18,7 +18,7 @@ private func hex(_ text: String) -> [UInt8] {
             .hello(
                 version: 5, role: .observer, clientID: "", columns: 80, rows: 24, term: "", pixelWidth: 800,
                 pixelHeight: 480),
-            "00 00 00 16 00 01 00 05 02 00 00 00 00 00 50 00 18 00 00 00 00 03 20 01 e0"
+            "00 00 00 15 00 01 00 05 02 00 00 00 00 00 50 00 18 00 00 00 00 03 20 01 e0"
         ),
         (
             .attach(session: "w", asHolder: true, historyLines: 1000, since: nil, lossy: false),
