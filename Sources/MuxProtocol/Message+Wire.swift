@@ -6,7 +6,8 @@ extension Message {
     public func frame() -> Frame {
         var w = WireWriter()
         switch self {
-        case .hello(let version, let role, let clientID, let columns, let rows, let term, let pixelWidth, let pixelHeight):
+        case .hello(
+            let version, let role, let clientID, let columns, let rows, let term, let pixelWidth, let pixelHeight):
             w.u16(version)
             w.u8(role.rawValue)
             w.string(clientID)

@@ -117,7 +117,9 @@ final class ServerState {
     // MARK: messages
 
     func handle(_ message: Message, from client: Connection) {
-        if case .hello(let version, let role, let clientID, let columns, let rows, let term, let width, let height) = message {
+        if case .hello(let version, let role, let clientID, let columns, let rows, let term, let width, let height) =
+            message
+        {
             hello(client, version: version, role: role, clientID: clientID, columns: columns, rows: rows, term: term)
             client.pixels = .init(width: width, height: height)
             return

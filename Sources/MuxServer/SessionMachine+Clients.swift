@@ -9,7 +9,8 @@ extension SessionMachine {
         let marks = Outbox.watermarks(forCells: Int(columns) * Int(rows), minimum: outboxMinimum)
         let attachment = Attachment(
             client: request.client, mayHold: request.mayHold, lossless: request.lossless, columns: request.columns,
-            rows: request.rows, pixels: PixelGeometry(columns: request.columns, rows: request.rows, pixels: request.pixels),
+            rows: request.rows,
+            pixels: PixelGeometry(columns: request.columns, rows: request.rows, pixels: request.pixels),
             phase: .awaitingSnapshot(history: request.history),
             highWatermark: marks.high, lowWatermark: marks.low)
         // The lease and the size change before the client is counted in: it learns the size from
