@@ -18,8 +18,24 @@
 int mux_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC) == 0 ? 0 : errno; }
 
 int mux_pty_set_size(int master_fd, unsigned short cols, unsigned short rows) {
-    struct winsize ws = {.ws_row = rows, .ws_col = cols, .ws_xpixel = 0, .ws_ypixel = 0};
+    return mux_pty_set_winsize(master_fd, cols, rows, 0, 0);
+}
+
+int mux_pty_set_winsize(int master_fd, unsigned short cols, unsigned short rows, unsigned short xpixel,
+                        unsigned short ypixel) {
+    struct winsize ws = {.ws_row = rows, .ws_col = cols, .ws_xpixel = xpixel, .ws_ypixel = ypixel};
     return ioctl(master_fd, TIOCSWINSZ, &ws) == 0 ? 0 : errno;
+}
+
+int mux_pty_get_winsize(int fd, unsigned short *cols, unsigned short *rows, unsigned short *xpixel,
+                        unsigned short *ypixel) {
+    struct winsize ws;
+    if (ioctl(fd, TIOCGWINSZ, &ws) != 0) return errno;
+    *cols = ws.ws_col;
+    *rows = ws.ws_row;
+    *xpixel = ws.ws_xpixel;
+    *ypixel = ws.ws_ypixel;
+    return 0;
 }
 
 int mux_pty_get_size(int master_fd, unsigned short *cols, unsigned short *rows) {

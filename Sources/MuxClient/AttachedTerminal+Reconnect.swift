@@ -55,6 +55,7 @@ extension AttachedTerminal {
             case .connect:
                 var hello = identity
                 (hello.clientID, hello.columns, hello.rows) = (clientID, columns, rows)
+                (hello.pixelWidth, hello.pixelHeight) = (pixelWidth, pixelHeight)
                 do {
                     let next = try ServerConnection.open(socket: connection.socketPath, identity: hello, start: false)
                     // Everything up to `expectedOffset` is in the replica and on the terminal,
@@ -111,6 +112,7 @@ extension AttachedTerminal {
                 if let size = Self.size(of: output), size != (columns, rows) {
                     // HELLO gives the server the new size; a holder's ATTACH resizes the session.
                     (columns, rows) = size
+                    (pixelWidth, pixelHeight) = Self.pixelSize(of: output)
                     windowResized()
                 }
             }

@@ -61,6 +61,10 @@ public final class AttachedTerminal {
     var savedMode: termios?
     var rows: UInt16 = 24
     var columns: UInt16 = 80
+    /// The terminal in pixels, 0 when it does not say; the server tells the program when this
+    /// client holds the lease.
+    var pixelWidth: UInt16 = 0
+    var pixelHeight: UInt16 = 0
     /// The session's size, from ATTACHED and RESIZED.
     var sessionColumns = 80
     var sessionRows = 24
@@ -105,6 +109,21 @@ public final class AttachedTerminal {
         return (columns, rows)
     }
 
+    /// The size in pixels of the terminal on `descriptor` (ws_xpixel, ws_ypixel): 0 when unknown.
+    public static func pixelSize(of descriptor: Int32) -> (width: UInt16, height: UInt16) {
+        var columns: UInt16 = 0
+        var rows: UInt16 = 0
+        var width: UInt16 = 0
+        var height: UInt16 = 0
+        guard mux_pty_get_winsize(descriptor, &columns, &rows, &width, &height) == 0 else { return (0, 0) }
+        return (width, height)
+    }
+
+    /// RESIZE with this terminal's size in cells and pixels.
+    var resizeMessage: Message {
+        .resize(columns: columns, rows: rows, pixelWidth: pixelWidth, pixelHeight: pixelHeight)
+    }
+
     /// Attaches and runs until detach, the program's exit, or the server's end.
     /// `insideSession` is the session this terminal is itself inside (MUX_SESSION on the same
     /// socket): attaching to it is refused.
@@ -113,6 +132,7 @@ public final class AttachedTerminal {
         insideSession: String?
     ) throws -> AttachEnd {
         if let size = Self.size(of: output) { (columns, rows) = size }
+        (pixelWidth, pixelHeight) = Self.pixelSize(of: output)
         self.lossy = lossy
         historyLines = history
         // A write to a server that vanished must fail with EPIPE, not kill the client.
@@ -180,10 +200,15 @@ public final class AttachedTerminal {
                 }
                 if fds[2].revents != 0 {
                     _ = buffer.withUnsafeMutableBytes { read(resizePipe[0], $0.baseAddress, $0.count) }
-                    if let size = Self.size(of: output), size != (columns, rows) {
-                        (columns, rows) = size
-                        if holdsLease { try? connection.send(.resize(columns: columns, rows: rows)) }
-                        windowResized()
+                    if let size = Self.size(of: output) {
+                        let pixels = Self.pixelSize(of: output)
+                        let resized = size != (columns, rows)
+                        if resized || pixels != (pixelWidth, pixelHeight) {
+                            (columns, rows) = size
+                            (pixelWidth, pixelHeight) = pixels
+                            if holdsLease { try? connection.send(resizeMessage) }
+                            if resized { windowResized() }
+                        }
                     }
                 }
             } catch let error as ClientError where error.kind == .connectionLost {
@@ -230,7 +255,7 @@ public final class AttachedTerminal {
             holdsLease = holds
             if holds && !had {
                 showStatus("you hold the input lease of \(session)")
-                try connection.send(.resize(columns: columns, rows: rows))
+                try connection.send(resizeMessage)
             } else if !holds {
                 showStatus(
                     holder.isEmpty

@@ -35,6 +35,9 @@ public struct ClientIdentity: Sendable {
     public var columns: UInt16
     public var rows: UInt16
     public var term: String
+    /// The terminal in pixels (TIOCGWINSZ's ws_xpixel and ws_ypixel); 0 when unknown.
+    public var pixelWidth: UInt16 = 0
+    public var pixelHeight: UInt16 = 0
 
     public init(role: Role, clientID: String = "", columns: UInt16 = 80, rows: UInt16 = 24, term: String = "") {
         self.role = role
@@ -72,7 +75,8 @@ public final class ServerConnection {
         try connection.send(
             .hello(
                 version: ProtocolVersion.current, role: identity.role, clientID: identity.clientID,
-                columns: identity.columns, rows: identity.rows, term: identity.term))
+                columns: identity.columns, rows: identity.rows, term: identity.term, pixelWidth: identity.pixelWidth,
+                pixelHeight: identity.pixelHeight))
         connection.welcomePending = true
         connection.identity = identity
         return connection

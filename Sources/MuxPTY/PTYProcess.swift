@@ -132,9 +132,10 @@ public final class PTYProcess: @unchecked Sendable {
         }
     }
 
-    /// Changes the PTY's size; the program's foreground process group receives SIGWINCH.
+    /// Changes the PTY's size (in pixels too); the program's foreground process group receives
+    /// SIGWINCH.
     public func resize(to size: TerminalSize) throws(SystemError) {
-        let rc = mux_pty_set_size(master, size.columns, size.rows)
+        let rc = mux_pty_set_winsize(master, size.columns, size.rows, size.pixelWidth, size.pixelHeight)
         if rc != 0 { throw SystemError("resize the terminal", errorNumber: rc) }
     }
 
@@ -142,9 +143,11 @@ public final class PTYProcess: @unchecked Sendable {
     public func size() throws(SystemError) -> TerminalSize {
         var cols: UInt16 = 0
         var rows: UInt16 = 0
-        let rc = mux_pty_get_size(master, &cols, &rows)
+        var xpixel: UInt16 = 0
+        var ypixel: UInt16 = 0
+        let rc = mux_pty_get_winsize(master, &cols, &rows, &xpixel, &ypixel)
         if rc != 0 { throw SystemError("read the terminal size", errorNumber: rc) }
-        return TerminalSize(columns: cols, rows: rows)
+        return TerminalSize(columns: cols, rows: rows, pixelWidth: xpixel, pixelHeight: ypixel)
     }
 
     /// Sends `signal` to the program's whole process group (the child leads it).

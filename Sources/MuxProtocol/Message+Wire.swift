@@ -6,13 +6,16 @@ extension Message {
     public func frame() -> Frame {
         var w = WireWriter()
         switch self {
-        case .hello(let version, let role, let clientID, let columns, let rows, let term):
+        case .hello(
+            let version, let role, let clientID, let columns, let rows, let term, let pixelWidth, let pixelHeight):
             w.u16(version)
             w.u8(role.rawValue)
             w.string(clientID)
             w.u16(columns)
             w.u16(rows)
             w.string(term)
+            w.u16(pixelWidth)
+            w.u16(pixelHeight)
         case .attach(let session, let asHolder, let historyLines, let since, let lossy):
             w.string(session)
             w.bool(asHolder)
@@ -22,7 +25,12 @@ extension Message {
             w.bool(lossy)
         case .input(let bytes):
             w.data(bytes)
-        case .resize(let columns, let rows), .resized(let columns, let rows):
+        case .resize(let columns, let rows, let pixelWidth, let pixelHeight):
+            w.u16(columns)
+            w.u16(rows)
+            w.u16(pixelWidth)
+            w.u16(pixelHeight)
+        case .resized(let columns, let rows):
             w.u16(columns)
             w.u16(rows)
         case .detach, .list, .status, .shutdown, .refresh, .done:
@@ -224,7 +232,7 @@ extension Message {
             guard let role = Role(rawValue: try r.u8()) else { throw MalformedPayload(reason: "unknown role") }
             return .hello(
                 version: version, role: role, clientID: try r.string(), columns: try r.u16(), rows: try r.u16(),
-                term: try r.string())
+                term: try r.string(), pixelWidth: try r.u16(), pixelHeight: try r.u16())
         case .attach:
             let session = try r.string()
             let asHolder = try r.bool()
@@ -235,7 +243,8 @@ extension Message {
                 session: session, asHolder: asHolder, historyLines: history, since: hasSince ? since : nil,
                 lossy: try r.bool())
         case .input: return .input(try r.data())
-        case .resize: return .resize(columns: try r.u16(), rows: try r.u16())
+        case .resize:
+            return .resize(columns: try r.u16(), rows: try r.u16(), pixelWidth: try r.u16(), pixelHeight: try r.u16())
         case .detach: return .detach
         case .list: return .list
         case .create:

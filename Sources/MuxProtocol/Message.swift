@@ -307,12 +307,17 @@ public struct ServerStatus: Equatable, Sendable {
 /// Every message of the protocol.
 public enum Message: Equatable, Sendable {
     // client → server
-    case hello(version: UInt16, role: Role, clientID: String, columns: UInt16, rows: UInt16, term: String)
+    /// `pixelWidth` and `pixelHeight`: the client's terminal in pixels (TIOCGWINSZ's ws_xpixel
+    /// and ws_ypixel), 0 when unknown.
+    case hello(
+        version: UInt16, role: Role, clientID: String, columns: UInt16, rows: UInt16, term: String,
+        pixelWidth: UInt16 = 0, pixelHeight: UInt16 = 0)
     /// `lossy`: while holding the lease, drop to a fresh snapshot when lagging instead of holding
     /// the program back (holders are lossless by default; observers never hold a program back).
     case attach(session: String, asHolder: Bool, historyLines: UInt32, since: UInt64?, lossy: Bool)
     case input([UInt8])
-    case resize(columns: UInt16, rows: UInt16)
+    /// The client's terminal, in cells and in pixels (0 when unknown).
+    case resize(columns: UInt16, rows: UInt16, pixelWidth: UInt16 = 0, pixelHeight: UInt16 = 0)
     case detach
     case list
     case create(CreateRequest)

@@ -17,6 +17,8 @@ final class Connection {
     /// The client terminal's size and TERM, from HELLO and RESIZE.
     var columns: UInt16 = 80
     var rows: UInt16 = 24
+    /// Its terminal in pixels (HELLO and RESIZE; zero when unknown).
+    var pixels = SessionMachine.PixelSize()
     var term = ""
     /// The session this client is attached to, if any.
     var session: Session?

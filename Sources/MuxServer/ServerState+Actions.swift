@@ -71,11 +71,13 @@ extension ServerState {
             // Replaying the input after a crash must meet the resize where it happened.
             session.checkpointDue = true
             checkpointIfDue(session)
-            do {
-                try session.process.resize(to: TerminalSize(columns: columns, rows: rows))
-            } catch {
-                logger.warning("session \(session.name): \(error)")
-            }
+            resizeProgramTerminal(session)
+        case .setPixelGeometry(let geometry):
+            session.emulator.environment.cellWidth = geometry.cellWidth
+            session.emulator.environment.cellHeight = geometry.cellHeight
+            session.emulator.environment.screenWidth = geometry.screenWidth
+            session.emulator.environment.screenHeight = geometry.screenHeight
+            resizeProgramTerminal(session)
         case .pauseReading:
             session.reader?.pause()
         case .resumeReading:
@@ -116,6 +118,22 @@ extension ServerState {
     }
 
     /// Writes to the program's terminal (what is typed, and the emulator's answers to queries).
+    /// Sets the program's terminal to the emulator's size, in pixels too (cells times the lease
+    /// holder's cell size, 0 when unknown); the kernel signals the program only when it changed.
+    private func resizeProgramTerminal(_ session: Session) {
+        let terminal = session.emulator.terminal
+        let environment = session.emulator.environment
+        let size = TerminalSize(
+            columns: UInt16(terminal.columns), rows: UInt16(terminal.rows),
+            pixelWidth: UInt16(clamping: terminal.columns * environment.cellWidth),
+            pixelHeight: UInt16(clamping: terminal.rows * environment.cellHeight))
+        do {
+            try session.process.resize(to: size)
+        } catch {
+            logger.warning("session \(session.name): \(error)")
+        }
+    }
+
     private func write(_ bytes: [UInt8], to session: Session) {
         guard let pty = session.pty else { return }
         pty.writeAndFlush(allocator.buffer(bytes: bytes), promise: nil)

@@ -148,7 +148,8 @@ extension ServerState {
             .attach(
                 .init(
                     client: client.clientID, mayHold: client.role == .control, asHolder: asHolder, lossless: lossless,
-                    columns: client.columns, rows: client.rows, history: history, since: since)))
+                    columns: client.columns, rows: client.rows, pixels: client.pixels, history: history,
+                    since: since)))
     }
 
     // MARK: what other threads report

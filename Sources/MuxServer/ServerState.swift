@@ -117,8 +117,11 @@ final class ServerState {
     // MARK: messages
 
     func handle(_ message: Message, from client: Connection) {
-        if case .hello(let version, let role, let clientID, let columns, let rows, let term) = message {
+        if case .hello(let version, let role, let clientID, let columns, let rows, let term, let width, let height) =
+            message
+        {
             hello(client, version: version, role: role, clientID: clientID, columns: columns, rows: rows, term: term)
+            client.pixels = .init(width: width, height: height)
             return
         }
         guard client.greeted else {
@@ -155,12 +158,16 @@ final class ServerState {
             guard let session = client.session else { return client.fail(.invalidArgument, "not attached") }
             guard requireControl(client, "an observer may not type or resize") else { return }
             perform(session, .input(from: id, bytes: bytes, force: false, acknowledge: false))
-        case .resize(let columns, let rows):
+        case .resize(let columns, let rows, let width, let height):
             client.columns = columns
             client.rows = rows
+            client.pixels = .init(width: width, height: height)
             guard let session = client.session else { return }
             guard requireControl(client, "an observer may not type or resize") else { return }
-            perform(session, .resize(by: id, columns: columns, rows: rows, force: false, acknowledge: false))
+            perform(
+                session,
+                .resize(
+                    by: id, columns: columns, rows: rows, force: false, acknowledge: false, pixels: client.pixels))
         case .refresh:
             guard let session = client.session else { return client.fail(.invalidArgument, "not attached") }
             perform(session, .refresh(id))

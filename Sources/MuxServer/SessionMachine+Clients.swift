@@ -9,8 +9,10 @@ extension SessionMachine {
         let marks = Outbox.watermarks(forCells: Int(columns) * Int(rows), minimum: outboxMinimum)
         let attachment = Attachment(
             client: request.client, mayHold: request.mayHold, lossless: request.lossless, columns: request.columns,
-            rows: request.rows, phase: .awaitingSnapshot(history: request.history), highWatermark: marks.high,
-            lowWatermark: marks.low)
+            rows: request.rows,
+            pixels: PixelGeometry(columns: request.columns, rows: request.rows, pixels: request.pixels),
+            phase: .awaitingSnapshot(history: request.history),
+            highWatermark: marks.high, lowWatermark: marks.low)
         // The lease and the size change before the client is counted in: it learns the size from
         // ATTACHED, never from a RESIZED that would come before it.
         var change: InputLease.Change?
@@ -25,7 +27,7 @@ extension SessionMachine {
             let marks = Outbox.watermarks(forCells: Int(columns) * Int(rows), minimum: outboxMinimum)
             attachments[index] = Attachment(
                 client: attachment.client, mayHold: attachment.mayHold, lossless: attachment.lossless,
-                columns: attachment.columns, rows: attachment.rows, phase: attachment.phase,
+                columns: attachment.columns, rows: attachment.rows, pixels: attachment.pixels, phase: attachment.phase,
                 highWatermark: marks.high, lowWatermark: marks.low)
         }
         actions.append(

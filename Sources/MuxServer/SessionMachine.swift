@@ -40,9 +40,10 @@ struct SessionMachine {
         case detach(String, acknowledge: Bool)
         /// Input from a client: typed (INPUT) or sent (SEND, answered DONE when `acknowledge`).
         case input(from: String, bytes: [UInt8], force: Bool, acknowledge: Bool)
-        /// A client's terminal changed size (RESIZE), or a client resizes the session
-        /// (RESIZE_SESSION, answered DONE when `acknowledge`).
-        case resize(by: String, columns: UInt16, rows: UInt16, force: Bool, acknowledge: Bool)
+        /// A client's terminal changed size (RESIZE, with its size in pixels), or a client resizes
+        /// the session (RESIZE_SESSION, answered DONE when `acknowledge`; no pixels).
+        case resize(
+            by: String, columns: UInt16, rows: UInt16, force: Bool, acknowledge: Bool, pixels: PixelSize? = nil)
         /// An attached client asks for a fresh snapshot (REFRESH).
         case refresh(String)
         /// A client's socket takes writes again.
@@ -84,6 +85,8 @@ struct SessionMachine {
         /// The client's terminal.
         var columns: UInt16
         var rows: UInt16
+        /// The client's terminal in pixels (zero when unknown).
+        var pixels = PixelSize()
         /// Lines of scrollback before the first snapshot.
         var history: Int
         /// The client has the output up to here, and wants only what follows.
@@ -134,6 +137,9 @@ struct SessionMachine {
         case release(String)
         case writeToProgram([UInt8])
         case resizeTerminal(columns: UInt16, rows: UInt16)
+        /// The pixel sizes the program is told (XTWINOPS 14, 15, 16, 19 and the PTY's ws_xpixel
+        /// and ws_ypixel) changed: they are the lease holder's terminal's.
+        case setPixelGeometry(PixelGeometry)
         case pauseReading
         case resumeReading
         case stopReading
@@ -164,6 +170,8 @@ struct SessionMachine {
     var lifecycle = Lifecycle.starting
     var columns: UInt16
     var rows: UInt16
+    /// What the program is told of pixels: from the lease holder's terminal (SessionMachine+Pixels).
+    var pixelGeometry = PixelGeometry()
     var lease = InputLease()
     /// Attached clients in the order they attached.
     var attachments: [Attachment] = []
@@ -258,7 +266,10 @@ struct SessionMachine {
         case .detach(let client, let acknowledge): detach(client, acknowledge: acknowledge, into: &actions)
         case .input(let client, let bytes, let force, let acknowledge):
             input(bytes, from: client, force: force, acknowledge: acknowledge, into: &actions)
-        case .resize(let client, let columns, let rows, let force, let acknowledge):
+        case .resize(let client, let columns, let rows, let force, let acknowledge, let pixels):
+            if let pixels, let index = index(of: client) {
+                attachments[index].pixels = PixelGeometry(columns: columns, rows: rows, pixels: pixels)
+            }
             resize(by: client, columns: columns, rows: rows, force: force, acknowledge: acknowledge, into: &actions)
         case .refresh(let client): refresh(client, into: &actions)
         case .writable(let client): writable(client, into: &actions)
@@ -277,6 +288,10 @@ struct SessionMachine {
         case .rename(let newName, let requester):
             name = newName
             actions.append(.send(requester, .done))
+        }
+        switch event {
+        case .attach, .detach, .resize, .takeLease, .releaseLease: updatePixelGeometry(into: &actions)
+        default: break
         }
         // One place decides whether a paused program goes on, whatever the event was: a holder
         // caught up, left, lost the lease, was demoted, or had its queue replaced by a snapshot.
@@ -338,6 +353,9 @@ extension SessionMachine {
         /// The client's terminal; the session takes this size when the client holds the lease.
         var columns: UInt16
         var rows: UInt16
+        /// What the client's terminal says of pixels (from its size in cells and in pixels when it
+        /// last reported them); the program is told it when the client holds the lease.
+        var pixels = PixelGeometry()
         var phase: Phase
         var socketBlocked = false
         /// Output queued past this many bytes costs a snapshot (or pauses the program, for a

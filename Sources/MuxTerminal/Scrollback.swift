@@ -50,13 +50,28 @@ public struct HistoryLine: Hashable, Sendable {
 
     /// Stores `row`, reusing this line's buffers when it can. Runs for every line that scrolls
     /// into the history, so each form is one pass over the cells, written in place.
-    mutating func assign(_ row: Row) {
+    /// Returns how much `heapBytes` changed (computed only where a buffer may change: a plain
+    /// line into a plain slot of its width reads no capacity).
+    @discardableResult
+    mutating func assign(_ row: Row) -> Int {
         wrapped = row.wrapped
         if !row.mayHaveStyle {
             assert(row.cells.allSatisfy(\.isPlain), "a row marked plain holds a styled cell")
+            if cells.isEmpty && form == .plain && text.count == row.cells.count {
+                assignPlain(row.cells, extent: row.extent)
+                return 0
+            }
+            let before = heapBytes
             assignPlain(row.cells, extent: row.extent)
-            return
+            return heapBytes &- before
         }
+        let before = heapBytes
+        assignStyled(row)
+        return heapBytes &- before
+    }
+
+    /// `assign` for a row that may have styled cells.
+    private mutating func assignStyled(_ row: Row) {
         if assignUnstyled(row.cells, extent: row.extent) { return }
         // A row with styled cells keeps its cells, up to the last that is not blank.
         if form != .styled {
@@ -275,8 +290,24 @@ public struct Scrollback: Sendable {
     }
 
     /// Adds `row` as the newest line, dropping the oldest when full (by lines, or by bytes).
+    /// Inlined into scrolling: the steady state (a full ring) is a handful of instructions around
+    /// the copy; growing and byte-bounded rings take `pushSlowly`.
+    @inline(__always)
     mutating func push(_ row: Row) {
         pushedCount &+= 1
+        if count == limit && count == slots.count && count > 0 {
+            // Full ring: the oldest line becomes the newest in its own slot, its buffers reused in
+            // place (no allocation when they fit, no retain or release).
+            storedBytes &+= slots[start].assign(row)
+            start = start &+ 1 == count ? 0 : start &+ 1
+            if storedBytes > byteLimit { dropOldest(toBytes: byteLimit, keeping: 1) }
+        } else {
+            pushSlowly(row)
+        }
+    }
+
+    /// `push` into a ring that is still growing or that its byte bound keeps short.
+    private mutating func pushSlowly(_ row: Row) {
         guard limit > 0 else { return }
         if count == limit || (count > 0 && storedBytes >= byteLimit) {
             // Full: the oldest line's buffers take the new one (no allocation when they fit),

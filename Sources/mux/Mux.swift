@@ -156,9 +156,12 @@ struct ServerAddress {
     /// A connection that has said HELLO, starting the server if needed.
     func connect(role: Role = .control, clientID: String = "", start: Bool = true) throws -> ServerConnection {
         var identity = ClientIdentity(role: role, clientID: clientID)
-        if let size = AttachedTerminal.size(of: 1) ?? AttachedTerminal.size(of: 0) {
+        for descriptor: Int32 in [1, 0] {
+            guard let size = AttachedTerminal.size(of: descriptor) else { continue }
             identity.columns = size.columns
             identity.rows = size.rows
+            (identity.pixelWidth, identity.pixelHeight) = AttachedTerminal.pixelSize(of: descriptor)
+            break
         }
         identity.term = getenv("TERM").map { String(cString: $0) } ?? ""
         return try ServerConnection.open(socket: socketPath, identity: identity, start: start)

@@ -272,6 +272,29 @@ import Testing
         #expect(try server.ok(["ls"]).contains("[100x30]"))
     }
 
+    @Test func aProgramAskingPixelSizesGetsTheHoldersTerminals() throws {
+        let server = try TestServer()
+        // Each line typed asks XTWINOPS 14 and 16 and prints the replies without their ESC.
+        let ask =
+            "stty -echo -icanon min 1 time 0; while read x; do printf '\\033[14t\\033[16t'; r=; n=0; "
+            + "while [ $n -lt 2 ]; do c=$(dd bs=1 count=1 2>/dev/null); [ \"$c\" = t ] && n=$((n+1)); "
+            + "[ \"$c\" = \"$(printf '\\033')\" ] || r=\"$r$c\"; done; echo \"got=$r\"; done"
+        try server.newSession("px", ask)
+        let holder = try AttachedClient(server, ["attach", "px"], columns: 80, rows: 24)
+        #expect(try eventually { try server.ok(["ls"]).contains("clients=1") })
+        // Unknown pixels answer zeros, as before.
+        try server.ok(["send", "px", "--force", "a", "Enter"])
+        #expect(try eventually { try server.captureText("px").contains("got=[4;0;0t[6;0;0t") })
+        // The holder's terminal says 800x480 pixels for 80x24 cells: cells of 10x20.
+        try holder.process.resize(to: TerminalSize(columns: 80, rows: 24, pixelWidth: 800, pixelHeight: 480))
+        #expect(
+            try eventually {
+                holder.pump()
+                try server.ok(["send", "px", "--force", "b", "Enter"])
+                return try server.captureText("px").contains("got=[4;480;800t[6;20;10t")
+            })
+    }
+
     @Test func waitForAMatchForQuietAndGiveUpOnTime() throws {
         let server = try TestServer()
         try server.newSession("w", "read x; echo \"got $x\"; exec cat")

@@ -99,6 +99,11 @@ private let basicEnvironment = ["PATH=/usr/bin:/bin", "HOME=/tmp"]
         while !String(decoding: output, as: UTF8.self).contains("24 80") { output += try process.read() }
         try process.resize(to: TerminalSize(columns: 132, rows: 43))
         #expect(try process.size() == TerminalSize(columns: 132, rows: 43))
+        // The size in pixels travels too (ws_xpixel, ws_ypixel), and is 0 unless set.
+        try process.resize(to: TerminalSize(columns: 132, rows: 43, pixelWidth: 1188, pixelHeight: 903))
+        #expect(try process.size() == TerminalSize(columns: 132, rows: 43, pixelWidth: 1188, pixelHeight: 903))
+        try process.resize(to: TerminalSize(columns: 132, rows: 43))
+        #expect(try process.size().pixelWidth == 0)
         try process.write(Array("go\n".utf8))
         let rest = try readAll(process)
         #expect(rest.contains("43 132"))

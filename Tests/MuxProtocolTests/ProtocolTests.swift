@@ -12,7 +12,13 @@ private func hex(_ text: String) -> [UInt8] {
     static let golden: [(Message, String)] = [
         (
             .hello(version: 1, role: .control, clientID: "a", columns: 80, rows: 24, term: "xt"),
-            "00 00 00 14 00 01 00 01 01 00 00 00 01 61 00 50 00 18 00 00 00 02 78 74"
+            "00 00 00 18 00 01 00 01 01 00 00 00 01 61 00 50 00 18 00 00 00 02 78 74 00 00 00 00"
+        ),
+        (
+            .hello(
+                version: 5, role: .observer, clientID: "", columns: 80, rows: 24, term: "", pixelWidth: 800,
+                pixelHeight: 480),
+            "00 00 00 15 00 01 00 05 02 00 00 00 00 00 50 00 18 00 00 00 00 03 20 01 e0"
         ),
         (
             .attach(session: "w", asHolder: true, historyLines: 1000, since: nil, lossy: false),
@@ -23,7 +29,11 @@ private func hex(_ text: String) -> [UInt8] {
             "00 00 00 16 00 02 00 00 00 01 77 00 00 00 00 00 01 00 00 00 00 00 00 01 02 01"
         ),
         (.input([0x03]), "00 00 00 07 00 03 00 00 00 01 03"),
-        (.resize(columns: 132, rows: 43), "00 00 00 06 00 04 00 84 00 2b"),
+        (.resize(columns: 132, rows: 43), "00 00 00 0a 00 04 00 84 00 2b 00 00 00 00"),
+        (
+            .resize(columns: 132, rows: 43, pixelWidth: 1188, pixelHeight: 903),
+            "00 00 00 0a 00 04 00 84 00 2b 04 a4 03 87"
+        ),
         (.detach, "00 00 00 02 00 05"),
         (.list, "00 00 00 02 00 06"),
         (.welcome(version: 1, clientID: "c1", serverPID: 7), "00 00 00 0e 80 01 00 01 00 00 00 02 63 31 00 00 00 07"),

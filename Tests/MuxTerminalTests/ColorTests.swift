@@ -28,7 +28,11 @@ import Testing
         ("CIELab:100/0/0", "rgb:ffff/ffff/ffff"),
         ("CIELuv:100/0/0", "rgb:ffff/ffff/ffff"),
         ("CIELab:0/0/0", "rgb:0000/0000/0000"),
-        ("TekHVC:0/0/0", "rgb:cdcd/0000/0000"),  // not read: ignored
+        ("TekHVC:0/0/0", "rgb:0000/0000/0000"),
+        ("TekHVC:0/100/0", "rgb:ffff/ffff/ffff"),  // the white point (D65 in mux)
+        ("TekHVC:0/50/0", "rgb:2f2f/2f2f/2f2f"),  // grey of L* 50, in linear intensity
+        ("TekHVC:0/101/0", "rgb:cdcd/0000/0000"),  // X refuses a value past 100: ignored
+        ("TekHVC:0/50/-1", "rgb:cdcd/0000/0000"),  // and a negative chroma
     ])
     func specification(spec: String, reply: String) {
         var emulator = makeTerminal(80, 24, feeding: "⎋]4;1;\(spec)⎋\\⎋]4;1;?⎋\\")

@@ -32,6 +32,14 @@ int mux_pty_set_size(int master_fd, unsigned short cols, unsigned short rows);
 /// Reads the window size of the PTY behind `master_fd`. Returns 0 or an errno.
 int mux_pty_get_size(int master_fd, unsigned short *cols, unsigned short *rows);
 
+/// mux_pty_set_size with the size in pixels too (ws_xpixel, ws_ypixel; 0 when unknown).
+int mux_pty_set_winsize(int master_fd, unsigned short cols, unsigned short rows, unsigned short xpixel,
+                        unsigned short ypixel);
+
+/// mux_pty_get_size with the size in pixels too (0 when the terminal does not say).
+int mux_pty_get_winsize(int fd, unsigned short *cols, unsigned short *rows, unsigned short *xpixel,
+                        unsigned short *ypixel);
+
 /// pipe2(fds, O_CLOEXEC), which Swift's Glibc module hides behind _GNU_SOURCE. Returns 0 or errno.
 int mux_pipe_cloexec(int fds[2]);
 
