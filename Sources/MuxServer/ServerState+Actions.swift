@@ -165,10 +165,13 @@ extension ServerState {
 
     // MARK: the program's output
 
-    /// Parses the chunks the reader has waiting, oldest first, and gives their bytes back.
-    func takeProgramOutput(_ session: Session) {
-        guard let reader = session.reader else { return }
-        for chunk in reader.takeChunks() {
+    /// Parses the chunks the reader has waiting, oldest first (at most `limit` bytes of them),
+    /// and gives their bytes back; returns whether more is waiting.
+    @discardableResult
+    func takeProgramOutput(_ session: Session, limit: Int = .max) -> Bool {
+        guard let reader = session.reader else { return false }
+        let (chunks, more) = reader.takeChunks(upTo: limit)
+        for chunk in chunks {
             programWrote(chunk.bytes, in: session)
             session.inputParsed += UInt64(chunk.bytes.count)
             reader.consumed(chunk.bytes.count)
@@ -179,6 +182,7 @@ extension ServerState {
             session.checkpointDue = true
         }
         checkpointIfDue(session)
+        return more
     }
 
     /// The program wrote `bytes` (a chunk from the reader, valid for this call): parse them and
