@@ -163,7 +163,7 @@ extension BenchEnvironment {
             }
         }
         let attachedIDs = Set(loadSessions.flatMap { $0.clients.map(\.id) })
-        try waitFor("\(count * 3) clients to attach", timeout: 120) {
+        try waitFor("\(count * 3) clients to attach", timeout: 120, every: 100_000) {
             switch system {
             case .mux, .baseline:
                 guard case .serverStatus(let status) = try watcher!.request(.status) else { return false }
@@ -213,7 +213,7 @@ extension BenchEnvironment {
 
         // The rest of the bursts, then what is still on its way to the terminals.
         let finished =
-            (try? waitFor("the bursts to end", timeout: max(30, seconds)) {
+            (try? waitFor("the bursts to end", timeout: max(30, seconds), every: 200_000) {
                 try loadSessions.filter(\.bursty).allSatisfy { session in
                     switch system {
                     case .mux, .baseline: try capture(watcher!, session.name).contains("LOAD-DONE")
