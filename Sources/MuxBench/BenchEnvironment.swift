@@ -155,11 +155,13 @@ public final class BenchEnvironment {
     }
 
     /// Polls `condition` until it holds; throws after `timeout` seconds.
-    func waitFor(_ what: String, timeout: Double = 60, _ condition: () throws -> Bool) throws {
+    func waitFor(
+        _ what: String, timeout: Double = 60, every interval: useconds_t = 1000, _ condition: () throws -> Bool
+    ) throws {
         let deadline = monotonicNow() + timeout
         while try !condition() {
             guard monotonicNow() < deadline else { throw BenchError("timed out waiting for \(what)") }
-            usleep(1000)
+            usleep(interval)
         }
     }
 }

@@ -14,6 +14,8 @@ public struct BenchReport: Sendable {
     public var tmuxEcho: LatencyFigures?
     public var muxRoundTrip: Double?
     public var tmuxRoundTrip: Double?
+    /// The load section: mux, the baseline when there is one, and tmux, in that order.
+    public var load: [LoadFigures] = []
 
     public init() {}
 
@@ -96,6 +98,32 @@ public struct BenchReport: Sendable {
             memory.append(["server RSS per 10,000 lines of scrollback", mib(memoryPerTenThousandLines)])
         }
         if !memory.isEmpty { result.append(("Memory (MiB)", ["what", "MiB"], memory)) }
+        if let first = load.first {
+            let tmux = load.first { $0.system == "tmux" }
+            result.append(
+                (
+                    "Load: \(first.sessions) sessions × 3 clients, half bursty (seq 1 20000 every 0.5 s); "
+                        + "keystroke echo in a quiet session (ms; /tmux: lower is better)",
+                    [
+                        "system", "seconds", "keys", "echo p50", "echo p99", "echo max", "p50/tmux", "p99/tmux",
+                        "server peak RSS MiB", "server CPU s (user+sys)", "clients CPU s", "disconnected",
+                        "bursty clients complete/resynced/short",
+                    ],
+                    load.map { figures in
+                        [
+                            figures.system, fixed(figures.seconds, 1), "\(figures.echo.samples.count)",
+                            ms(figures.echo.p50), ms(figures.echo.p99), ms(figures.echo.samples.max()),
+                            figures.system == "tmux" ? "-" : ratio(figures.echo.p50, tmux?.echo.p50),
+                            figures.system == "tmux" ? "-" : ratio(figures.echo.p99, tmux?.echo.p99),
+                            mib(figures.serverPeakRSS),
+                            "\(fixed(figures.serverUser + figures.serverSystem, 2)) (\(fixed(figures.serverUser, 2))+\(fixed(figures.serverSystem, 2)))",
+                            fixed(figures.clientsCPU, 2), "\(figures.disconnected)",
+                            (figures.complete.map { "\($0)/\(figures.resynced ?? 0)/\(figures.short ?? 0)" } ?? "-")
+                                + (figures.burstsFinished ? "" : " (bursts unfinished)"),
+                        ]
+                    }
+                ))
+        }
         return result
     }
 
@@ -170,6 +198,17 @@ public struct BenchReport: Sendable {
         parts.append(
             "\"memory\":{\"flood\":\(flood),\"perTenThousandLines\":\(memoryPerTenThousandLines.map(String.init) ?? "null")}"
         )
+        parts.append(
+            "\"load\":["
+                + load.map { figures in
+                    "{\"system\":\"\(figures.system)\",\"sessions\":\(figures.sessions),\"seconds\":\(number(figures.seconds)),"
+                        + "\"echo\":\(latency(figures.echo)),\"echoMax\":\(number(figures.echo.samples.max())),"
+                        + "\"serverPeakRSS\":\(figures.serverPeakRSS),\"serverUserSeconds\":\(number(figures.serverUser)),"
+                        + "\"serverSystemSeconds\":\(number(figures.serverSystem)),\"clientsCPUSeconds\":\(number(figures.clientsCPU)),"
+                        + "\"disconnected\":\(figures.disconnected),\"bursts\":\(figures.bursts),\"burstBytes\":\(figures.burstBytes),"
+                        + "\"burstsFinished\":\(figures.burstsFinished),\"complete\":\(figures.complete.map(String.init) ?? "null"),"
+                        + "\"resynced\":\(figures.resynced.map(String.init) ?? "null"),\"short\":\(figures.short.map(String.init) ?? "null")}"
+                }.joined(separator: ",") + "]")
         parts.append("\"roundTrip\":{\"muxSeconds\":\(number(muxRoundTrip)),\"tmuxSeconds\":\(number(tmuxRoundTrip))}")
         return "{" + parts.joined(separator: ",") + "}\n"
     }

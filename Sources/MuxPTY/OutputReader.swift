@@ -132,6 +132,33 @@ public final class OutputReader: @unchecked Sendable {
         }
     }
 
+    /// The oldest chunks read, `limit` bytes of them at most (the rest of a chunk stays
+    /// waiting), and whether more is waiting. The reader rings `ready` only when a chunk arrives
+    /// while none waits: an owner that leaves some waiting comes back for it by itself.
+    public func takeChunks(upTo limit: Int) -> (chunks: [Chunk], more: Bool) {
+        withLock {
+            var taken: [Chunk] = []
+            var left = limit
+            while left > 0, let first = waiting.first {
+                if first.bytes.count <= left {
+                    taken.append(first)
+                    left -= first.bytes.count
+                    waiting.removeFirst()
+                } else {
+                    taken.append(Chunk(bytes: UnsafeBufferPointer(rebasing: first.bytes[..<left])))
+                    waiting[0] = Chunk(bytes: UnsafeBufferPointer(rebasing: first.bytes[left...]))
+                    left = 0
+                }
+            }
+            return (taken, !waiting.isEmpty)
+        }
+    }
+
+    /// Bytes read and not yet taken.
+    public var waitingBytes: Int {
+        withLock { waiting.reduce(0) { $0 + $1.bytes.count } }
+    }
+
     /// The owner is done with the oldest `count` bytes it was given; the reader may reuse them.
     public func consumed(_ count: Int) {
         withLock {

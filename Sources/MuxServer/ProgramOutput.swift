@@ -58,7 +58,7 @@ final class DoorbellHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {}  // the bytes only say "look"
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        server.takeProgramOutput(session)
+        server.programOutputWaits(session)
     }
 }
 
@@ -76,6 +76,37 @@ final class ProgramInputHandler: ChannelInboundHandler {
 }
 
 extension ServerState {
+    /// The most bytes of backlogged output parsed in one turn of the loop, in all sessions, and
+    /// by one session: a few hundred microseconds of parsing.
+    static let outputPerTurn = 1 << 16
+    static let outputPerSessionTurn = 1 << 14
+
+    /// The session's doorbell rang: its reader has output waiting. A little (what a keystroke's
+    /// echo or a prompt makes) is parsed at once, whatever else is waiting. A backlog (a burst, a
+    /// flood) gets a slice, within what is left of this turn's allowance, and the session rings
+    /// its own doorbell for the rest: the loop comes back to it after the other channels that are
+    /// ready, so a keystroke or an echo in one session never waits behind the bursts of all the
+    /// others, only behind one turn's allowance of them. (A task would not do: NIO runs tasks
+    /// until none are left before it looks at its channels again.)
+    func programOutputWaits(_ session: Session) {
+        guard let reader = session.reader else { return }
+        guard reader.waitingBytes >= Session.fullRead else {
+            takeProgramOutput(session)
+            return
+        }
+        if outputThisTurn == 0 {
+            // Tasks run once this turn's channels have been handled: the next turn starts afresh.
+            loop.assumeIsolated().execute { [self] in outputThisTurn = 0 }
+        }
+        let allowance = min(Self.outputPerSessionTurn, Self.outputPerTurn - outputThisTurn)
+        var more = true
+        if allowance > 0 {
+            outputThisTurn += allowance
+            more = takeProgramOutput(session, limit: allowance)
+        }
+        if more { session.bell?.ring() }
+    }
+
     /// Opens the session's two channels (the doorbell, and the PTY for input), then starts its
     /// reader; the machine learns whether the channels opened. When reading ends, the door says
     /// so (`ServerDoor.Event.terminalEnded`).
@@ -120,6 +151,7 @@ extension ServerState {
                 }
             }
             let bell = output.doorbell
+            session.bell = bell
             output.reader.start(
                 ready: { bell.ring() },
                 ended: { reason in door.post(.terminalEnded(session: serial, reason: reason)) })

@@ -183,10 +183,13 @@ extension ServerState {
 
     // MARK: the program's output
 
-    /// Parses the chunks the reader has waiting, oldest first, and gives their bytes back.
-    func takeProgramOutput(_ session: Session) {
-        guard let reader = session.reader else { return }
-        for chunk in reader.takeChunks() {
+    /// Parses the chunks the reader has waiting, oldest first (at most `limit` bytes of them),
+    /// and gives their bytes back; returns whether more is waiting.
+    @discardableResult
+    func takeProgramOutput(_ session: Session, limit: Int = .max) -> Bool {
+        guard let reader = session.reader else { return false }
+        let (chunks, more) = reader.takeChunks(upTo: limit)
+        for chunk in chunks {
             var bytes = chunk.bytes[...]
             // A checkpoint waits for the parser to be at rest: the bytes a due one waits for are
             // parsed one at a time, up to the first moment of rest (a sequence's end, at most a
@@ -205,6 +208,7 @@ extension ServerState {
             markCheckpointDue(session)
         }
         checkpointIfDue(session)
+        return more
     }
 
     /// A checkpoint is due once half of what the input ring holds beyond the reader's lead has

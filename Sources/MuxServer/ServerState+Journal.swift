@@ -119,14 +119,37 @@ extension ServerState {
     /// Saves the screens that changed since their last save; runs every 2 s (at most one write per
     /// session per interval, however much it printed).
     func startSavingScreens() {
-        guard let writer = journal.writer else { return }
+        guard journal.writer != nil else { return }
         loop.assumeIsolated().scheduleTask(in: .seconds(Int64(ServerJournal.screenInterval))) { [self] in
-            guard !shuttingDown else { return }
-            let changes = sessions.values.filter { $0.machine.isLive }.compactMap { screenChange($0) }
-            if !changes.isEmpty || writer.status.error != nil { journal(changes) }
-            startSavingScreens()
+            saveScreens(Array(sessions.values))
         }
     }
+
+    /// Saves the screens of `waiting` that changed, a few milliseconds' worth at a time: a
+    /// snapshot with all its history takes milliseconds, and a hundred of them in one turn of the
+    /// loop would hold every keystroke back that long. After each few the loop sees to its
+    /// channels (a scheduled task runs only once its time has come, after them), then goes on.
+    private func saveScreens(_ waiting: [Session]) {
+        guard !shuttingDown, let writer = journal.writer else { return }
+        let start = Session.now()
+        var changes: [JournalChange] = []
+        var left = waiting[...]
+        while let session = left.popFirst() {
+            guard sessions[session.name] === session, session.machine.isLive else { continue }
+            if let change = screenChange(session) { changes.append(change) }
+            if Session.now() - start >= Self.screenSavingPerTurn { break }
+        }
+        if !changes.isEmpty || (left.isEmpty && writer.status.error != nil) { journal(changes) }
+        if left.isEmpty {
+            startSavingScreens()
+        } else {
+            let rest = Array(left)
+            loop.assumeIsolated().scheduleTask(in: .milliseconds(1)) { [self] in saveScreens(rest) }
+        }
+    }
+
+    /// Milliseconds of screen snapshots the loop takes in one go before it sees to its channels.
+    static let screenSavingPerTurn: UInt64 = 2
 
     /// The session's screen with all its scrollback, when it changed since the last save (or
     /// `force`); notes it as saved.

@@ -36,6 +36,8 @@ final class ServerState {
     var pendingActions: [(Session, SessionMachine.Action)] = []
     var nextPendingAction = 0
     var carryingOut = false
+    /// Bytes of backlogged program output parsed in this turn of the loop (ProgramOutput.swift).
+    var outputThisTurn = 0
     /// The journal's side on the loop: lost sessions, labels, tickets waiting for the writer.
     var journal = ServerJournal(writer: nil)
     /// Starts and reaps programs: the keeper, or this process when it has none.

@@ -36,6 +36,8 @@ final class Session {
     var pty: Channel?
     var reader: OutputReader?
     var doorbell: Channel?
+    /// The doorbell's other end: the loop rings it itself when it left output waiting.
+    var bell: Doorbell?
     /// Parsed output not yet handed on to the ring and the clients.
     var forward: [UInt8] = []
     var handOnScheduled = false

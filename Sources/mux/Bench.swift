@@ -19,7 +19,9 @@ struct Bench: ParsableCommand {
             so that a slow minute of the machine falls on all three alike. Then interrupt latency (Ctrl-C from the holder while \
             `yes` floods and an observer has stopped reading), attach latency by history length, \
             server memory over a flood with a stalled observer and per 10,000 lines of scrollback, \
-            keystroke echo, and the `ls` round trip. Use a release build; progress goes to standard \
+            keystroke echo, the `ls` round trip, and keystroke echo under load (--load-sessions sessions, \
+            each with a holder and two observers attached in PTYs, half of them printing bursts, each \
+            system on a server of its own, --load-seconds of measurement each). Use a release build; progress goes to standard \
             error. docs/benchmarks.md explains how to read the figures.
             """,
         subcommands: [Run.self, Emit.self, Copy.self],
@@ -27,7 +29,7 @@ struct Bench: ParsableCommand {
     )
 
     enum Section: String, ExpressibleByArgument, CaseIterable {
-        case throughput, interrupt, attach, memory, echo, roundtrip
+        case throughput, interrupt, attach, memory, echo, roundtrip, load
     }
 
     struct Run: ParsableCommand {
@@ -55,6 +57,12 @@ struct Bench: ParsableCommand {
         @Option(help: "Megabytes the memory section floods with.")
         var floodSize = 1000
 
+        @Option(help: "Sessions in the load section (each with 3 clients; half of them bursty).")
+        var loadSessions = 100
+
+        @Option(help: "Seconds of measurement in the load section, per system.")
+        var loadSeconds = 20.0
+
         @Flag(help: "Smaller sizes and fewer trials, for a quick look (not for the record).")
         var quick = false
 
@@ -74,7 +82,9 @@ struct Bench: ParsableCommand {
         var out: String?
 
         func validate() throws {
-            guard size ?? 1 > 0, repeats ?? 1 > 0, trials > 0, keys > 0, floodSize > 0 else {
+            guard size ?? 1 > 0, repeats ?? 1 > 0, trials > 0, keys > 0, floodSize > 0, loadSessions > 0,
+                loadSeconds > 0
+            else {
                 throw ValidationError("sizes and counts must be more than 0")
             }
         }
@@ -137,6 +147,13 @@ struct Bench: ParsableCommand {
                 if environment.tmux != nil {
                     report.tmuxRoundTrip = try environment.roundTrip(environment.tmuxCommand(["ls"]), runs: runs)
                 }
+            }
+            if sections.contains(.load) {
+                // On servers of their own, so that the other sections' sessions are not in its figures.
+                let loaded = try BenchEnvironment(useTmux: !noTmux, baseline: baseline)
+                defer { loaded.close() }
+                report.load = try loaded.load(
+                    sessions: loadSessions, seconds: quick ? min(loadSeconds, 5) : loadSeconds)
             }
             writeOut(json ? report.json() : report.table())
             if let out {

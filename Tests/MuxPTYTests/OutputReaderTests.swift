@@ -53,6 +53,12 @@ private final class Collected: Sendable {
     var snapshot: State { state.withLock { $0 } }
 }
 
+private func monotonicSeconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+}
+
 /// Polls `condition` every 10 ms for up to `seconds`.
 private func eventually(_ seconds: Double = 20, _ condition: () -> Bool) -> Bool {
     for _ in 0..<Int(seconds * 100) {
@@ -108,6 +114,34 @@ private func expectedSequence(_ n: Int) -> [UInt8] {
             })
         collected.consume(reader)
         #expect(collected.snapshot.bytes == expectedSequence(200_000) + Array("END\r\n".utf8))
+        #expect(try process.waitForExit() == .exited(0))
+        process.close()
+    }
+
+    @Test func takingAtMostALimitLeavesTheRestWaitingAndEverythingArrivesInOrder() throws {
+        let process = try spawn("seq 1 100000")
+        let reader = try OutputReader(descriptor: process.masterDescriptor, chunkSize: 8192, inFlightLimit: 16384)
+        let ended = Mutex(false)
+        reader.start(ready: {}, ended: { _ in ended.withLock { $0 = true } })
+        var bytes: [UInt8] = []
+        var largestTake = 0
+        var sawMore = false
+        let deadline = monotonicSeconds() + 20
+        // Slices of 1,000 bytes, the rest of each chunk left waiting for the next take.
+        while !(ended.withLock { $0 } && reader.waitingBytes == 0), monotonicSeconds() < deadline {
+            let (chunks, more) = reader.takeChunks(upTo: 1000)
+            let taken = chunks.reduce(0) { $0 + $1.bytes.count }
+            for chunk in chunks { bytes += chunk.bytes }
+            largestTake = max(largestTake, taken)
+            if more {
+                sawMore = true
+                #expect(taken == 1000)
+            }
+            if taken > 0 { reader.consumed(taken) } else { usleep(1000) }
+        }
+        #expect(largestTake == 1000)
+        #expect(sawMore)
+        #expect(bytes == expectedSequence(100_000))
         #expect(try process.waitForExit() == .exited(0))
         process.close()
     }
