@@ -12,7 +12,8 @@ private let commands: [[String]] = [
     [], ["default"], ["render"], ["new"], ["attach"], ["ls"], ["status"], ["send"], ["capture"], ["wait"], ["kill"],
     ["rename"], ["label"], ["kill-server"], ["resize"],
     ["lease"], ["lease", "take"], ["lease", "release"], ["lease", "status"],
-    ["server"], ["server", "start"], ["server", "stop"], ["server", "restart"], ["server", "status"], ["server", "terminfo"],
+    ["server"], ["server", "start"], ["server", "stop"], ["server", "restart"], ["server", "status"],
+    ["server", "terminfo"],
     ["bench"], ["bench", "run"], ["bench", "emit"], ["bench", "copy"],
 ]
 
