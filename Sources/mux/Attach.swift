@@ -65,10 +65,23 @@ struct Attach: ParsableCommand {
 
     func run() throws {
         try requireTerminalInput()
-        let connection = try server.connect(role: readOnly ? .observer : .control, clientID: client)
-        try attachInteractively(
-            connection, session: name ?? "", asHolder: !(observe || readOnly), history: history, since: since,
-            lossy: lossy)
+        // A server that vanishes before it has answered the attach (it crashed, or is being
+        // replaced) is waited for as an attached client waits for it: its keeper brings the next.
+        let deadline = monotonicSeconds() + reconnectSeconds()
+        while true {
+            do {
+                let connection = try server.connect(role: readOnly ? .observer : .control, clientID: client)
+                return try attachInteractively(
+                    connection, session: name ?? "", asHolder: !(observe || readOnly), history: history,
+                    since: since, lossy: lossy)
+            } catch let error as ClientError where error.code == nil && error.kind == nil {
+                let vanished =
+                    error.description.hasPrefix("the server closed the connection")
+                    || error.description.hasPrefix("lost the server")
+                guard vanished, monotonicSeconds() < deadline else { throw error }
+                usleep(50_000)
+            }
+        }
     }
 }
 

@@ -79,7 +79,22 @@ func recordedFlood(_ workload: String, name: String, in directory: String, chunk
         }
         let pids = try server.sessionPIDs()
         #expect(pids.count == Self.sessions.count)
+        // Clients are attached while the crash comes: a holder of the first session from the
+        // start; then, by seed, the crash lands just as an observer attaches (in its handshake or
+        // its snapshot), just after the lease moves to it, or in the middle of the flood.
+        let holder = try AttachedClient(server, ["attach", "sgr", "--client", "H"])
         usleep(UInt32(random.below(1_200_000)))
+        var observer: AttachedClient?
+        switch random.below(3) {
+        case 0:
+            observer = try AttachedClient(server, ["attach", "sgr", "--client", "O"])
+        case 1:
+            observer = try AttachedClient(server, ["attach", "sgr", "--client", "O"])
+            _ = try eventually { try server.ok(["ls"]).contains("clients=2") }
+            try server.ok(["lease", "take", "sgr", "--client", "O"])
+        default:
+            break
+        }
         try server.crashServer()
         #expect(try eventually("every session is back", timeout: 30) { (try? server.sessionPIDs()) == pids })
         #expect(server.keeperPID == keeper)
@@ -101,6 +116,11 @@ func recordedFlood(_ workload: String, name: String, in directory: String, chunk
                 captured == rendered.stdout,
                 "session \(session.name) differs from what its program wrote: \(firstDifference(captured, rendered.stdout))"
             )
+        }
+        // The attached clients came back by themselves and show the session's screen.
+        for client in [holder] + (observer.map { [$0] } ?? []) {
+            #expect(try eventually("a client shows the screen", timeout: 30) { try client.screen == server.capture("sgr") })
+            #expect(try client.process.pollExit() == nil)
         }
     }
 
