@@ -57,16 +57,9 @@ struct SessionTag: Equatable {
         let fields = [Self.version, name, "\(serial)", "\(created)", "\(scrollback)", keep ? "1" : "0"] + arguments
         return Array(fields.joined(separator: "\u{0}").utf8)
     }
+}
 
-    init(name: String, serial: UInt64, created: UInt64, scrollback: Int, keep: Bool, arguments: [String]) {
-        self.name = name
-        self.serial = serial
-        self.created = created
-        self.scrollback = scrollback
-        self.keep = keep
-        self.arguments = arguments
-    }
-
+extension SessionTag {
     /// Nil when `bytes` is not a tag this server understands.
     init?(decoding bytes: [UInt8]) {
         let fields = bytes.split(separator: 0, omittingEmptySubsequences: false).map {

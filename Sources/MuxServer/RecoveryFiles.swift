@@ -29,12 +29,8 @@ struct RecoveryFiles {
         for path in [parent, directory] where mkdir(path, 0o700) != 0 && errno != EEXIST {
             return "cannot create \(path): \(String(cString: strerror(errno)))"
         }
-        guard fresh, let stream = opendir(parent) else { return nil }
-        defer { closedir(stream) }
-        while let entry = readdir(stream) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) {
-                String(cString: $0.bindMemory(to: CChar.self).baseAddress!)
-            }
+        guard fresh else { return nil }
+        for name in entries(of: parent) {
             guard let pid = pid_t(name), "\(parent)/\(name)" != directory, kill(pid, 0) != 0, errno == ESRCH
             else { continue }
             let stale = "\(parent)/\(name)"
@@ -46,16 +42,24 @@ struct RecoveryFiles {
 
     /// The serials that have files in `directory`.
     static func serials(in directory: String) -> Set<UInt64> {
+        Set(
+            entries(of: directory).compactMap { name in
+                name.firstIndex(of: ".").flatMap { UInt64(name[..<$0]) }
+            })
+    }
+
+    /// The names in `directory` (none when it cannot be read).
+    private static func entries(of directory: String) -> [String] {
         guard let stream = opendir(directory) else { return [] }
         defer { closedir(stream) }
-        var found: Set<UInt64> = []
+        var names: [String] = []
         while let entry = readdir(stream) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) {
-                String(cString: $0.bindMemory(to: CChar.self).baseAddress!)
-            }
-            if let dot = name.firstIndex(of: "."), let serial = UInt64(name[..<dot]) { found.insert(serial) }
+            names.append(
+                withUnsafeBytes(of: entry.pointee.d_name) {
+                    String(cString: $0.bindMemory(to: CChar.self).baseAddress!)
+                })
         }
-        return found
+        return names
     }
 }
 
@@ -84,17 +88,9 @@ struct Checkpoint: Equatable {
         return bytes
     }
 
-    init(
-        inputOffset: UInt64, outputOffset: UInt64, columns: UInt16, rows: UInt16, scrolledOff: UInt64, snapshot: [UInt8]
-    ) {
-        self.inputOffset = inputOffset
-        self.outputOffset = outputOffset
-        self.columns = columns
-        self.rows = rows
-        self.scrolledOff = scrolledOff
-        self.snapshot = snapshot
-    }
+}
 
+extension Checkpoint {
     /// Nil unless `bytes` is a whole checkpoint.
     init?(decoding bytes: [UInt8]) {
         let header = Self.magic.count + 6 * 8
