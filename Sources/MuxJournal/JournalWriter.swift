@@ -7,6 +7,7 @@
 
 import Dispatch
 import Glibc
+import MuxSystem
 import Synchronization
 
 /// How a write went.
@@ -137,13 +138,15 @@ public final class JournalWriter: Sendable {
                 store = try JournalStore(path: path)
                 state.store = store
             }
-            let start = Self.microseconds()
+            // How long it took by the monotonic clock (a wall clock set back meanwhile would make
+            // the difference negative); when, by the wall clock, for people.
+            let start = MonotonicClock.microseconds()
             try store.apply(state.backlog)
-            let end = Self.microseconds()
+            let took = MonotonicClock.microseconds() - start
             state.backlog.removeAll()
             report.withLock { report in
-                report.lastDuration = end - start
-                report.lastWrite = end / 1000
+                report.lastDuration = took
+                report.lastWrite = Self.microseconds() / 1000
                 report.error = nil
                 report.backlog = 0
             }
@@ -161,6 +164,7 @@ public final class JournalWriter: Sendable {
         }
     }
 
+    /// Now, by the wall clock, in microseconds since 1970.
     static func microseconds() -> UInt64 {
         var time = timespec()
         clock_gettime(CLOCK_REALTIME, &time)

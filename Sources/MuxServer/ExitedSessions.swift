@@ -8,7 +8,8 @@ struct ExitedSessions: Equatable {
     /// An exited session that nobody has collected.
     struct Entry: Equatable {
         var name: String
-        /// Seconds since 1970.
+        /// Seconds since boot (`MonotonicClock.secondsSinceBoot`): an age must not change when
+        /// the wall clock is set.
         var exitedAt: UInt64
         /// The order sessions were created in, to break ties.
         var serial: UInt64

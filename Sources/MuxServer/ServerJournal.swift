@@ -24,8 +24,9 @@ final class ServerJournal {
     var restore: [UInt64: RestorePolicy] = [:]
     /// The output offset and size of each live session's last saved screen, by serial.
     var saved: [UInt64: SavedScreen] = [:]
-    /// When (milliseconds since 1970) each live session's screen may be taken again: 2 s after the
-    /// last, or 20 times as long as that snapshot took, so saving costs the loop at most 5%.
+    /// When (milliseconds on `MonotonicClock`, so that a wall clock set back cannot hold saves back
+    /// for as long) each live session's screen may be taken again: 2 s after the last, or 20 times
+    /// as long as that snapshot took, so saving costs the loop at most 5%.
     var nextSave: [UInt64: UInt64] = [:]
     /// What to do once the writer reports on a ticket.
     var waiting: [UInt64: (JournalReport) -> Void] = [:]

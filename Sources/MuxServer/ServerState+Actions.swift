@@ -8,6 +8,7 @@
 import Glibc
 import MuxPTY
 import MuxProtocol
+import MuxSystem
 import MuxTerminal
 import NIOCore
 
@@ -102,7 +103,7 @@ extension ServerState {
             host.release(session.process)
             session.process.close()
         case .listExited:
-            session.exitedAt = UInt64(time(nil))
+            session.exitedAt = MonotonicClock.secondsSinceBoot()
             journalExited(session)
             collectExitedSessions()
         case .forget:

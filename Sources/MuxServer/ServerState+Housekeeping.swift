@@ -35,7 +35,7 @@ extension ServerState {
             else { return nil }
             return ExitedSessions.Entry(name: session.name, exitedAt: exitedAt, serial: session.serial)
         }
-        for name in bound.toCollect(exited, now: UInt64(time(nil))) {
+        for name in bound.toCollect(exited, now: MonotonicClock.secondsSinceBoot()) {
             guard let session = sessions[name] else { continue }
             logger.info("session \(name): collected by the server (\(exited.count) exited, bound \(bound.limit))")
             perform(session, .expire)

@@ -7,6 +7,7 @@
 import Glibc
 import MuxJournal
 import MuxProtocol
+import MuxSystem
 import MuxTerminal
 import NIOCore
 
@@ -131,13 +132,13 @@ extension ServerState {
     /// channels (a scheduled task runs only once its time has come, after them), then goes on.
     private func saveScreens(_ waiting: [Session]) {
         guard !shuttingDown, let writer = journal.writer else { return }
-        let start = Session.now()
+        let start = MonotonicClock.milliseconds()
         var changes: [JournalChange] = []
         var left = waiting[...]
         while let session = left.popFirst() {
             guard sessions[session.name] === session, session.machine.isLive else { continue }
             if let change = screenChange(session) { changes.append(change) }
-            if Session.now() - start >= Self.screenSavingPerTurn { break }
+            if MonotonicClock.milliseconds() - start >= Self.screenSavingPerTurn { break }
         }
         if !changes.isEmpty || (left.isEmpty && writer.status.error != nil) { journal(changes) }
         if left.isEmpty {
@@ -159,12 +160,12 @@ extension ServerState {
         let mark = ServerJournal.SavedScreen(
             offset: session.ring.endOffset, columns: session.machine.columns, rows: session.machine.rows)
         guard force || journal.saved[session.serial] != mark else { return nil }
-        let start = Session.now()
+        let start = MonotonicClock.milliseconds()
         if !force, let next = journal.nextSave[session.serial], start < next { return nil }
         journal.saved[session.serial] = mark
         let terminal = session.emulator.terminal
         let snapshot = terminal.snapshot(history: terminal.scrollback.count)
-        let took = Session.now() - start
+        let took = MonotonicClock.milliseconds() - start
         journal.nextSave[session.serial] = start + max(UInt64(ServerJournal.screenInterval) * 1000, 20 * took)
         return .screen(
             id: Int64(session.serial),

@@ -45,7 +45,8 @@ final class Session {
     /// stamped once per chunk handed on and per input, not per byte.
     var lastOutput: UInt64?
     var lastInput: UInt64?
-    /// When (seconds since 1970) the program exited and the session was listed as exited.
+    /// When (seconds since boot, `MonotonicClock.secondsSinceBoot`) the program exited and the
+    /// session was listed as exited: its age decides when it is collected.
     var exitedAt: UInt64?
 
     static let ringCapacity = 1 << 20
@@ -120,7 +121,8 @@ final class Session {
             commandsFinished: commands.finished)
     }
 
-    /// Now, in milliseconds since 1970.
+    /// Now, in milliseconds since 1970: the wall clock, for times shown to people (never for a
+    /// duration: `MonotonicClock`).
     static func now() -> UInt64 {
         var time = timespec()
         clock_gettime(CLOCK_REALTIME, &time)
