@@ -34,12 +34,16 @@ public enum AttachEnd: Equatable {
     case detached
     case exited(status: Int32)
     case serverGone(String)
+    /// Nobody reads this client's output any more (`mux attach | head` after head exits): it
+    /// detached, and ends as a program killed by SIGPIPE does.
+    case outputClosed
 
     public var line: String {
         switch self {
         case .detached: "[detached]"
         case .exited(let status): "[the session's program exited with status \(status)]"
         case .serverGone(let why): "[lost the server: \(why)]"
+        case .outputClosed: "[detached: nobody reads the output]"
         }
     }
 }
@@ -94,6 +98,8 @@ public final class AttachedTerminal {
     var heldInputDropped = 0
     /// The server sent an ERROR that closes the connection: its end is then no vanishing.
     var closingError: Disconnection?
+    /// A write to the output found no reader (EPIPE): the attachment ends.
+    var outputClosed = false
 
     public init(connection: ServerConnection, input: Int32 = 0, output: Int32 = 1) {
         self.connection = connection
@@ -170,6 +176,8 @@ public final class AttachedTerminal {
             pollfd(fd: connection.descriptor, events: Int16(POLLIN), revents: 0),
             pollfd(fd: input, events: Int16(POLLIN), revents: 0),
             pollfd(fd: resizePipe[0], events: Int16(POLLIN), revents: 0),
+            // No events asked: POLLERR says a pipe's reader has gone, before any write finds it.
+            pollfd(fd: output, events: 0, revents: 0),
         ]
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
@@ -185,6 +193,7 @@ public final class AttachedTerminal {
                 var timeout: Int32 = statusShownAt == nil ? -1 : 200
                 if let wait = drawFrameIfDue() { timeout = timeout < 0 ? wait : min(timeout, wait) }
                 flushOutput()
+                if outputClosed { return finish(detach(.outputClosed)) }
                 let ready = poll(&fds, nfds_t(fds.count), timeout)
                 if ready < 0 && errno == EINTR { continue }
                 if statusShownAt != nil, elapsedSinceStatus() >= 2.0 { eraseStatus() }
@@ -198,6 +207,8 @@ public final class AttachedTerminal {
                     if n == 0 { return finish(detach()) }
                     if n > 0, let end = try typed(buffer[..<n]) { return finish(end) }
                 }
+                if fds[3].revents & Int16(POLLERR) != 0 { outputClosed = true }
+                if fds[3].revents & Int16(POLLNVAL) != 0 { fds[3].fd = -1 }  // no output at all: nothing to watch
                 if fds[2].revents != 0 {
                     _ = buffer.withUnsafeMutableBytes { read(resizePipe[0], $0.baseAddress, $0.count) }
                     if let size = Self.size(of: output) {
@@ -346,9 +357,9 @@ public final class AttachedTerminal {
         return nil
     }
 
-    func detach() -> AttachEnd {
+    func detach(_ end: AttachEnd = .detached) -> AttachEnd {
         try? connection.send(.detach)
-        return .detached
+        return end
     }
 
     /// Shows `text` on the bottom row for two seconds.
@@ -391,7 +402,13 @@ public final class AttachedTerminal {
     }
 
     func flushOutput() {
-        try? writeAll(output, pendingOutput)
+        do {
+            try writeAll(output, pendingOutput)
+        } catch {
+            // SIGPIPE is ignored while attached (for the server's socket): a reader that went
+            // away shows here, and the client would otherwise read the session for nobody.
+            if error.errorNumber == EPIPE { outputClosed = true }
+        }
         pendingOutput.removeAll(keepingCapacity: pendingOutput.capacity <= 1 << 20)
     }
 

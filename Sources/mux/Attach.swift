@@ -17,8 +17,9 @@ struct Attach: ParsableCommand {
             watches and types nothing until it takes the lease (C-b t, or `mux lease take`). \
             --read-only attaches as an observer that can never type. Keys after the prefix: \
             \(PrefixKey.help). Ends when you detach (exit 0), when the program exits (with its \
-            status), or when the server stops; the terminal's modes are put back and one line \
-            says why it ended. When the server's process vanishes (a crash, a restart), the \
+            status), when the server stops, or when nothing reads its output any more (`mux \
+            attach | head`: it detaches and ends as on SIGPIPE); the terminal's modes are put \
+            back and one line says why it ended. When the server's process vanishes (a crash, a restart), the \
             client connects again by itself and continues where it was, for up to 30 s \
             (MUX_RECONNECT_SECONDS; 0 turns it off), holding the keys typed meanwhile. Standard input must be a terminal (scripts use `mux send` and \
             `mux capture`).
@@ -114,6 +115,11 @@ func attachInteractively(
     case .detached: return
     case .exited(let status): throw ExitCode(status)
     case .serverGone: throw ExitCode(1)
+    case .outputClosed:
+        // As any command whose output's reader went away: ended by SIGPIPE, which shells keep quiet.
+        signal(SIGPIPE, SIG_DFL)
+        raise(SIGPIPE)
+        throw ExitCode(128 + SIGPIPE)
     }
 }
 

@@ -32,11 +32,13 @@ final class TestServer {
     let directory: String
     let socket: String
 
-    init() throws {
+    /// `subdirectory`: the directory of the socket inside the private one, which the server
+    /// creates (empty: the private one itself).
+    init(socketIn subdirectory: String = "") throws {
         var template = Array("/tmp/mux-e2e-XXXXXX".utf8CString)
         guard mkdtemp(&template) != nil else { throw POSIXFailure(what: "mkdtemp") }
         directory = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        socket = directory + "/s.sock"
+        socket = directory + (subdirectory.isEmpty ? "" : "/" + subdirectory) + "/s.sock"
     }
 
     deinit {
@@ -95,13 +97,14 @@ final class AttachedClient {
     private(set) var exitStatus: MuxPTY.ExitStatus?
 
     /// `scrollback`: lines of history the stand-in terminal keeps, as the user's terminal would;
-    /// `environment`: `NAME=value` entries added to the server's.
+    /// `environment`: `NAME=value` entries added to the server's; `launcher`: a command that
+    /// runs `mux` (its arguments follow), when not run directly.
     init(
         _ server: TestServer, _ arguments: [String], columns: UInt16 = 80, rows: UInt16 = 24,
-        scrollback: Int = 10_000, environment extra: [String] = []
+        scrollback: Int = 10_000, environment extra: [String] = [], launcher: [String] = []
     ) throws {
         process = try PTYProcess.spawn(
-            [muxBinaryPath()] + arguments, environment: environment(with: server.environment + extra),
+            launcher + [muxBinaryPath()] + arguments, environment: environment(with: server.environment + extra),
             size: TerminalSize(columns: columns, rows: rows))
         terminal = Emulator(columns: Int(columns), rows: Int(rows), scrollbackLimit: scrollback)
     }
