@@ -144,7 +144,18 @@ import Testing
 }
 
 /// The pids of `mux server start --foreground` processes serving `socket`.
-private func serverProcesses(on socket: String) -> [pid_t] {
+func serverProcesses(on socket: String) -> [pid_t] {
+    muxProcesses(on: socket, keepers: false)
+}
+
+/// The pids of the keepers (`mux keeper --socket socket ...`) of servers on `socket`.
+func keeperProcesses(on socket: String) -> [pid_t] {
+    muxProcesses(on: socket, keepers: true)
+}
+
+/// The live processes whose command line names `socket` as a server's, or a keeper's when
+/// `keepers` (a keeper's command line holds its server's too).
+private func muxProcesses(on socket: String, keepers: Bool) -> [pid_t] {
     guard let directory = opendir("/proc") else { return [] }
     defer { closedir(directory) }
     let wanted = Array("server\0start\0--foreground\0--socket\0\(socket)\0".utf8)
@@ -156,8 +167,8 @@ private func serverProcesses(on socket: String) -> [pid_t] {
         guard fd >= 0 else { continue }
         defer { close(fd) }
         guard let cmdline = try? readAll(fd) else { continue }
-        // A keeper's command line holds its server's: only the server counts.
-        if cmdline.split(separator: 0).dropFirst().first.map(Array.init) == Array("keeper".utf8) { continue }
+        let isKeeper = cmdline.split(separator: 0).dropFirst().first.map(Array.init) == Array("keeper".utf8)
+        if isKeeper != keepers { continue }
         if cmdline.count >= wanted.count,
             (0...(cmdline.count - wanted.count)).contains(where: {
                 cmdline[$0..<$0 + wanted.count].elementsEqual(wanted)
@@ -170,7 +181,7 @@ private func serverProcesses(on socket: String) -> [pid_t] {
 }
 
 /// The process has exited (or is a zombie nobody reaped yet).
-private func isGone(_ pid: pid_t) -> Bool {
+func isGone(_ pid: pid_t) -> Bool {
     let fd = open("/proc/\(pid)/stat", O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { return true }
     defer { close(fd) }
