@@ -154,21 +154,21 @@ public struct HistoryLine: Hashable, Sendable {
         source.withUnsafeBufferPointer { source in
             text.withUnsafeMutableBufferPointer { bytes in
                 let filled = min(extent, width)
-                // A plain cell's content is its byte and its other words are 0: gather the low
-                // byte of each cell's first word, eight cells to a store.
+                // A plain cell's content is its byte: copy the low byte of each cell's first word,
+                // eight cells to a turn (a byte load and a byte store each; gathering them into a
+                // word first costs a shift and an or more per cell).
                 let cellWords = UnsafeRawPointer(source.baseAddress!)
                 let stride = MemoryLayout<Cell>.stride
                 let target = UnsafeMutableRawPointer(bytes.baseAddress!)
                 var x = 0
                 while x &+ 8 <= filled {
-                    var word: UInt64 = 0
-                    var k = 0
-                    while k < 8 {
-                        let content = cellWords.load(fromByteOffset: (x &+ k) &* stride, as: UInt32.self)
-                        word |= UInt64(truncatingIfNeeded: content) << (k &* 8)
-                        k &+= 1
+                    let from = cellWords + x &* stride
+                    let to = target + x
+                    for k in 0..<8 {
+                        to.storeBytes(
+                            of: UInt8(truncatingIfNeeded: from.load(fromByteOffset: k &* stride, as: UInt32.self)),
+                            toByteOffset: k, as: UInt8.self)
                     }
-                    target.storeBytes(of: word.littleEndian, toByteOffset: x, as: UInt64.self)
                     x &+= 8
                 }
                 while x < filled {
