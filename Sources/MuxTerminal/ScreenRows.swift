@@ -34,6 +34,31 @@ public struct ScreenRows: RandomAccessCollection, MutableCollection, Hashable, S
         shift(range, by: 1)
     }
 
+    /// Scrolls `range` up by one: its top row leaves and comes back at its bottom, its first
+    /// `columns` cells filled with `filler` and its wrap flag cleared.
+    @inline(__always)
+    mutating func scrollUp(_ range: ClosedRange<Int>, columns: Int, filler: Cell) {
+        rotateUp(range)
+        let bottom = physical(range.upperBound)
+        storage[bottom].fill(0..<columns, with: filler)
+        storage[bottom].wrapped = false
+    }
+
+    /// `scrollUp(_:columns:filler:)`, the top row going into `history` first.
+    @inline(__always)
+    mutating func scrollUp(_ range: ClosedRange<Int>, columns: Int, filler: Cell, into history: inout Scrollback) {
+        // The row leaves its slot for the push and comes back: lent, not copied (a copy would
+        // retain and release its cells).
+        let top = physical(range.lowerBound)
+        storage.withUnsafeMutableBufferPointer { rows in
+            let slot = rows.baseAddress! + top
+            let row = slot.move()
+            history.push(row)
+            slot.initialize(to: row)
+        }
+        scrollUp(range, columns: columns, filler: filler)
+    }
+
     /// Moves the bottom row of `range` to its top, shifting the rows between down by one.
     mutating func rotateDown(_ range: ClosedRange<Int>) {
         if range.lowerBound == 0 && range.upperBound == storage.count - 1 {
