@@ -24,9 +24,11 @@ public struct HistoryLine: Hashable, Sendable {
     var form = Form.plain
 
     /// The word of an unstyled cell: its content with its shape in two bits that no content uses
-    /// (scalars stop at U+10FFFF; cluster indexes stay far below 2^29).
-    static let wideBit: UInt32 = 1 << 30
-    static let spacerBit: UInt32 = 1 << 29
+    /// (scalars stop at U+10FFFF; cluster indexes stay far below 2^29), the attributes' shape
+    /// bits moved up by `shapeShift` (one mask and one shift for both).
+    static let shapeShift: UInt32 = 17
+    static let wideBit: UInt32 = CellAttributes.wide << shapeShift
+    static let spacerBit: UInt32 = CellAttributes.spacer << shapeShift
     static let shapeBits = wideBit | spacerBit
 
     init(_ row: Row) {
@@ -112,14 +114,33 @@ public struct HistoryLine: Hashable, Sendable {
             let stride = MemoryLayout<Cell>.stride
             text.withUnsafeMutableBytes { words in
                 // Cells are four words: content, foreground, background, attributes (see `Cell`).
-                // The shape bits move from the attributes to bits 30 and 29 of the word.
-                for x in 0..<filled {
+                // The shape bits move from the attributes to bits 29 and 30 of the word. Four
+                // cells at a time, the cells or-ed whole into `lanes` (masked once at the end)
+                // rather than word by word.
+                var lanes = SIMD4<UInt32>(repeating: 0)
+                var x = 0
+                while x &+ 4 <= filled {
+                    let at = cellWords + x &* stride
+                    let c0 = at.load(as: SIMD4<UInt32>.self)
+                    let c1 = at.load(fromByteOffset: stride, as: SIMD4<UInt32>.self)
+                    let c2 = at.load(fromByteOffset: 2 &* stride, as: SIMD4<UInt32>.self)
+                    let c3 = at.load(fromByteOffset: 3 &* stride, as: SIMD4<UInt32>.self)
+                    lanes |= c0 | c1 | c2 | c3
+                    let contents = SIMD4(c0[0], c1[0], c2[0], c3[0])
+                    let attributes = SIMD4(c0[3], c1[3], c2[3], c3[3])
+                    let shaped = contents | (attributes & CellAttributes.shapeMask) &<< Self.shapeShift
+                    words.storeBytes(of: shaped, toByteOffset: x &* 4, as: SIMD4<UInt32>.self)
+                    x &+= 4
+                }
+                let masked = lanes & SIMD4(Self.shapeBits, ~0, ~0, ~CellAttributes.shapeMask)
+                looks = masked[0] | masked[1] | masked[2] | masked[3]
+                while x < filled {
                     let cell = cellWords.load(fromByteOffset: x &* stride, as: SIMD4<UInt32>.self)
                     let attributes = cell[3]
                     looks |= cell[1] | cell[2] | attributes & ~CellAttributes.shapeMask | cell[0] & Self.shapeBits
-                    let word =
-                        cell[0] | (attributes & CellAttributes.wide) << 18 | (attributes & CellAttributes.spacer) << 16
+                    let word = cell[0] | (attributes & CellAttributes.shapeMask) << Self.shapeShift
                     words.storeBytes(of: word, toByteOffset: x &* 4, as: UInt32.self)
+                    x &+= 1
                 }
                 // The stored length ends after the last word that is not 0 (found here rather
                 // than tracked in the loop above, which then vectorises without it).
