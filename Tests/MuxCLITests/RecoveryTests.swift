@@ -119,7 +119,8 @@ func recordedFlood(_ workload: String, name: String, in directory: String, chunk
         }
         // The attached clients came back by themselves and show the session's screen.
         for client in [holder] + (observer.map { [$0] } ?? []) {
-            #expect(try eventually("a client shows the screen", timeout: 30) { try client.screen == server.capture("sgr") })
+            #expect(
+                try eventually("a client shows the screen", timeout: 30) { try client.screen == server.capture("sgr") })
             #expect(try client.process.pollExit() == nil)
         }
     }
