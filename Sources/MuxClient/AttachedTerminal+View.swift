@@ -24,8 +24,11 @@ extension AttachedTerminal {
         let first = snapshotsSeen == 0
         snapshotsSeen += 1
         if windowFitsSession {
-            if gap > 0, let replica {
-                write(PassThroughMarks.gap(lines: gap, over: replica.terminal))
+            if gap > 0 {
+                catchUpReplica()
+                write(
+                    replica.map { PassThroughMarks.gap(lines: gap, over: $0.terminal) }
+                        ?? PassThroughMarks.gap(lines: gap, rows: sessionRows, columns: sessionColumns))
             }
             // Drawn inside a synchronized update, so the terminal shows no half state (the
             // snapshot's own prelude ends any update first: that part is left out).
@@ -50,17 +53,54 @@ extension AttachedTerminal {
     }
 
     func makeReplica(_ snapshot: [UInt8]) -> Emulator {
+        replicaBehind.removeAll(keepingCapacity: true)
         var emulator = Emulator(columns: sessionColumns, rows: sessionRows, scrollbackLimit: 10_000)
         emulator.feed(snapshot)
         _ = emulator.takeEffects()
         return emulator
     }
 
+    /// The most pass-through holds back from the replica; past it the replica is dropped, and a
+    /// snapshot brings a new one when one is needed.
+    static let replicaLagLimit = 1 << 20
+
+    /// Pass-through: `bytes` went to the terminal; the replica parses them when it is next needed.
+    func replicaFallsBehind(by bytes: ArraySlice<UInt8>) {
+        guard replica != nil else { return }
+        if replicaBehind.count + bytes.count > Self.replicaLagLimit {
+            replica = nil
+            replicaBehind = []
+        } else {
+            replicaBehind += bytes
+        }
+    }
+
+    /// Feeds the replica what pass-through has shown since it was last needed.
+    func catchUpReplica() {
+        guard !replicaBehind.isEmpty else { return }
+        replicaBehind.withUnsafeBufferPointer { replica?.feed($0) }
+        _ = replica?.takeEffects()
+        replicaBehind.removeAll(keepingCapacity: true)
+    }
+
+    /// The replica brought up to what the terminal shows. False when there is none after the
+    /// first snapshot (dropped, or resumed without one): a snapshot is then asked for, which
+    /// draws the terminal again and brings a replica.
+    func bringReplicaUpToDate() -> Bool {
+        catchUpReplica()
+        if replica != nil { return true }
+        if expectedOffset != nil, !awaitingSnapshot {
+            awaitingSnapshot = true
+            try? connection.send(.refresh)
+        }
+        return false
+    }
+
     /// SIGWINCH: the renderer takes the new size, and the mode is chosen again. A holder has sent
     /// RESIZE: the session will follow with RESIZED and a snapshot, which chooses once more.
     func windowResized() {
         renderer.resize(columns: Int(columns), rows: Int(rows))
-        guard let replica else { return }
+        guard windowFitsSession || bringReplicaUpToDate(), let replica else { return }
         if windowFitsSession {
             guard mode == .render else { return }
             // The terminal shows a rendering, not the session's bytes: pass-through starts from a
@@ -113,7 +153,7 @@ extension AttachedTerminal {
         guard let replica else { return }
         if mode == .render {
             frameDue = true
-        } else if !awaitingSnapshot {
+        } else if !awaitingSnapshot, bringReplicaUpToDate() {
             let row = ScreenRenderer.rowBytes(replica.terminal.rows - 1, of: replica.terminal)
             write(overBottomRow("\u{1b}[0m" + String(decoding: row, as: UTF8.self)))
         }
@@ -130,6 +170,7 @@ extension AttachedTerminal {
     /// Before the closing line: the status line erased, the terminal's modes put back, and the
     /// cursor on the session's last used row, so that the line goes just below it.
     func writeClosing() {
+        catchUpReplica()
         let row: Int
         if mode == .render, let replica {
             statusText = nil

@@ -72,8 +72,13 @@ public final class AttachedTerminal {
     /// The session's size, from ATTACHED and RESIZED.
     var sessionColumns = 80
     var sessionRows = 24
-    /// The session as this client has received it; nil before the first snapshot.
+    /// The session as this client has received it: nil before the first snapshot, and nil again
+    /// (with `expectedOffset` set) once it fell too far behind; a snapshot rebuilds it.
     var replica: Emulator?
+    /// Pass-through: bytes already on the terminal that the replica has not parsed yet. It is fed
+    /// only when something needs it (`catchUpReplica`), so a client that just passes a flood on
+    /// parses nothing; past `replicaLagLimit` the replica is dropped instead.
+    var replicaBehind: [UInt8] = []
     var mode = ViewMode.passThrough
     /// A pass-through client asked for a snapshot: until it comes, output only feeds the replica.
     var awaitingSnapshot = false
@@ -304,11 +309,13 @@ public final class AttachedTerminal {
             awaitingSnapshot = true
             try connection.send(.refresh)
         }
-        bytes.withUnsafeBufferPointer { replica?.feed($0) }
-        let effects = replica?.takeEffects() ?? Effects()
         if mode == .passThrough {
+            replicaFallsBehind(by: bytes)
             if !awaitingSnapshot { write(bytes) }
         } else {
+            catchUpReplica()
+            bytes.withUnsafeBufferPointer { replica?.feed($0) }
+            let effects = replica?.takeEffects() ?? Effects()
             frameDue = true
             // What a rendering leaves out of the bytes: the bell and the title.
             if effects.bells > 0 { write([0x07]) }
@@ -368,6 +375,9 @@ public final class AttachedTerminal {
         let text = visibleText(text)
         statusText = text
         if mode == .passThrough {
+            // Without a replica the terminal's insert mode is unknown: the snapshot asked for
+            // draws the line again.
+            _ = bringReplicaUpToDate()
             drawStatusOverPassThrough(text)
         } else {
             frameDue = true

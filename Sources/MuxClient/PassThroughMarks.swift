@@ -10,11 +10,23 @@ public enum PassThroughMarks {
     /// terminal's scrollback, inside a synchronized update that the snapshot which follows (and
     /// clears the screen without pushing anything) ends.
     public static func gap(lines: UInt64, over terminal: Terminal) -> [UInt8] {
-        let rows = terminal.rows
+        gap(
+            lines: lines, rows: terminal.rows, columns: terminal.columns, usedRow: lastUsedRow(of: terminal),
+            alternateScreen: terminal.usingAlternateScreen)
+    }
+
+    /// The same over a screen the client no longer has a replica of: every row counts as used,
+    /// and the alternate screen is left in case it shows.
+    public static func gap(lines: UInt64, rows: Int, columns: Int) -> [UInt8] {
+        gap(lines: lines, rows: rows, columns: columns, usedRow: rows - 1, alternateScreen: true)
+    }
+
+    private static func gap(lines: UInt64, rows: Int, columns: Int, usedRow used: Int, alternateScreen: Bool)
+        -> [UInt8]
+    {
         var text = "\u{1b}[?2026h\u{1b}[0m"
         // The terminal's own primary screen holds what the replica's does.
-        if terminal.usingAlternateScreen { text += "\u{1b}[?1049l" }
-        let used = lastUsedRow(of: terminal)
+        if alternateScreen { text += "\u{1b}[?1049l" }
         var markRow = used + 1
         var pushes = used + 2
         if markRow > rows - 1 {
@@ -24,7 +36,7 @@ public enum PassThroughMarks {
             pushes -= 1
         }
         text +=
-            "\u{1b}[\(markRow + 1);1H\u{1b}[2K\u{1b}[2m\(String(gapMark(lines: lines).prefix(terminal.columns)))\u{1b}[0m"
+            "\u{1b}[\(markRow + 1);1H\u{1b}[2K\u{1b}[2m\(String(gapMark(lines: lines).prefix(columns)))\u{1b}[0m"
         text += "\u{1b}[\(rows);1H" + String(repeating: "\n", count: pushes)
         return Array(text.utf8)
     }

@@ -51,8 +51,8 @@ public enum KeeperEvent: Sendable {
 
 /// The server's end of the link. Call `inventory()` once, then `start(events:)`; the other calls
 /// may come from any thread. (`spawn` before `start` reads the link itself, and keeps the events it
-/// reads meanwhile for `start` to deliver first; `start` must not be called while such a `spawn`
-/// runs.)
+/// reads meanwhile for `start` to deliver first; `start` waits for such a `spawn` to have its
+/// answer, so that only one thread ever reads the link.)
 public final class KeeperLink: @unchecked Sendable {
     private enum Answer {
         case pending
@@ -130,11 +130,15 @@ public final class KeeperLink: @unchecked Sendable {
     /// Starts a thread that reads the link from now on; events go to `handler` on that thread
     /// (first those an earlier `spawn` read).
     public func start(events handler: @escaping @Sendable (KeeperEvent) -> Void) {
+        // A `spawn` reading inline finishes first: two readers would each take messages the other
+        // waits for (a server spawning for a client in its first moments hung that way).
+        pthread_mutex_lock(inlineReading)
         let early = locked {
             self.handler = handler
             defer { heldBack = [] }
             return heldBack
         }
+        pthread_mutex_unlock(inlineReading)
         for event in early { handler(event) }
         startThread { [self] in
             while readOne() {}
@@ -229,9 +233,12 @@ public final class KeeperLink: @unchecked Sendable {
         }
         if reading {
             // Before `start`, the callers read the link themselves, one at a time; each answer
-            // read goes to its own caller.
+            // read goes to its own caller. Once `start` has run, its thread reads instead.
             pthread_mutex_lock(inlineReading)
-            while locked({ if case .pending = answers[id] { true } else { false } }) {
+            while locked({
+                guard handler == nil, case .pending = answers[id] else { return false }
+                return true
+            }) {
                 guard readOne() else { break }
             }
             pthread_mutex_unlock(inlineReading)

@@ -134,6 +134,18 @@ public struct Cell: Hashable, Sendable {
         content < 0x7f && foreground.rawValue | background.rawValue | attributes.rawValue == 0
     }
 
+    /// Two of the cell's words as one 8-byte word as they lie in memory (`first` at the lower
+    /// address): the hot paths write a cell with two such stores, content and foreground, then
+    /// background and attributes.
+    @inline(__always)
+    static func wordPair(_ first: UInt32, _ second: UInt32) -> UInt64 {
+        #if _endian(little)
+            return UInt64(first) | UInt64(second) << 32
+        #else
+            return UInt64(first) << 32 | UInt64(second)
+        #endif
+    }
+
     /// The same look with the given content and shape.
     func with(content: UInt32, shape: UInt32) -> Cell {
         var cell = self

@@ -41,7 +41,9 @@ public struct Row: Hashable, Sendable {
         hasher.combine(wrapped)
     }
 
-    /// Fills `range` with `cell`, keeping the capacity.
+    /// Fills `range` with `cell`, keeping the capacity. Inlined: scrolling clears a row with it
+    /// once per line.
+    @inline(__always)
     mutating func fill(_ range: Range<Int>, with cell: Cell) {
         guard !range.isEmpty else { return }
         // Cells from the old extent on are blank already: a blank fill stops there.

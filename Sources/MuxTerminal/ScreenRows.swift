@@ -34,6 +34,31 @@ public struct ScreenRows: RandomAccessCollection, MutableCollection, Hashable, S
         shift(range, by: 1)
     }
 
+    /// Scrolls `range` up by one: its top row leaves and comes back at its bottom, its first
+    /// `columns` cells filled with `filler` and its wrap flag cleared.
+    @inline(__always)
+    mutating func scrollUp(_ range: ClosedRange<Int>, columns: Int, filler: Cell) {
+        rotateUp(range)
+        let bottom = physical(range.upperBound)
+        storage[bottom].fill(0..<columns, with: filler)
+        storage[bottom].wrapped = false
+    }
+
+    /// `scrollUp(_:columns:filler:)`, the top row going into `history` first.
+    @inline(__always)
+    mutating func scrollUp(_ range: ClosedRange<Int>, columns: Int, filler: Cell, into history: inout Scrollback) {
+        // The row leaves its slot for the push and comes back: lent, not copied (a copy would
+        // retain and release its cells).
+        let top = physical(range.lowerBound)
+        storage.withUnsafeMutableBufferPointer { rows in
+            let slot = rows.baseAddress! + top
+            let row = slot.move()
+            history.push(row)
+            slot.initialize(to: row)
+        }
+        scrollUp(range, columns: columns, filler: filler)
+    }
+
     /// Moves the bottom row of `range` to its top, shifting the rows between down by one.
     mutating func rotateDown(_ range: ClosedRange<Int>) {
         if range.lowerBound == 0 && range.upperBound == storage.count - 1 {
@@ -44,6 +69,8 @@ public struct ScreenRows: RandomAccessCollection, MutableCollection, Hashable, S
     }
 
     /// Rotates the rows of `range` by one: +1 moves each up (the top one to the bottom), -1 down.
+    /// The rows between move as blocks of memory (at most two, where the range wraps around the
+    /// ring), not one by one.
     private mutating func shift(_ range: ClosedRange<Int>, by step: Int) {
         let start = self.start
         storage.withUnsafeMutableBufferPointer { rows in
@@ -52,15 +79,30 @@ public struct ScreenRows: RandomAccessCollection, MutableCollection, Hashable, S
                 let i = start + index
                 return i >= count ? i - count : i
             }
-            let first = step > 0 ? range.lowerBound : range.upperBound
-            let last = step > 0 ? range.upperBound : range.lowerBound
-            let moving = (rows.baseAddress! + at(first)).move()
-            var index = first
-            while index != last {
-                (rows.baseAddress! + at(index)).initialize(to: (rows.baseAddress! + at(index + step)).move())
-                index += step
+            let base = rows.baseAddress!
+            let top = at(range.lowerBound)
+            let bottom = at(range.upperBound)
+            if step > 0 {
+                let moving = (base + top).move()
+                if top <= bottom {
+                    (base + top).moveInitialize(from: base + top + 1, count: bottom - top)
+                } else {
+                    (base + top).moveInitialize(from: base + top + 1, count: count - 1 - top)
+                    (base + count - 1).moveInitialize(from: base, count: 1)
+                    base.moveInitialize(from: base + 1, count: bottom)
+                }
+                (base + bottom).initialize(to: moving)
+            } else {
+                let moving = (base + bottom).move()
+                if top <= bottom {
+                    (base + top + 1).moveInitialize(from: base + top, count: bottom - top)
+                } else {
+                    (base + 1).moveInitialize(from: base, count: bottom)
+                    base.moveInitialize(from: base + count - 1, count: 1)
+                    (base + top + 1).moveInitialize(from: base + top, count: count - 1 - top)
+                }
+                (base + top).initialize(to: moving)
             }
-            (rows.baseAddress! + at(last)).initialize(to: moving)
         }
     }
 

@@ -24,9 +24,11 @@ public struct HistoryLine: Hashable, Sendable {
     var form = Form.plain
 
     /// The word of an unstyled cell: its content with its shape in two bits that no content uses
-    /// (scalars stop at U+10FFFF; cluster indexes stay far below 2^29).
-    static let wideBit: UInt32 = 1 << 30
-    static let spacerBit: UInt32 = 1 << 29
+    /// (scalars stop at U+10FFFF; cluster indexes stay far below 2^29), the attributes' shape
+    /// bits moved up by `shapeShift` (one mask and one shift for both).
+    static let shapeShift: UInt32 = 17
+    static let wideBit: UInt32 = CellAttributes.wide << shapeShift
+    static let spacerBit: UInt32 = CellAttributes.spacer << shapeShift
     static let shapeBits = wideBit | spacerBit
 
     init(_ row: Row) {
@@ -112,14 +114,33 @@ public struct HistoryLine: Hashable, Sendable {
             let stride = MemoryLayout<Cell>.stride
             text.withUnsafeMutableBytes { words in
                 // Cells are four words: content, foreground, background, attributes (see `Cell`).
-                // The shape bits move from the attributes to bits 30 and 29 of the word.
-                for x in 0..<filled {
+                // The shape bits move from the attributes to bits 29 and 30 of the word. Four
+                // cells at a time, the cells or-ed whole into `lanes` (masked once at the end)
+                // rather than word by word.
+                var lanes = SIMD4<UInt32>(repeating: 0)
+                var x = 0
+                while x &+ 4 <= filled {
+                    let at = cellWords + x &* stride
+                    let c0 = at.load(as: SIMD4<UInt32>.self)
+                    let c1 = at.load(fromByteOffset: stride, as: SIMD4<UInt32>.self)
+                    let c2 = at.load(fromByteOffset: 2 &* stride, as: SIMD4<UInt32>.self)
+                    let c3 = at.load(fromByteOffset: 3 &* stride, as: SIMD4<UInt32>.self)
+                    lanes |= c0 | c1 | c2 | c3
+                    let contents = SIMD4(c0[0], c1[0], c2[0], c3[0])
+                    let attributes = SIMD4(c0[3], c1[3], c2[3], c3[3])
+                    let shaped = contents | (attributes & CellAttributes.shapeMask) &<< Self.shapeShift
+                    words.storeBytes(of: shaped, toByteOffset: x &* 4, as: SIMD4<UInt32>.self)
+                    x &+= 4
+                }
+                let masked = lanes & SIMD4(Self.shapeBits, ~0, ~0, ~CellAttributes.shapeMask)
+                looks = masked[0] | masked[1] | masked[2] | masked[3]
+                while x < filled {
                     let cell = cellWords.load(fromByteOffset: x &* stride, as: SIMD4<UInt32>.self)
                     let attributes = cell[3]
                     looks |= cell[1] | cell[2] | attributes & ~CellAttributes.shapeMask | cell[0] & Self.shapeBits
-                    let word =
-                        cell[0] | (attributes & CellAttributes.wide) << 18 | (attributes & CellAttributes.spacer) << 16
+                    let word = cell[0] | (attributes & CellAttributes.shapeMask) << Self.shapeShift
                     words.storeBytes(of: word, toByteOffset: x &* 4, as: UInt32.self)
+                    x &+= 1
                 }
                 // The stored length ends after the last word that is not 0 (found here rather
                 // than tracked in the loop above, which then vectorises without it).
@@ -154,21 +175,21 @@ public struct HistoryLine: Hashable, Sendable {
         source.withUnsafeBufferPointer { source in
             text.withUnsafeMutableBufferPointer { bytes in
                 let filled = min(extent, width)
-                // A plain cell's content is its byte and its other words are 0: gather the low
-                // byte of each cell's first word, eight cells to a store.
+                // A plain cell's content is its byte: copy the low byte of each cell's first word,
+                // eight cells to a turn (a byte load and a byte store each; gathering them into a
+                // word first costs a shift and an or more per cell).
                 let cellWords = UnsafeRawPointer(source.baseAddress!)
                 let stride = MemoryLayout<Cell>.stride
                 let target = UnsafeMutableRawPointer(bytes.baseAddress!)
                 var x = 0
                 while x &+ 8 <= filled {
-                    var word: UInt64 = 0
-                    var k = 0
-                    while k < 8 {
-                        let content = cellWords.load(fromByteOffset: (x &+ k) &* stride, as: UInt32.self)
-                        word |= UInt64(truncatingIfNeeded: content) << (k &* 8)
-                        k &+= 1
+                    let from = cellWords + x &* stride
+                    let to = target + x
+                    for k in 0..<8 {
+                        to.storeBytes(
+                            of: UInt8(truncatingIfNeeded: from.load(fromByteOffset: k &* stride, as: UInt32.self)),
+                            toByteOffset: k, as: UInt8.self)
                     }
-                    target.storeBytes(of: word.littleEndian, toByteOffset: x, as: UInt64.self)
                     x &+= 8
                 }
                 while x < filled {

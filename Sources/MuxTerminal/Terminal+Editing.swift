@@ -240,6 +240,8 @@ extension Terminal {
     /// Scrolls the region up by `count`: its top rows leave (into the history when the region
     /// starts at the top of the primary screen and spans its width) and blank rows enter at its
     /// bottom. With left and right margins only the columns between them move.
+    /// Once per line of output that scrolls: each screen is reached directly (not through
+    /// `screen`), and the row leaving the primary screen goes to the history without a copy.
     mutating func scrollUp(_ count: Int) {
         let height = scrollBottom - scrollTop + 1
         let n = min(count, height)
@@ -248,11 +250,14 @@ extension Terminal {
             shiftRows(scrollTop...scrollBottom, columns: leftMargin...rightMargin, by: n, filler: filler)
             return
         }
-        let keepsHistory = scrollTop == 0 && !usingAlternateScreen
-        for _ in 0..<n {
-            if keepsHistory { scrollback.push(primary.rows[scrollTop]) }
-            screen.rows.rotateUp(scrollTop...scrollBottom)
-            clearRow(scrollBottom, with: filler)
+        let region = scrollTop...scrollBottom
+        let columns = columns
+        if usingAlternateScreen {
+            for _ in 0..<n { alternate.rows.scrollUp(region, columns: columns, filler: filler) }
+        } else if scrollTop == 0 {
+            for _ in 0..<n { primary.rows.scrollUp(region, columns: columns, filler: filler, into: &scrollback) }
+        } else {
+            for _ in 0..<n { primary.rows.scrollUp(region, columns: columns, filler: filler) }
         }
     }
 

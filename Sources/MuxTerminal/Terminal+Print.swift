@@ -44,15 +44,14 @@ extension Terminal {
                             i &+= 1
                         }
                     } else {
-                        // Otherwise one 16-byte store per cell: the look with the byte in the
-                        // content lane (four 4-byte stores cost twice as much).
-                        let look = SIMD4(
-                            0, template.foreground.rawValue, template.background.rawValue,
-                            template.attributes.rawValue)
+                        // Otherwise two 8-byte stores per cell: the byte with the foreground, then
+                        // the background and attributes (a 16-byte vector costs shuffles to build).
+                        let foreground = Cell.wordPair(0, template.foreground.rawValue)
+                        let rest = Cell.wordPair(template.background.rawValue, template.attributes.rawValue)
                         while i < n {
-                            target.storeBytes(
-                                of: look | SIMD4(UInt32(source[i]), 0, 0, 0), toByteOffset: i &* stride,
-                                as: SIMD4<UInt32>.self)
+                            let cell = target + i &* stride
+                            cell.storeBytes(of: foreground | Cell.wordPair(UInt32(source[i]), 0), as: UInt64.self)
+                            cell.storeBytes(of: rest, toByteOffset: 8, as: UInt64.self)
                             i &+= 1
                         }
                     }
@@ -137,15 +136,19 @@ extension Terminal {
             }
         }
         let template = cursor.pen.with(content: 0, shape: 0)
-        // A cell is four words, content first (see `Cell`): each is written with one store.
-        let look = SIMD4(0, template.foreground.rawValue, template.background.rawValue, template.attributes.rawValue)
-        let wideLook = look | SIMD4(0, 0, 0, CellAttributes.wide)
-        let spacerLook = look | SIMD4(0, 0, 0, CellAttributes.spacer)
+        // A cell is four words, content first (see `Cell`): each is written with two 8-byte
+        // stores, content and foreground, then background and attributes.
+        let foreground = Cell.wordPair(0, template.foreground.rawValue)
+        let narrowRest = Cell.wordPair(template.background.rawValue, template.attributes.rawValue)
+        let wideRest = Cell.wordPair(template.background.rawValue, template.attributes.rawValue | CellAttributes.wide)
+        let spacerRest = Cell.wordPair(
+            template.background.rawValue, template.attributes.rawValue | CellAttributes.spacer)
         let columns = cursor.x <= rightMargin ? rightMargin + 1 : columns  // the edge printing stops at
         var x = cursor.x
         var index = start
-        var last: UInt32 = 0
         ScalarProperties.withTables { table, joinMasks in
+            // The classes the next scalar must not have: those that join the previous one.
+            var stopMask = joinMasks[Int(previousClass)] | alsoStopAt
             modifyRow(cursor.y) { row in
                 // From here on the row is blank: no wide character to cut (the common case when
                 // output streams onto fresh lines).
@@ -162,7 +165,7 @@ extension Terminal {
                         let width = Int(packed & 0b11)
                         let breakClass = packed >> 2
                         guard width > 0 else { break }
-                        guard (joinMasks[Int(previousClass)] | alsoStopAt) >> breakClass & 1 == 0 else { break }
+                        guard stopMask >> breakClass & 1 == 0 else { break }
                         guard x &+ width <= columns else { break }
                         if x < blankFrom {
                             let shapes =
@@ -170,17 +173,17 @@ extension Terminal {
                             guard shapes & CellAttributes.shapeMask == 0 else { break }
                         }
                         let target = base + x &* stride
+                        target.storeBytes(of: foreground | Cell.wordPair(value, 0), as: UInt64.self)
                         if width == 2 {
-                            target.storeBytes(of: wideLook | SIMD4(value, 0, 0, 0), as: SIMD4<UInt32>.self)
-                            target.storeBytes(of: spacerLook, toByteOffset: stride, as: SIMD4<UInt32>.self)
+                            target.storeBytes(of: wideRest, toByteOffset: 8, as: UInt64.self)
+                            target.storeBytes(of: foreground, toByteOffset: stride, as: UInt64.self)
+                            target.storeBytes(of: spacerRest, toByteOffset: stride &+ 8, as: UInt64.self)
                         } else {
-                            target.storeBytes(of: look | SIMD4(value, 0, 0, 0), as: SIMD4<UInt32>.self)
+                            target.storeBytes(of: narrowRest, toByteOffset: 8, as: UInt64.self)
                         }
                         x &+= width
                         index &+= 1
-                        previousClass = breakClass
-                        alsoStopAt = 0
-                        last = value
+                        stopMask = joinMasks[Int(breakClass)]
                         if x == columns { break }
                     }
                 }
@@ -191,7 +194,7 @@ extension Terminal {
             }
         }
         guard index > start else { return start }
-        lastPrinted = last
+        lastPrinted = scalars[index - 1].value
         advanceCursor(from: x - 1, by: 1)
         return index
     }
@@ -240,6 +243,7 @@ extension Terminal {
         advanceCursor(from: x, by: width)
     }
 
+    @inline(__always)
     mutating func advanceCursor(from x: Int, by width: Int) {
         let edge = x <= rightMargin ? rightMargin + 1 : columns
         if x + width >= edge {

@@ -43,7 +43,9 @@ let testStateHome = "/tmp/mux-test-state-\(getpid())"
 
 /// Runs a program to completion. Its stdin and stderr are temporary files, so that only stdout is
 /// read while it runs and no helper thread is needed.
-func runProgram(_ argv: [String], input: [UInt8] = [], environment: [String] = []) throws -> RunResult {
+func runProgram(
+    _ argv: [String], input: [UInt8] = [], environment: [String] = [], timeLimit: Double = programTimeLimit
+) throws -> RunResult {
     let inFile = try TemporaryFile(contents: input)
     let errFile = try TemporaryFile(contents: [])
     let outPipe = try makePipe()
@@ -58,12 +60,41 @@ func runProgram(_ argv: [String], input: [UInt8] = [], environment: [String] = [
     }
     close(outPipe.write)
     let pid = try spawned.get()
-    let stdout = try readAll(outPipe.read)
+    let (stdout, hung) = try readOutput(outPipe.read, killing: pid, after: timeLimit)
     let status = try waitForProcess(pid)
     let exit = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    let stderr = String(decoding: try errFile.contents(), as: UTF8.self)
     return RunResult(
         status: exit, stdout: String(decoding: stdout, as: UTF8.self),
-        stderr: String(decoding: try errFile.contents(), as: UTF8.self))
+        stderr: hung ? "(killed by the test: still running after \(timeLimit) s) " + stderr : stderr)
+}
+
+/// A command the tests run is killed past this: a hang fails its test instead of the whole run.
+let programTimeLimit = 180.0
+
+/// Reads `fd` to its end; if that takes over `seconds`, kills `pid` and reads on to the end.
+/// Returns the bytes and whether `pid` had to be killed.
+private func readOutput(_ fd: Int32, killing pid: pid_t, after seconds: Double) throws -> ([UInt8], Bool) {
+    let deadline = now() + seconds
+    var output: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 65536)
+    var killed = false
+    while true {
+        var ready = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        let wait = killed ? -1 : Int32(max(0, (deadline - now()) * 1000))
+        let count = poll(&ready, 1, wait)
+        if count < 0 && errno == EINTR { continue }
+        if count == 0 {
+            kill(pid, SIGKILL)
+            killed = true
+            continue
+        }
+        let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if n < 0 && errno == EINTR { continue }
+        guard n > 0 else { break }
+        output += chunk[..<n]
+    }
+    return (output, killed)
 }
 
 struct POSIXFailure: Error { let what: String }
@@ -124,6 +155,13 @@ final class TemporaryFile {
             run.stdout.contains(#/"floorRuns":\[\d+\.\d+,\d+\.\d+\],"muxRuns":\[\d+\.\d+,\d+\.\d+\],"tmuxRuns":\[\]/#))
         #expect(run.stdout.contains("\"roundTrip\":{\"muxSeconds\":0."))
         #expect(run.stderr.contains("mux bench: throughput: plain"))
+    }
+
+    /// The tests' own guard: a command that hangs is killed and fails its test, not the run.
+    @Test func aHungCommandIsKilledAndSaysSo() throws {
+        let result = try runProgram(["/bin/sleep", "30"], timeLimit: 0.5)
+        #expect(result.status == 128 + SIGKILL)
+        #expect(result.stderr.hasPrefix("(killed by the test: still running after 0.5 s)"))
     }
 
     @Test func unknownFlagIsAClearError() throws {

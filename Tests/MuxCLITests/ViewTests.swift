@@ -146,6 +146,40 @@ private func why(_ client: AttachedClient, _ server: TestServer, _ name: String)
         #expect(holder.text.contains("typed-42"))
     }
 
+    /// A window of the session's size passes a flood on without parsing it; past a megabyte the
+    /// client drops its replica, and a snapshot brings one back when the status line, a resize or
+    /// the closing line needs it (docs/client.md, "The replica").
+    @Test func aPassThroughWindowThatLetAFloodByStillDrawsTheStatusLineAndEverySize() throws {
+        let server = try TestServer()
+        try server.newSession("fl", size: "100x30", "PS1='$ ' exec /bin/sh")
+        let observer = try AttachedClient(server, ["attach", "fl", "--observe"], columns: 100, rows: 30)
+        #expect(try ready(observer, server, "fl"))
+        /// Runs `command` (a flood of about 2.1 MB, then `echo marker`), draining the window as
+        /// the bytes come; then the window must show the session.
+        func flood(_ command: String, marker: String) throws {
+            try server.ok(["send", "fl", "--", "\(command); echo \(marker)", "Enter"])
+            #expect(
+                try eventually(timeout: 60) {
+                    observer.pump()
+                    return try server.captureText("fl").contains("\n\(marker)\n$")
+                })
+            #expect(try eventually(timeout: 30) { try ready(observer, server, "fl") }, "\(why(observer, server, "fl"))")
+        }
+        try flood("seq 1 300000; printf '\\033[4h'", marker: "insert-on")
+        // The status line puts back the bottom row and the session's insert mode.
+        try observer.type(Array("x".utf8))
+        #expect(try eventually { observer.text.contains("you are watching fl") })
+        #expect(try eventually(timeout: 10) { !observer.text.contains("you are watching") })
+        #expect(try ready(observer, server, "fl"), "\(why(observer, server, "fl"))")
+        #expect(observer.terminal.terminal.modes.insert)
+        // Another flood, then windows of other sizes.
+        try flood("printf '\\033[4l'; seq 1 300000", marker: "again")
+        for (columns, rows) in [(60, 20), (100, 30)] {
+            try observer.resize(columns: columns, rows: rows)
+            #expect(try ready(observer, server, "fl"), "\(columns)x\(rows): \(why(observer, server, "fl"))")
+        }
+    }
+
     @Test func detachingLeavesTheClosingLineBelowTheSessionsLastRow() throws {
         let server = try TestServer()
         try server.newSession("d", size: "80x24", "printf 'one\\ntwo\\nthree\\n'; stty -echo; exec cat")

@@ -2,10 +2,12 @@
 // server played by the test through a real KeeperLink: spawning through the link, exits, crashes
 // and restarts, re-execution, RESTART and its rollbacks, and the keeper's own death.
 
+import Dispatch
 import Glibc
 import MuxKeeper
 import MuxPTY
 import MuxSystem
+import Synchronization
 import Testing
 
 private let environment = ["PATH=/usr/bin:/bin", "HOME=/tmp", "FOO=bar"]
@@ -61,6 +63,33 @@ private func isRollback(_ event: KeeperEvent) -> String? {
         #expect(processStat(long.pid)?.parent == keeper.keeperPID)
         server.startEvents()
         #expect(server.event(exited(short.pid, .exited(2))) != nil)
+    }
+
+    /// A server starts spawning for its first clients before it starts its link's reading thread
+    /// (it listens first); two readers of the link would each take answers the other waits for.
+    @Test func spawnsRacingStartEachGetTheirAnswer() throws {
+        let keeper = try KeeperHarness()
+        let server = try keeper.nextServer()
+        _ = try server.link.inventory()
+        let pids = Mutex<[pid_t]>([])
+        let finished = DispatchSemaphore(value: 0)
+        let link = server.link
+        startThread {
+            for _ in 0..<40 {
+                if let program = try? link.spawn(
+                    ["cat"], environment: environment, workingDirectory: nil, size: size, tag: [])
+                {
+                    pids.withLock { $0.append(program.pid) }
+                }
+            }
+            finished.signal()
+        }
+        _ = eventually { pids.withLock { !$0.isEmpty } }
+        server.startEvents()
+        // A hang would never signal; the bound only keeps a failure from hanging the run.
+        #expect(finished.wait(timeout: .now() + 60) == .success, "a spawn never got its answer")
+        #expect(pids.withLock { $0.count } == 40)
+        for pid in pids.withLock({ $0 }) { kill(pid, SIGKILL) }
     }
 
     @Test func aFailedSpawnGivesTheSameErrorAsASpawnHere() throws {

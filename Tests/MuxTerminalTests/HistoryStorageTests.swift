@@ -14,9 +14,10 @@ import Testing
             content: 0x41, foreground: .palette(3), attributes: CellAttributes(rawValue: CellAttributes.bold))
         let first = withUnsafeBytes(of: &cell) { $0.load(as: UInt32.self) }
         #expect(first == 0x41)
-        // Unstyled history words move the shape bits by a shift.
-        #expect(CellAttributes.wide << 18 == HistoryLine.wideBit)
-        #expect(CellAttributes.spacer << 16 == HistoryLine.spacerBit)
+        // Unstyled history words move both shape bits by one shift, clear of any content.
+        #expect(CellAttributes.wide << HistoryLine.shapeShift == HistoryLine.wideBit)
+        #expect(CellAttributes.spacer << HistoryLine.shapeShift == HistoryLine.spacerBit)
+        #expect(HistoryLine.shapeBits & (Cell.clusterFlag | 0x1f_ffff) == 0)
     }
 
     @Test func plainHistoryLinesKeepTheirBytesAcrossReuse() {
