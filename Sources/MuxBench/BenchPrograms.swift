@@ -8,14 +8,25 @@ import MuxSystem
 import MuxWorkloads
 
 public enum BenchPrograms {
-    /// Writes `bytes` bytes of `workload` to standard output: a 4 MiB pattern, repeated.
-    public static func emit(_ workload: Workload, bytes: Int) {
+    /// Writes `bytes` bytes of `workload` to standard output: a 4 MiB pattern, repeated; with a
+    /// `rate`, at that many bytes a second (a tenth of a second's worth at a time, on the
+    /// monotonic clock's schedule, so that a slow write is caught up).
+    public static func emit(_ workload: Workload, bytes: Int, rate: Int? = nil) {
         let pattern = workload.generate(size: 4 << 20)
-        var left = bytes
-        while left > 0 {
-            let count = min(left, pattern.count)
-            guard (try? writeAll(1, pattern[..<count])) != nil else { return }
-            left -= count
+        let slice = rate.map { max($0 / 10, 1) } ?? pattern.count
+        let start = monotonicNow()
+        var written = 0
+        var offset = 0
+        while written < bytes {
+            if let rate {
+                let due = start + Double(written) / Double(rate)
+                let wait = due - monotonicNow()
+                if wait > 0 { usleep(useconds_t(wait * 1_000_000)) }
+            }
+            let count = min(bytes - written, slice, pattern.count - offset)
+            guard (try? writeAll(1, pattern[offset..<(offset + count)])) != nil else { return }
+            written += count
+            offset = (offset + count) % pattern.count
         }
     }
 

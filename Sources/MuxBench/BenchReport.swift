@@ -16,6 +16,8 @@ public struct BenchReport: Sendable {
     public var tmuxRoundTrip: Double?
     /// The load section: mux, the baseline when there is one, and tmux, in that order.
     public var load: [LoadFigures] = []
+    /// The runaway section: mux, then tmux.
+    public var runaway: [RunawayFigures] = []
 
     public init() {}
 
@@ -124,6 +126,28 @@ public struct BenchReport: Sendable {
                     }
                 ))
         }
+        if let first = runaway.first, let end = first.samples.last {
+            let quarters = [0.0, 0.25, 0.5, 0.75, 1.0]
+            result.append(
+                (
+                    "Runaway output: \(first.rate) bytes/s of coloured lines for \(fixed(end.seconds, 0)) s, one "
+                        + "attached holder; server RSS (MiB) as it goes, flat once the history is full",
+                    ["system", "history bound", "written MB", "delivered MB"]
+                        + quarters.map { "RSS at \(Int($0 * 100)) %" } + [
+                            "history MiB at the end", "RSS growth, 2nd half",
+                        ],
+                    runaway.map { figures in
+                        let last = figures.samples.last?.seconds ?? 0
+                        let at = { (fraction: Double) in
+                            figures.samples.first { $0.seconds >= last * fraction - 0.001 } ?? figures.samples.last
+                        }
+                        return [figures.system, figures.bound, fixed(Double(figures.written) / 1e6, 1)]
+                            + [figures.delivered.map { fixed(Double($0) / 1e6, 1) } ?? "-"]
+                            + quarters.map { at($0).map { mib($0.serverRSS) } ?? "-" }
+                            + [figures.samples.last?.historyBytes.map(mib) ?? "-", mib(figures.secondHalfGrowth)]
+                    }
+                ))
+        }
         return result
     }
 
@@ -208,6 +232,17 @@ public struct BenchReport: Sendable {
                         + "\"disconnected\":\(figures.disconnected),\"bursts\":\(figures.bursts),\"burstBytes\":\(figures.burstBytes),"
                         + "\"burstsFinished\":\(figures.burstsFinished),\"complete\":\(figures.complete.map(String.init) ?? "null"),"
                         + "\"resynced\":\(figures.resynced.map(String.init) ?? "null"),\"short\":\(figures.short.map(String.init) ?? "null")}"
+                }.joined(separator: ",") + "]")
+        parts.append(
+            "\"runaway\":["
+                + runaway.map { figures in
+                    "{\"system\":\"\(figures.system)\",\"rate\":\(figures.rate),\"written\":\(figures.written),"
+                        + "\"delivered\":\(figures.delivered.map(String.init) ?? "null"),\"bound\":\"\(figures.bound)\","
+                        + "\"secondHalfGrowth\":\(figures.secondHalfGrowth),\"samples\":["
+                        + figures.samples.map { sample in
+                            "{\"seconds\":\(number(sample.seconds)),\"serverRSS\":\(sample.serverRSS),"
+                                + "\"historyBytes\":\(sample.historyBytes.map(String.init) ?? "null")}"
+                        }.joined(separator: ",") + "]}"
                 }.joined(separator: ",") + "]")
         parts.append("\"roundTrip\":{\"muxSeconds\":\(number(muxRoundTrip)),\"tmuxSeconds\":\(number(tmuxRoundTrip))}")
         return "{" + parts.joined(separator: ",") + "}\n"

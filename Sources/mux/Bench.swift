@@ -19,9 +19,11 @@ struct Bench: ParsableCommand {
             so that a slow minute of the machine falls on all three alike. Then interrupt latency (Ctrl-C from the holder while \
             `yes` floods and an observer has stopped reading), attach latency by history length, \
             server memory over a flood with a stalled observer and per 10,000 lines of scrollback, \
-            keystroke echo, the `ls` round trip, and keystroke echo under load (--load-sessions sessions, \
+            keystroke echo, the `ls` round trip, keystroke echo under load (--load-sessions sessions, \
             each with a holder and two observers attached in PTYs, half of them printing bursts, each \
-            system on a server of its own, --load-seconds of measurement each). Use a release build; progress goes to standard \
+            system on a server of its own, --load-seconds of measurement each), and the server's memory \
+            over a runaway program (--runaway-rate bytes a second of coloured lines for \
+            --runaway-seconds, mux's history bound to --runaway-history MiB, tmux's to 1,000,000 lines). Use a release build; progress goes to standard \
             error. docs/benchmarks.md explains how to read the figures.
             """,
         subcommands: [Run.self, Emit.self, Copy.self],
@@ -29,7 +31,7 @@ struct Bench: ParsableCommand {
     )
 
     enum Section: String, ExpressibleByArgument, CaseIterable {
-        case throughput, interrupt, attach, memory, echo, roundtrip, load
+        case throughput, interrupt, attach, memory, echo, roundtrip, load, runaway
     }
 
     struct Run: ParsableCommand {
@@ -63,6 +65,15 @@ struct Bench: ParsableCommand {
         @Option(help: "Seconds of measurement in the load section, per system.")
         var loadSeconds = 20.0
 
+        @Option(help: "Seconds the runaway section's program writes, per system.")
+        var runawaySeconds = 120.0
+
+        @Option(help: "Bytes a second the runaway section's program writes.")
+        var runawayRate = 100_000
+
+        @Option(help: "The runaway session's history bound (mux's --scrollback-bytes) in MiB.")
+        var runawayHistory = 4
+
         @Flag(help: "Smaller sizes and fewer trials, for a quick look (not for the record).")
         var quick = false
 
@@ -83,7 +94,7 @@ struct Bench: ParsableCommand {
 
         func validate() throws {
             guard size ?? 1 > 0, repeats ?? 1 > 0, trials > 0, keys > 0, floodSize > 0, loadSessions > 0,
-                loadSeconds > 0
+                loadSeconds > 0, runawaySeconds > 0, runawayRate > 0, runawayHistory > 0
             else {
                 throw ValidationError("sizes and counts must be more than 0")
             }
@@ -155,6 +166,14 @@ struct Bench: ParsableCommand {
                 report.load = try loaded.load(
                     sessions: loadSessions, seconds: quick ? min(loadSeconds, 5) : loadSeconds)
             }
+            if sections.contains(.runaway) {
+                let seconds = quick ? min(runawaySeconds, 24) : runawaySeconds
+                progress("runaway output: \(runawayRate) bytes/s for \(Int(seconds)) s on mux and tmux")
+                let runaway = try BenchEnvironment(useTmux: !noTmux)
+                defer { runaway.close() }
+                report.runaway = try runaway.runaway(
+                    rate: runawayRate, seconds: seconds, historyBytes: runawayHistory << 20)
+            }
             writeOut(json ? report.json() : report.table())
             if let out {
                 if mkdir(out, 0o755) != 0 && errno != EEXIST {
@@ -180,9 +199,15 @@ struct Bench: ParsableCommand {
             shouldDisplay: false)
         @Option var workload: Workload = .plain
         @Option var bytes = 1_000_000
+        @Option(help: "Bytes a second (default: as fast as the terminal takes them).")
+        var rate: Int?
+
+        func validate() throws {
+            guard bytes >= 0, rate ?? 1 > 0 else { throw ValidationError("--bytes and --rate must not be negative") }
+        }
 
         func run() {
-            BenchPrograms.emit(workload, bytes: bytes)
+            BenchPrograms.emit(workload, bytes: bytes, rate: rate)
         }
     }
 

@@ -138,6 +138,10 @@ final class TemporaryFile {
         // The generator writes exactly the bytes asked for; the floor's copier passes them on.
         let emitted = try runMux(["bench", "emit", "--workload", "sgr", "--bytes", "100000"])
         #expect(emitted.status == 0 && emitted.stdout.utf8.count == 100_000)
+        // Paced, it writes the same bytes (in tenths of a second's worth).
+        let paced = try runMux(["bench", "emit", "--workload", "sgr", "--bytes", "100000", "--rate", "400000"])
+        #expect(paced.status == 0 && paced.stdout == emitted.stdout)
+        #expect(try runMux(["bench", "emit", "--rate", "0"]).stderr.contains("must not be negative"))
         let copied = try runMux(["bench", "copy", "--", muxBinaryPath(), "bench", "emit", "--bytes", "5000"])
         #expect(copied.status == 0)
         #expect(copied.stdout.utf8.count >= 5000, "the PTY adds a CR before each LF, never drops a byte")
@@ -155,6 +159,21 @@ final class TemporaryFile {
             run.stdout.contains(#/"floorRuns":\[\d+\.\d+,\d+\.\d+\],"muxRuns":\[\d+\.\d+,\d+\.\d+\],"tmuxRuns":\[\]/#))
         #expect(run.stdout.contains("\"roundTrip\":{\"muxSeconds\":0."))
         #expect(run.stderr.contains("mux bench: throughput: plain"))
+    }
+
+    /// The runaway section on a short run: mux's history stays within its bound, and every byte
+    /// the program wrote reached the holder's terminal (sizes only; no timing is tested).
+    @Test func benchRunawayKeepsTheHistoryWithinItsBoundAndDeliversEveryByte() throws {
+        let run = try runMux([
+            "bench", "--only", "runaway", "--runaway-seconds", "3", "--runaway-rate", "400000", "--runaway-history",
+            "1", "--no-tmux", "--json",
+        ])
+        #expect(run.status == 0, "\(run.stderr)")
+        let written = try #require(run.stdout.firstMatch(of: #/"written":(\d+)/#).flatMap { Int($0.1) })
+        let delivered = try #require(run.stdout.firstMatch(of: #/"delivered":(\d+)/#).flatMap { Int($0.1) })
+        #expect(written == 1_200_000 && delivered >= written)
+        let history = run.stdout.matches(of: #/"historyBytes":(\d+)/#).compactMap { Int($0.1) }
+        #expect(history.count >= 2 && history.allSatisfy { $0 <= 1 << 20 } && history.last! > 1 << 19)
     }
 
     /// The tests' own guard: a command that hangs is killed and fails its test, not the run.
