@@ -21,6 +21,8 @@ public final class OutputReader: @unchecked Sendable {
 
     /// Two chunks: one being handled while the next is read.
     public static let defaultInFlightLimit = 1 << 17
+    /// The most one read asks for.
+    public static let defaultChunkSize = 1 << 16
 
     public let chunkSize: Int
     /// The most bytes handed over and not yet `consumed` (the ring's size); reading waits beyond it.
@@ -53,7 +55,7 @@ public final class OutputReader: @unchecked Sendable {
     /// original); nothing is read until `start`. Reads go into `buffer` from its end offset on (a
     /// ring of `inFlightLimit` bytes in memory when nil), which must hold at least `inFlightLimit`.
     public init(
-        descriptor: Int32, chunkSize: Int = 1 << 16, inFlightLimit: Int = defaultInFlightLimit,
+        descriptor: Int32, chunkSize: Int = defaultChunkSize, inFlightLimit: Int = defaultInFlightLimit,
         buffer: MappedRing? = nil
     ) throws(SystemError) {
         precondition(chunkSize > 0 && inFlightLimit >= chunkSize)
@@ -245,6 +247,11 @@ public final class OutputReader: @unchecked Sendable {
                 let n = read(descriptor, ring + writeOffset + count, allowance - count)
                 if n > 0 {
                     count += n
+                    // Published at once, before the next read: a byte taken from the terminal is
+                    // inside the ring's extent from then on, so a kill -9 loses none of it (the
+                    // ring may be a recovery file; docs/lifecycle.md). Published after the loop, a
+                    // flood's 64 KiB of reads were lost to a kill that landed among them.
+                    buffer.endOffset += UInt64(n)
                 } else if n == 0 {
                     reason = 0
                     break
@@ -258,7 +265,6 @@ public final class OutputReader: @unchecked Sendable {
             if count > 0 {
                 let chunk = Chunk(bytes: UnsafeBufferPointer(start: ring + writeOffset, count: count))
                 writeOffset = (writeOffset + count) % buffer.capacity
-                buffer.endOffset += UInt64(count)
                 let first = withLock {
                     inFlight += count
                     waiting.append(chunk)

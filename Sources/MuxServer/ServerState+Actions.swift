@@ -192,13 +192,15 @@ extension ServerState {
         let (chunks, more) = reader.takeChunks(upTo: limit)
         for chunk in chunks {
             var bytes = chunk.bytes[...]
-            // A checkpoint waits for the parser to be at rest: the bytes a due one waits for are
-            // parsed one at a time, up to the first moment of rest (a sequence's end, at most a
-            // few bytes in), and the checkpoint is taken right there.
-            while session.checkpointDue, !session.emulator.isAtRest, let first = bytes.first {
-                withUnsafePointer(to: first) { programWrote(UnsafeBufferPointer(start: $0, count: 1), in: session) }
-                session.inputParsed += 1
-                bytes = bytes.dropFirst()
+            // A due checkpoint is taken at the first moment of rest: before this piece when the
+            // parser is at rest, else once the bytes that bring it to rest (a sequence's end, at
+            // most a few bytes in) are parsed, one at a time.
+            if session.checkpointDue, session.recovery != nil {
+                while !session.emulator.isAtRest, let first = bytes.first {
+                    withUnsafePointer(to: first) { programWrote(UnsafeBufferPointer(start: $0, count: 1), in: session) }
+                    session.inputParsed += 1
+                    bytes = bytes.dropFirst()
+                }
                 checkpointIfDue(session)
             }
             if !bytes.isEmpty {
@@ -212,15 +214,22 @@ extension ServerState {
         return more
     }
 
-    /// A checkpoint is due once half of what the input ring holds beyond the reader's lead has
-    /// been parsed since the last: the reader may be up to its in-flight limit ahead of the
-    /// parser, and the ring must still reach back to the last checkpoint while the parser comes
-    /// to rest.
+    /// A checkpoint is due once `checkpointSpacing` has been parsed since the last.
     private func markCheckpointDue(_ session: Session) {
-        let due = (configuration.inputRingBytes - OutputReader.defaultInFlightLimit) / 2
+        let due = Self.checkpointSpacing(inputRingBytes: configuration.inputRingBytes)
         if session.recovery != nil, session.inputParsed - session.checkpointInput >= UInt64(due) {
             session.checkpointDue = true
         }
+    }
+
+    /// How much input may be parsed between checkpoints. When the crash comes, the input ring
+    /// must still reach back to the last checkpoint: the parser can be this spacing, plus the
+    /// piece it was parsing when the checkpoint fell due (a reader's chunk at most), plus the
+    /// bytes to a moment of rest, past that checkpoint, and the reader up to its in-flight limit
+    /// (its read in progress included) ahead of the parser. Half of what the ring has left is
+    /// the spacing; the other half is the margin for the moment of rest.
+    static func checkpointSpacing(inputRingBytes: Int) -> Int {
+        (inputRingBytes - OutputReader.defaultInFlightLimit - OutputReader.defaultChunkSize) / 2
     }
 
     /// The program wrote `bytes` (a chunk from the reader, valid for this call): parse them and

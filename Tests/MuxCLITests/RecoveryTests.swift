@@ -17,6 +17,12 @@ extension TestServer {
         #expect(try eventually("the server is gone") { !processIsRunning(pid) })
     }
 
+    /// The lines of the server's log that contain `text`.
+    func logLines(containing text: String) -> [String] {
+        guard let log = try? readAll(path: socket + ".log") else { return [] }
+        return String(decoding: log, as: UTF8.self).split(separator: "\n").filter { $0.contains(text) }.map(String.init)
+    }
+
     /// Each session's program's pid, by name, from `mux ls --json`.
     func sessionPIDs() throws -> [String: Int] {
         let listed = try mux(["ls", "--json"])
@@ -114,7 +120,11 @@ func recordedFlood(_ workload: String, name: String, in directory: String, chunk
             }
             #expect(
                 captured == rendered.stdout,
-                "session \(session.name) differs from what its program wrote: \(firstDifference(captured, rendered.stdout))"
+                """
+                session \(session.name) differs from what its program wrote: \
+                \(firstDifference(captured, rendered.stdout)); the server's warnings: \
+                \(server.logLines(containing: "warning"))
+                """
             )
         }
         // The attached clients came back by themselves and show the session's screen.
