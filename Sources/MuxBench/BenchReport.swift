@@ -137,13 +137,9 @@ public struct BenchReport: Sendable {
                             "history MiB at the end", "RSS growth, 2nd half",
                         ],
                     runaway.map { figures in
-                        let last = figures.samples.last?.seconds ?? 0
-                        let at = { (fraction: Double) in
-                            figures.samples.first { $0.seconds >= last * fraction - 0.001 } ?? figures.samples.last
-                        }
-                        return [figures.system, figures.bound, fixed(Double(figures.written) / 1e6, 1)]
+                        [figures.system, figures.bound, fixed(Double(figures.written) / 1e6, 1)]
                             + [figures.delivered.map { fixed(Double($0) / 1e6, 1) } ?? "-"]
-                            + quarters.map { at($0).map { mib($0.serverRSS) } ?? "-" }
+                            + quarters.map { figures.sample(at: $0).map { mib($0.serverRSS) } ?? "-" }
                             + [figures.samples.last?.historyBytes.map(mib) ?? "-", mib(figures.secondHalfGrowth)]
                     }
                 ))

@@ -187,18 +187,11 @@ extension BenchEnvironment {
         while monotonicNow() - start < seconds {
             let holder = loadSessions[measuredSessions[samples.count % measuredSessions.count]].clients[0].terminal
             let key = UInt8(ascii: "a") + UInt8(samples.count % 26)
-            let typed = monotonicNow()
-            try holder.write([key])
-            var seen = false
-            while !seen {
-                var fd = pollfd(fd: holder.masterDescriptor, events: Int16(POLLIN), revents: 0)
-                guard poll(&fd, 1, 10_000) > 0 else { throw BenchError("\(label): no echo within 10 s") }
-                let n = buffer.withUnsafeMutableBytes { read(holder.masterDescriptor, $0.baseAddress, $0.count) }
-                guard n > 0 else { throw BenchError("\(label): the measured holder's terminal closed") }
-                seen = buffer[..<n].contains(key)
-            }
+            samples.append(
+                try typeAndTimeEcho(
+                    key, echo: key, on: holder, within: 10, buffer: &buffer,
+                    what: "\(label): the measured holder's terminal"))
             let now = monotonicNow()
-            samples.append(now - typed)
             if now - lastSample >= 0.1 {
                 peak = max(peak, residentBytes(of: serverPID) ?? 0)
                 lastSample = now

@@ -291,20 +291,30 @@ extension BenchEnvironment {
         var buffer = [UInt8](repeating: 0, count: 4096)
         for trial in 0..<trials {
             let key: UInt8 = trial % 60 == 59 ? 0x0d : UInt8(ascii: "a") + UInt8(trial % 26)
-            let start = monotonicNow()
-            try terminal.write([key])
-            var seen = false
-            while !seen {
-                var fd = pollfd(fd: terminal.masterDescriptor, events: Int16(POLLIN), revents: 0)
-                guard poll(&fd, 1, 5000) > 0 else { throw BenchError("no echo within 5 s") }
-                let n = buffer.withUnsafeMutableBytes { read(terminal.masterDescriptor, $0.baseAddress, $0.count) }
-                guard n > 0 else { throw BenchError("the terminal closed") }
-                seen = buffer[..<n].contains(key == 0x0d ? 0x0a : key)
-            }
-            samples.append(monotonicNow() - start)
+            samples.append(
+                try typeAndTimeEcho(key, echo: key == 0x0d ? 0x0a : key, on: terminal, within: 5, buffer: &buffer))
             if key == 0x0d { usleep(2000) }
         }
         return LatencyFigures(samples: samples)
+    }
+
+    /// Writes `key` to `terminal` and reads it until `echo` comes back; returns the seconds that
+    /// took. `what` names the terminal in errors.
+    func typeAndTimeEcho(
+        _ key: UInt8, echo: UInt8, on terminal: PTYProcess, within seconds: Int32, buffer: inout [UInt8],
+        what: String = "the terminal"
+    ) throws -> Double {
+        let start = monotonicNow()
+        try terminal.write([key])
+        var seen = false
+        while !seen {
+            var fd = pollfd(fd: terminal.masterDescriptor, events: Int16(POLLIN), revents: 0)
+            guard poll(&fd, 1, seconds * 1000) > 0 else { throw BenchError("\(what): no echo within \(seconds) s") }
+            let n = buffer.withUnsafeMutableBytes { read(terminal.masterDescriptor, $0.baseAddress, $0.count) }
+            guard n > 0 else { throw BenchError("\(what) closed") }
+            seen = buffer[..<n].contains(echo)
+        }
+        return monotonicNow() - start
     }
 
     /// Echo through a raw PTY running cat, through mux, and through tmux.

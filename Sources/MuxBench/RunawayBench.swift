@@ -29,10 +29,15 @@ public struct RunawayFigures: Sendable {
     /// for tmux, which renders instead.
     public var delivered: Int?
 
+    /// The first sample taken at or after `fraction` of the run.
+    public func sample(at fraction: Double) -> Sample? {
+        guard let last = samples.last else { return nil }
+        return samples.first { $0.seconds >= last.seconds * fraction - 0.001 } ?? last
+    }
+
     /// RSS growth over the second half of the run: flat (near 0) once the history is full.
     public var secondHalfGrowth: Int {
-        guard let last = samples.last else { return 0 }
-        let middle = samples.first { $0.seconds >= last.seconds / 2 } ?? last
+        guard let middle = sample(at: 0.5), let last = samples.last else { return 0 }
         return last.serverRSS - middle.serverRSS
     }
 }

@@ -150,13 +150,15 @@ extension AttachedTerminal {
     func eraseStatus() {
         statusShownAt = nil
         statusText = nil
-        guard let replica else { return }
         if mode == .render {
-            frameDue = true
-        } else if !awaitingSnapshot, bringReplicaUpToDate() {
-            let row = ScreenRenderer.rowBytes(replica.terminal.rows - 1, of: replica.terminal)
-            write(overBottomRow("\u{1b}[0m" + String(decoding: row, as: UTF8.self)))
+            if replica != nil { frameDue = true }
+            return
         }
+        // The row as the session has it now: the replica caught up first (or, dropped, a snapshot
+        // asked for, which draws the whole screen again).
+        guard !awaitingSnapshot, bringReplicaUpToDate(), let replica else { return }
+        let row = ScreenRenderer.rowBytes(replica.terminal.rows - 1, of: replica.terminal)
+        write(overBottomRow("\u{1b}[0m" + String(decoding: row, as: UTF8.self)))
     }
 
     private func overBottomRow(_ body: String) -> [UInt8] {
