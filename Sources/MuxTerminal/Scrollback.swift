@@ -47,6 +47,17 @@ public struct HistoryLine: Hashable, Sendable {
         hasher.combine(storedCells)
     }
 
+    /// True when both lines are stored the same way with the same contents, which is quicker to
+    /// learn than comparing `storedCells`; false says nothing (the lines may still be equal).
+    func isStoredAlike(_ other: HistoryLine) -> Bool {
+        guard form == other.form, wrapped == other.wrapped, length == other.length else { return false }
+        switch form {
+        case .plain: return plainText == other.plainText
+        case .unstyled: return text.prefix(Int(length) * 4) == other.text.prefix(Int(length) * 4)
+        case .styled: return cells == other.cells
+        }
+    }
+
     /// The bytes of a plain line, without the zeros after its end.
     var plainText: ArraySlice<UInt8> { text[0..<Int(length)] }
 

@@ -28,8 +28,12 @@ extension Terminal: Equatable {
             hyperlink: hyperlink(extras.hyperlink))
     }
 
-    func resolve(_ rows: ScreenRows) -> [[ResolvedCell]] {
-        rows.map { row in row.cells.map(resolve) + [wrappedMarker(row.wrapped)] }
+    func resolve(_ row: Row) -> [ResolvedCell] {
+        row.cells.map(resolve) + [wrappedMarker(row.wrapped)]
+    }
+
+    func resolve(_ line: HistoryLine) -> [ResolvedCell] {
+        line.storedCells.map(resolve) + [wrappedMarker(line.wrapped)]
     }
 
     private func wrappedMarker(_ wrapped: Bool) -> ResolvedCell {
@@ -47,10 +51,14 @@ extension Terminal: Equatable {
 
     /// The history lines, resolved, oldest first.
     public var resolvedHistory: [[ResolvedCell]] {
-        (0..<scrollback.count).map { index in
-            let line = scrollback[index]
-            return line.storedCells.map(resolve) + [wrappedMarker(line.wrapped)]
-        }
+        (0..<scrollback.count).map { resolve(scrollback[$0]) }
+    }
+
+    /// True when the side tables hold the same values at the same indices, so that cells equal
+    /// as stored also resolve equally (cells that differ as stored may still resolve equally).
+    private func hasSameTables(as other: Terminal) -> Bool {
+        clusters.values == other.clusters.values && extras.values == other.extras.values
+            && hyperlinks.values == other.hyperlinks.values
     }
 
     /// Every observable fact that differs between `self` and `other`, by name: empty when equal.
@@ -85,22 +93,38 @@ extension Terminal: Equatable {
         check("special colours", specialColors, other.specialColors)
         check("primary saved cursor", resolve(primary.savedCursor), other.resolve(other.primary.savedCursor))
         check("alternate saved cursor", resolve(alternate.savedCursor), other.resolve(other.alternate.savedCursor))
-        found += rowDifferences("primary row", resolve(primary.rows), other.resolve(other.primary.rows))
-        found += rowDifferences("alternate row", resolve(alternate.rows), other.resolve(other.alternate.rows))
+        // Rows equal as stored are skipped when the tables agree; only the others are resolved.
+        let sameTables = hasSameTables(as: other)
+        for (name, mine, theirs) in [
+            ("primary row", primary.rows, other.primary.rows), ("alternate row", alternate.rows, other.alternate.rows),
+        ] {
+            found += rowDifferences(
+                name, count: min(mine.count, theirs.count),
+                storedAlike: { sameTables && mine[$0] == theirs[$0] }, mine: { resolve(mine[$0]) },
+                theirs: { other.resolve(theirs[$0]) })
+        }
         if includingHistory {
-            let (mine, theirs) = (resolvedHistory, other.resolvedHistory)
+            let (mine, theirs) = (scrollback, other.scrollback)
             if mine.count != theirs.count { found.append("history: \(mine.count) lines != \(theirs.count)") }
-            found += rowDifferences("history line", mine, theirs)
+            found += rowDifferences(
+                "history line", count: min(mine.count, theirs.count),
+                storedAlike: { sameTables && mine[$0].isStoredAlike(theirs[$0]) }, mine: { resolve(mine[$0]) },
+                theirs: { other.resolve(theirs[$0]) })
         }
         return found
     }
 
-    /// Where two lists of resolved rows differ: the first differing column of each row (the last
-    /// element of a resolved row is its soft-wrap marker).
-    private func rowDifferences(_ name: String, _ a: [[ResolvedCell]], _ b: [[ResolvedCell]]) -> [String] {
+    /// Where two lists of rows differ: the first differing column of each row (the last element
+    /// of a resolved row is its soft-wrap marker). `storedAlike` may skip a row whose cells are
+    /// equal as stored; any other row is resolved on both sides and compared.
+    private func rowDifferences(
+        _ name: String, count: Int, storedAlike: (Int) -> Bool, mine: (Int) -> [ResolvedCell],
+        theirs: (Int) -> [ResolvedCell]
+    ) -> [String] {
         var found: [String] = []
-        for y in 0..<min(a.count, b.count) where a[y] != b[y] {
-            let (left, right) = (a[y], b[y])
+        for y in 0..<count where !storedAlike(y) {
+            let (left, right) = (mine(y), theirs(y))
+            if left == right { continue }
             if left.count != right.count {
                 found.append("\(name) \(y): \(left.count - 1) cells != \(right.count - 1)")
                 continue
