@@ -92,7 +92,7 @@ let package = Package(
         ),
         .testTarget(name: "MuxJSONTests", dependencies: ["MuxJSON"]),
         .testTarget(name: "MuxSystemTests", dependencies: ["MuxSystem"]),
-        .testTarget(name: "MuxPTYTests", dependencies: ["MuxPTY"]),
+        .testTarget(name: "MuxPTYTests", dependencies: ["MuxPTY", "MuxSystem"]),
         .testTarget(name: "MuxProtocolTests", dependencies: ["MuxProtocol"]),
         .testTarget(name: "MuxJournalTests", dependencies: ["MuxJournal"]),
         .testTarget(name: "MuxKeeperTests", dependencies: ["MuxKeeper", "MuxPTY", "MuxSystem", "CPTYShim", "mux"]),

@@ -13,13 +13,6 @@ public struct BenchError: Error, CustomStringConvertible {
     public init(_ description: String) { self.description = description }
 }
 
-/// Seconds on the monotonic clock.
-public func monotonicNow() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-}
-
 /// The value below which `fraction` of `values` fall (nearest rank).
 public func percentile(_ values: [Double], _ fraction: Double) -> Double {
     guard !values.isEmpty else { return .nan }
@@ -158,9 +151,9 @@ public final class BenchEnvironment {
     func waitFor(
         _ what: String, timeout: Double = 60, every interval: useconds_t = 1000, _ condition: () throws -> Bool
     ) throws {
-        let deadline = monotonicNow() + timeout
+        let deadline = MonotonicClock.seconds() + timeout
         while try !condition() {
-            guard monotonicNow() < deadline else { throw BenchError("timed out waiting for \(what)") }
+            guard MonotonicClock.seconds() < deadline else { throw BenchError("timed out waiting for \(what)") }
             usleep(interval)
         }
     }

@@ -14,13 +14,13 @@ public enum BenchPrograms {
     public static func emit(_ workload: Workload, bytes: Int, rate: Int? = nil) {
         let pattern = workload.generate(size: 4 << 20)
         let slice = rate.map { max($0 / 10, 1) } ?? pattern.count
-        let start = monotonicNow()
+        let start = MonotonicClock.seconds()
         var written = 0
         var offset = 0
         while written < bytes {
             if let rate {
                 let due = start + Double(written) / Double(rate)
-                let wait = due - monotonicNow()
+                let wait = due - MonotonicClock.seconds()
                 if wait > 0 { usleep(useconds_t(wait * 1_000_000)) }
             }
             let count = min(bytes - written, slice, pattern.count - offset)

@@ -179,19 +179,19 @@ extension BenchEnvironment {
         let cpuBefore = cpuSeconds(of: serverPID)
         let clientsBefore = clientPIDs.compactMap { cpuSeconds(of: $0) }.reduce(0) { $0 + $1.user + $1.system }
         for session in loadSessions where session.bursty { try session.clients[0].terminal.write([0x0d]) }
-        let start = monotonicNow()
+        let start = MonotonicClock.seconds()
         var peak = residentBytes(of: serverPID) ?? 0
         var lastSample = start
         var samples: [Double] = []
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while monotonicNow() - start < seconds {
+        while MonotonicClock.seconds() - start < seconds {
             let holder = loadSessions[measuredSessions[samples.count % measuredSessions.count]].clients[0].terminal
             let key = UInt8(ascii: "a") + UInt8(samples.count % 26)
             samples.append(
                 try typeAndTimeEcho(
                     key, echo: key, on: holder, within: 10, buffer: &buffer,
                     what: "\(label): the measured holder's terminal"))
-            let now = monotonicNow()
+            let now = MonotonicClock.seconds()
             if now - lastSample >= 0.1 {
                 peak = max(peak, residentBytes(of: serverPID) ?? 0)
                 lastSample = now
@@ -199,7 +199,7 @@ extension BenchEnvironment {
             // 10 to 30 ms between keys, spread over the bursts' cycle.
             usleep(useconds_t(10_000 + (samples.count * 7919) % 20_000))
         }
-        let elapsed = monotonicNow() - start
+        let elapsed = MonotonicClock.seconds() - start
         let cpuAfter = cpuSeconds(of: serverPID)
         let clientsAfter = clientPIDs.compactMap { cpuSeconds(of: $0) }.reduce(0) { $0 + $1.user + $1.system }
         peak = max(peak, residentBytes(of: serverPID) ?? 0)
@@ -216,11 +216,11 @@ extension BenchEnvironment {
                 }
             }) != nil
         var delivered = drainer.allDelivered
-        var quietSince = monotonicNow()
-        while monotonicNow() - quietSince < 0.5 {
+        var quietSince = MonotonicClock.seconds()
+        while MonotonicClock.seconds() - quietSince < 0.5 {
             usleep(100_000)
             let now = drainer.allDelivered
-            if now != delivered { (delivered, quietSince) = (now, monotonicNow()) }
+            if now != delivered { (delivered, quietSince) = (now, MonotonicClock.seconds()) }
         }
         peak = max(peak, residentBytes(of: serverPID) ?? 0)
 

@@ -96,10 +96,10 @@ extension BenchEnvironment {
     /// Seconds from starting `argv` in a drained PTY until its output ends, and the bytes the
     /// PTY delivered.
     func timeToEnd(_ argv: [String]) throws -> (seconds: Double, delivered: Int) {
-        let start = monotonicNow()
+        let start = MonotonicClock.seconds()
         let process = try terminal(argv)
         let delivered = readToEnd(process)
-        let end = monotonicNow()
+        let end = MonotonicClock.seconds()
         let status = try process.waitForExit()
         guard status.shellStatus == 0 else { throw BenchError("\(argv.joined(separator: " ")) ended: \(status)") }
         return (end - start, delivered)
@@ -171,10 +171,10 @@ extension BenchEnvironment {
             try holder.write(Array("yes\r".utf8))
             try waitFor("yes to flood") { try lastLine() == "y" }
             usleep(200_000)
-            let start = monotonicNow()
+            let start = MonotonicClock.seconds()
             try holder.write([0x03])
             try waitFor("the prompt after Ctrl-C") { try lastLine().hasPrefix("BENCH$") }
-            samples.append(monotonicNow() - start)
+            samples.append(MonotonicClock.seconds() - start)
         }
         try? holder.signal(SIGKILL)
         return LatencyFigures(samples: samples)
@@ -200,10 +200,10 @@ extension BenchEnvironment {
             try runQuietly(tmuxCommand(["send-keys", "-t", "intr", "yes", "Enter"]))
             try waitFor("yes to flood") { try lastLine() == "y" }
             usleep(200_000)
-            let start = monotonicNow()
+            let start = MonotonicClock.seconds()
             try runQuietly(tmuxCommand(["send-keys", "-t", "intr", "C-c"]))
             try waitFor("the prompt after Ctrl-C") { try lastLine().hasPrefix("BENCH$") }
-            samples.append(monotonicNow() - start)
+            samples.append(MonotonicClock.seconds() - start)
         }
         try? holder.signal(SIGKILL)
         return LatencyFigures(samples: samples)
@@ -224,14 +224,14 @@ extension BenchEnvironment {
         try waitFor("history to fill") { try capture(watcher, name).contains("FILLED") }
         var samples: [Double] = []
         for _ in 0..<runs {
-            let start = monotonicNow()
+            let start = MonotonicClock.seconds()
             let client = try connect()
             try client.send(
                 .attach(session: name, asHolder: false, historyLines: UInt32(lines), since: nil, lossy: true))
             while true {
                 if case .snapshot(_, true, _) = try client.receive() { break }
             }
-            samples.append(monotonicNow() - start)
+            samples.append(MonotonicClock.seconds() - start)
         }
         return median(samples)
     }
@@ -258,9 +258,9 @@ extension BenchEnvironment {
         guard let before = residentBytes(of: server) else { throw BenchError("cannot read the server's memory") }
         try holder.write([0x0d])
         var peak = before
-        let deadline = monotonicNow() + 600
+        let deadline = MonotonicClock.seconds() + 600
         while try !capture(watcher, "flood").contains("EMIT-DONE") {
-            guard monotonicNow() < deadline else { throw BenchError("the flood did not end") }
+            guard MonotonicClock.seconds() < deadline else { throw BenchError("the flood did not end") }
             peak = max(peak, residentBytes(of: server) ?? 0)
             usleep(50_000)
         }
@@ -304,7 +304,7 @@ extension BenchEnvironment {
         _ key: UInt8, echo: UInt8, on terminal: PTYProcess, within seconds: Int32, buffer: inout [UInt8],
         what: String = "the terminal"
     ) throws -> Double {
-        let start = monotonicNow()
+        let start = MonotonicClock.seconds()
         try terminal.write([key])
         var seen = false
         while !seen {
@@ -314,7 +314,7 @@ extension BenchEnvironment {
             guard n > 0 else { throw BenchError("\(what) closed") }
             seen = buffer[..<n].contains(echo)
         }
-        return monotonicNow() - start
+        return MonotonicClock.seconds() - start
     }
 
     /// Echo through a raw PTY running cat, through mux, and through tmux.
@@ -358,9 +358,9 @@ extension BenchEnvironment {
     public func roundTrip(_ argv: [String], runs: Int) throws -> Double {
         var samples: [Double] = []
         for _ in 0..<runs {
-            let start = monotonicNow()
+            let start = MonotonicClock.seconds()
             try runQuietly(argv)
-            samples.append(monotonicNow() - start)
+            samples.append(MonotonicClock.seconds() - start)
         }
         return median(samples)
     }

@@ -95,11 +95,11 @@ extension BenchEnvironment {
         try settle(holder)
         let index = drainer.add(holder.masterDescriptor)
         try holder.write([0x0d])
-        let start = monotonicNow()
+        let start = MonotonicClock.seconds()
         var samples: [RunawayFigures.Sample] = []
         let every = seconds / 12
         while true {
-            let now = monotonicNow() - start
+            let now = MonotonicClock.seconds() - start
             samples.append(
                 .init(
                     seconds: now, serverRSS: residentBytes(of: serverPID) ?? 0,

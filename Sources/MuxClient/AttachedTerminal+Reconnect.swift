@@ -5,6 +5,7 @@
 
 import Glibc
 import MuxProtocol
+import MuxSystem
 
 extension AttachedTerminal {
     /// The most bytes of keys kept while reconnecting.
@@ -38,7 +39,7 @@ extension AttachedTerminal {
         pendingGap = 0
         let asHolder = holdsLease
         var clientID = connection.clientID
-        var plan = Reconnection(now: Self.monotonicSeconds(), limit: reconnectLimit)
+        var plan = Reconnection(now: MonotonicClock.seconds(), limit: reconnectLimit)
         var attempt: ServerConnection?
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
@@ -46,7 +47,7 @@ extension AttachedTerminal {
                 if plan.statusShown { showStatus(Reconnection.statusText) } else { eraseStatus() }
             }
             var timeout: Int32
-            switch plan.next(now: Self.monotonicSeconds()) {
+            switch plan.next(now: MonotonicClock.seconds()) {
             case .showStatus:
                 showStatus(Reconnection.statusText)
                 continue
@@ -68,7 +69,7 @@ extension AttachedTerminal {
                             session: session, asHolder: asHolder, historyLines: history, since: since, lossy: lossy))
                     attempt = next
                 } catch {
-                    plan.attemptFailed(now: Self.monotonicSeconds())
+                    plan.attemptFailed(now: MonotonicClock.seconds())
                 }
                 continue
             case .wait(let seconds):
@@ -89,12 +90,12 @@ extension AttachedTerminal {
                     break
                 case .failed:
                     attempt = nil
-                    plan.attemptFailed(now: Self.monotonicSeconds())
+                    plan.attemptFailed(now: MonotonicClock.seconds())
                 case .idTaken:
                     // Another connection has this id: let the server name this client instead.
                     clientID = ""
                     attempt = nil
-                    plan.attemptFailed(now: Self.monotonicSeconds())
+                    plan.attemptFailed(now: MonotonicClock.seconds())
                 case .refused(let text):
                     return .serverGone("the server came back, but: \(text)")
                 case .attached(let message):

@@ -4,6 +4,7 @@
 // again whenever either size changes.
 
 import Glibc
+import MuxSystem
 import MuxTerminal
 
 /// How the client's terminal shows the session.
@@ -120,9 +121,7 @@ extension AttachedTerminal {
     /// most 60 times a second); returns how many milliseconds to wait for the next one.
     func drawFrameIfDue() -> Int32? {
         guard mode == .render, frameDue, replica != nil else { return nil }
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        let elapsed = Double(now.tv_sec - lastFrame.tv_sec) + Double(now.tv_nsec - lastFrame.tv_nsec) / 1e9
+        let elapsed = MonotonicClock.seconds() - lastFrame
         // A program inside a synchronized update is drawn when it ends it (or 200 ms on).
         let limit = replica?.terminal.modes.synchronizedOutput == true ? 0.2 : 0.016
         if elapsed < limit { return Int32((limit - elapsed) * 1000) + 1 }
@@ -134,7 +133,7 @@ extension AttachedTerminal {
         guard let replica else { return }
         write(renderer.frame(replica.terminal, status: statusText, mouse: holdsLease))
         frameDue = false
-        clock_gettime(CLOCK_MONOTONIC, &lastFrame)
+        lastFrame = MonotonicClock.seconds()
     }
 
     /// The status line over the bottom row of a terminal showing the session's bytes: saved

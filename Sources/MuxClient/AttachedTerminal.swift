@@ -59,7 +59,7 @@ public final class AttachedTerminal {
     var snapshotPending: [UInt8] = []
     var pendingOutput: [UInt8] = []
     var afterPrefix = false
-    var statusShownAt: timespec?
+    var statusShownAt: Double?
     /// The status line's text while it shows.
     var statusText: String?
     var savedMode: termios?
@@ -88,7 +88,7 @@ public final class AttachedTerminal {
     var renderer = ScreenRenderer(columns: 80, rows: 24)
     /// The replica changed since the last frame (render mode).
     var frameDue = false
-    var lastFrame = timespec()
+    var lastFrame: Double = 0
     /// Seconds to keep trying to reach the server again when its process vanishes; 0: never.
     public var reconnectLimit: Double = 0
     /// The attachment's `lossy` and history lines, for attaching again.
@@ -382,21 +382,12 @@ public final class AttachedTerminal {
         } else {
             frameDue = true
         }
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        statusShownAt = now
+        statusShownAt = MonotonicClock.seconds()
     }
 
     func elapsedSinceStatus() -> Double {
         guard let shown = statusShownAt else { return 0 }
-        return Self.monotonicSeconds() - (Double(shown.tv_sec) + Double(shown.tv_nsec) / 1e9)
-    }
-
-    /// Seconds on the monotonic clock.
-    static func monotonicSeconds() -> Double {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+        return MonotonicClock.seconds() - shown
     }
 
     func finish(_ end: AttachEnd) -> AttachEnd {

@@ -493,11 +493,7 @@ final class KeeperProcess {
         close(fd)
     }
 
-    func now() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-    }
+    func now() -> Double { MonotonicClock.seconds() }
 
     private func seconds(_ value: Double) -> String {
         let tenths = Int((value * 10).rounded())

@@ -23,7 +23,7 @@ struct JournalStart: Sendable {
 
     /// Opens the journal at `path` (moving a corrupt or newer one aside) and reads it.
     static func read(_ path: String) -> JournalStart {
-        let start = JournalStartClock.microseconds()
+        let start = MonotonicClock.microseconds()
         let opening = JournalOpening.open(path)
         var result = JournalStart(writer: JournalWriter(path: path, store: opening.store))
         result.movedAside = opening.movedAside
@@ -40,16 +40,8 @@ struct JournalStart: Sendable {
                 result.error = "cannot read the journal: \(error)"
             }
         }
-        result.duration = JournalStartClock.microseconds() - start
+        result.duration = MonotonicClock.microseconds() - start
         return result
-    }
-}
-
-enum JournalStartClock {
-    static func microseconds() -> UInt64 {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return UInt64(time.tv_sec) * 1_000_000 + UInt64(time.tv_nsec / 1000)
     }
 }
 

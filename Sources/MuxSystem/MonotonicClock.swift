@@ -13,6 +13,11 @@ public enum MonotonicClock {
         nanoseconds(CLOCK_MONOTONIC) / 1_000_000
     }
 
+    /// Seconds on CLOCK_MONOTONIC, with the fraction: for timeouts, frame pacing and measurements.
+    public static func seconds() -> Double {
+        Double(nanoseconds(CLOCK_MONOTONIC)) / 1e9
+    }
+
     /// Microseconds on CLOCK_MONOTONIC.
     public static func microseconds() -> UInt64 {
         nanoseconds(CLOCK_MONOTONIC) / 1000

@@ -4,6 +4,7 @@ import ArgumentParser
 import Glibc
 import MuxClient
 import MuxProtocol
+import MuxSystem
 
 struct Attach: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -68,7 +69,7 @@ struct Attach: ParsableCommand {
         try requireTerminalInput()
         // A server that vanishes before it has answered the attach (it crashed, or is being
         // replaced) is waited for as an attached client waits for it: its keeper brings the next.
-        let deadline = monotonicSeconds() + reconnectSeconds()
+        let deadline = MonotonicClock.seconds() + reconnectSeconds()
         while true {
             do {
                 let connection = try server.connect(role: readOnly ? .observer : .control, clientID: client)
@@ -79,7 +80,7 @@ struct Attach: ParsableCommand {
                 let vanished =
                     error.description.hasPrefix("the server closed the connection")
                     || error.description.hasPrefix("lost the server")
-                guard vanished, monotonicSeconds() < deadline else { throw error }
+                guard vanished, MonotonicClock.seconds() < deadline else { throw error }
                 usleep(50_000)
             }
         }

@@ -15,13 +15,6 @@ func writeOut(_ text: String) {
     try? writeAll(1, text)
 }
 
-/// Seconds on the monotonic clock.
-func monotonicSeconds() -> Double {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
-}
-
 /// One line on standard error.
 func printError(_ line: String) {
     try? writeAll(2, line + "\n")

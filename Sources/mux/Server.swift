@@ -183,9 +183,9 @@ struct Server: ParsableCommand {
             try expectDone(try connection.request(.shutdown))
             let pid = pid_t(connection.serverPID)
             // Done once the process is gone (its sessions ended, its socket removed).
-            let deadline = monotonicSeconds() + 10
+            let deadline = MonotonicClock.seconds() + 10
             while processRuns(pid) {
-                guard monotonicSeconds() < deadline else {
+                guard MonotonicClock.seconds() < deadline else {
                     throw ClientError("the server (pid \(pid)) is still running 10 s after it was asked to stop")
                 }
                 usleep(5_000)

@@ -6,6 +6,7 @@ import ArgumentParser
 import Glibc
 import MuxClient
 import MuxProtocol
+import MuxSystem
 import MuxTerminal
 
 struct Wait: ParsableCommand {
@@ -124,7 +125,7 @@ struct Wait: ParsableCommand {
     private func waitForOutcome() throws -> Outcome {
         let connection = try server.connect(role: .observer, start: false)
         let pattern = try match.map { try Regex($0) }
-        let start = monotonicSeconds()
+        let start = MonotonicClock.seconds()
         var lastOutput = start
         var emulator: Emulator?
         var snapshot: [UInt8] = []
@@ -164,7 +165,7 @@ struct Wait: ParsableCommand {
                     }
                 case .output(_, let bytes):
                     emulator?.feed(bytes)
-                    lastOutput = monotonicSeconds()
+                    lastOutput = MonotonicClock.seconds()
                     if matched() { return .matched }
                     if let status = commandFinished() { return .commandDone(status) }
                 case .sessions(let list):
@@ -180,7 +181,7 @@ struct Wait: ParsableCommand {
                     break
                 }
             }
-            let now = monotonicSeconds()
+            let now = MonotonicClock.seconds()
             if let idle, emulator != nil, now - lastOutput >= Double(idle) / 1000 { return .idle }
             if let timeout, now - start >= timeout {
                 let what = [

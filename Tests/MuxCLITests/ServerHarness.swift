@@ -6,6 +6,7 @@ import Glibc
 import MuxClient
 import MuxPTY
 import MuxProtocol
+import MuxSystem
 import MuxTerminal
 import Testing
 
@@ -21,11 +22,7 @@ func eventually(
     return try condition()
 }
 
-func now() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-}
+func now() -> Double { MonotonicClock.seconds() }
 
 /// A server on a socket in a private directory, stopped when the value goes away.
 final class TestServer {

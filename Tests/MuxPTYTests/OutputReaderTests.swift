@@ -53,12 +53,6 @@ private final class Collected: Sendable {
     var snapshot: State { state.withLock { $0 } }
 }
 
-private func monotonicSeconds() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-}
-
 /// Polls `condition` every 10 ms for up to `seconds`.
 private func eventually(_ seconds: Double = 20, _ condition: () -> Bool) -> Bool {
     for _ in 0..<Int(seconds * 100) {
@@ -126,9 +120,9 @@ private func expectedSequence(_ n: Int) -> [UInt8] {
         var bytes: [UInt8] = []
         var largestTake = 0
         var sawMore = false
-        let deadline = monotonicSeconds() + 20
+        let deadline = MonotonicClock.seconds() + 20
         // Slices of 1,000 bytes, the rest of each chunk left waiting for the next take.
-        while !(ended.withLock { $0 } && reader.waitingBytes == 0), monotonicSeconds() < deadline {
+        while !(ended.withLock { $0 } && reader.waitingBytes == 0), MonotonicClock.seconds() < deadline {
             let (chunks, more) = reader.takeChunks(upTo: 1000)
             let taken = chunks.reduce(0) { $0 + $1.bytes.count }
             for chunk in chunks { bytes += chunk.bytes }
