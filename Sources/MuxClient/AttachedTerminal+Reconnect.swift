@@ -41,6 +41,7 @@ extension AttachedTerminal {
         var clientID = connection.clientID
         var plan = Reconnection(now: MonotonicClock.seconds(), limit: reconnectLimit)
         var attempt: ServerConnection?
+        var attemptSince: UInt64?
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
             if statusText != Reconnection.statusText, statusShownAt != nil, elapsedSinceStatus() >= 2.0 {
@@ -67,7 +68,7 @@ extension AttachedTerminal {
                     try next.send(
                         .attach(
                             session: session, asHolder: asHolder, historyLines: history, since: since, lossy: lossy))
-                    attempt = next
+                    (attempt, attemptSince) = (next, since)
                 } catch {
                     plan.attemptFailed(now: MonotonicClock.seconds())
                 }
@@ -99,7 +100,7 @@ extension AttachedTerminal {
                 case .refused(let text):
                     return .serverGone("the server came back, but: \(text)")
                 case .attached(let message):
-                    return reattached(pending, message)
+                    return reattached(pending, message, since: attemptSince)
                 }
             }
             if fds[0].revents != 0 {
@@ -148,8 +149,12 @@ extension AttachedTerminal {
     /// ATTACHED on the new connection: it replaces the old one, the status line goes, and the keys
     /// held go to the session if this client holds its lease. What follows (OUTPUT from `since`,
     /// or a snapshot) is handled as after any attach.
-    private func reattached(_ next: ServerConnection, _ attached: Message) -> AttachEnd? {
+    private func reattached(_ next: ServerConnection, _ attached: Message, since: UInt64?) -> AttachEnd? {
         connection = next
+        // A snapshot asked for after the ATTACH went out with `since` (the status line needed a
+        // replica that had been dropped) was asked of the old connection: ask this one, or the
+        // OUTPUT that follows would be waiting for it for good.
+        if awaitingSnapshot, since != nil { try? connection.send(.refresh) }
         if statusText != nil { eraseStatus() }
         let size = (sessionColumns, sessionRows)
         do {

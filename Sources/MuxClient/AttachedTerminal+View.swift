@@ -180,6 +180,12 @@ extension AttachedTerminal {
             let terminal = replica.terminal
             let cursorRow = terminal.usingAlternateScreen ? -1 : terminal.cursor.y - renderer.viewport.originY
             row = min(max(renderer.lastUsedPrimaryRow, cursorRow), Int(rows) - 1)
+        } else if statusShownAt != nil, replica == nil || awaitingSnapshot {
+            // The session's bottom row cannot be drawn again (no replica, or one waiting for a
+            // snapshot that will not come now): cleared, rather than left showing the status.
+            (statusShownAt, statusText) = (nil, nil)
+            write(overBottomRow("\u{1b}[0m\u{1b}[2K"))
+            row = Int(rows) - 1
         } else {
             if statusShownAt != nil { eraseStatus() }
             row = replica.map { PassThroughMarks.lastUsedRow(of: $0.terminal) } ?? Int(rows) - 1

@@ -105,6 +105,41 @@ private func snapshots(in bytes: [UInt8]) -> Int {
         #expect(try eventually { try server.captureText("c").contains("\nback again\n") })
     }
 
+    /// A client in pass-through whose replica fell far behind (a flood with nothing drawn over it)
+    /// drops it and asks for a snapshot when it next needs it, here for the reconnecting status
+    /// line: that REFRESH went to the dead connection, while the ATTACH already waiting on the
+    /// new one asked to continue from its offset, so the client threw away all output after.
+    @Test func aClientThatDroppedItsReplicaShowsWhatComesAfterReconnecting() throws {
+        let server = try TestServer()
+        try server.newSession("f", size: "80x24", "PS1='$ ' exec /bin/sh")
+        let relay = try SocketRelay(listeningAt: server.directory + "/relay.sock", forwardingTo: server.socket)
+        let client = try AttachedClient(
+            server, ["attach", "f", "--socket", relay.path, "--client", "A"], columns: 80, rows: 24,
+            environment: ["MUX_RECONNECT_SECONDS=20"])
+        #expect(try eventually { try server.ok(["ls"]).contains("clients=1") && client.screen == server.capture("f") })
+        // About 2 MB with nothing drawn over it: more than the replica may fall behind.
+        try client.type(Array("seq 1 300000; echo flooded\r".utf8))
+        #expect(
+            try eventually(timeout: 60) {
+                client.pump()
+                return try server.captureText("f").contains("\nflooded\n$") && client.text.contains("\nflooded\n$")
+            })
+
+        // The connection ends; the next connect waits unanswered, its ATTACH sent, while the
+        // status line shows.
+        relay.hold()
+        #expect(try eventually { client.text.contains(Reconnection.statusText) })
+        try server.ok(["send", "f", "echo after the hold", "Enter"])
+        #expect(try eventually { try server.captureText("f").contains("\nafter the hold\n$") })
+
+        relay.restore()
+        #expect(try eventually { try server.ok(["ls"]).contains("clients=1") })
+        let shown = try eventually { try client.screen == server.capture("f") }
+        #expect(shown, "\(client.text)")
+        try client.type(Array("echo typed after\r".utf8))
+        #expect(try eventually { client.text.contains("\ntyped after\n$") }, "\(client.text)")
+    }
+
     @Test func keysTypedWhileReconnectingReachTheProgramOnceTheHolderIsBack() throws {
         let server = try TestServer()
         try newRelaunchedSession(server, "k")

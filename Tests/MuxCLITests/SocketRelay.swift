@@ -32,7 +32,12 @@ final class SocketRelay: Sendable {
     /// Ends every relayed connection and stops listening (the path is removed), then returns.
     func cut() { _ = tell(UInt8(ascii: "c")) }
 
-    /// Listens on the path again, then returns.
+    /// Ends every relayed connection but keeps listening without accepting, as a keeper does
+    /// while its next server starts: a client's connect succeeds and what it sends waits in the
+    /// socket until `restore`, which relays it.
+    func hold() { _ = tell(UInt8(ascii: "h")) }
+
+    /// Listens on the path again (accepts again after `hold`), then returns.
     func restore() { _ = tell(UInt8(ascii: "r")) }
 
     private func tell(_ command: UInt8) -> Bool {
@@ -51,6 +56,7 @@ final class SocketRelay: Sendable {
     /// The thread: accepts, copies both ways, and carries out commands.
     private static func run(listener: Int32, path: String, upstream: String, commands: Int32, answers: Int32) {
         var listener = listener
+        var accepting = true
         var pairs: [(Int32, Int32)] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
         func answer() {
@@ -67,7 +73,7 @@ final class SocketRelay: Sendable {
         while true {
             var fds = [
                 pollfd(fd: commands, events: Int16(POLLIN), revents: 0),
-                pollfd(fd: listener, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: accepting ? listener : -1, events: Int16(POLLIN), revents: 0),
             ]
             for (a, b) in pairs {
                 fds.append(pollfd(fd: a, events: Int16(POLLIN), revents: 0))
@@ -83,8 +89,12 @@ final class SocketRelay: Sendable {
                     if listener >= 0 { close(listener) }
                     listener = -1
                     unlink(path)
+                case UInt8(ascii: "h"):
+                    closeAll()
+                    accepting = false
                 case UInt8(ascii: "r"):
                     if listener < 0 { listener = (try? listen(path)) ?? -1 }
+                    accepting = true
                 default:
                     closeAll()
                     if listener >= 0 { close(listener) }
