@@ -103,6 +103,9 @@ extension ServerState {
         recent.append(tag.name)
         logger.info(
             "session \(tag.name): recovered pid \(process.pid), \(input.endOffset - replayFrom) bytes replayed")
+        // Taken now, before the new reader adds to what lies between the checkpoint and the ring's
+        // end: a second crash soon after must still find the ring reaching back to a checkpoint.
+        checkpointIfDue(session)
         startReading(session, reading)
         if let exit { perform(session, .programExited(exit)) }
         return session
