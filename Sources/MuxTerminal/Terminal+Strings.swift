@@ -42,7 +42,7 @@ extension Terminal {
                 paletteOverrides = [:]
             } else {
                 for item in text.split(separator: ";") {
-                    guard let index = Int(item) else { continue }
+                    guard let index = Self.colorNumber(item) else { continue }
                     if index < 256 {
                         paletteOverrides[UInt8(index)] = nil
                     } else if index < 256 + Terminal.specialColorCount {
@@ -55,7 +55,7 @@ extension Terminal {
                 specialColors = [:]
             } else {
                 for item in text.split(separator: ";") {
-                    if let index = Int(item) { specialColors[index] = nil }
+                    if let index = Self.colorNumber(item) { specialColors[index] = nil }
                 }
             }
         case 110...119:
@@ -156,13 +156,23 @@ extension Terminal {
         return String(text[..<end])
     }
 
+    /// A colour's number in OSC 4, 5, 104 and 105: decimal digits only, as xterm reads them. A
+    /// sign is not a digit: `-1` once reached `UInt8(-1)` and stopped the server (and, replayed by
+    /// the next one from the recovery ring, every server after it).
+    static func colorNumber(_ text: Substring) -> Int? {
+        guard !text.isEmpty, text.utf8.count <= 6, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+            return nil
+        }
+        return Int(text)
+    }
+
     /// OSC 4: pairs of `index;spec`; a spec of `?` asks for the colour. Indices 256–260 are the
     /// special colours of OSC 5, as in xterm.
     private mutating func setPaletteColors(_ text: String, terminator: String) {
         let items = text.split(separator: ";", omittingEmptySubsequences: false)
         var index = 0
         while index + 1 < items.count {
-            if let slot = Int(items[index]) {
+            if let slot = Self.colorNumber(items[index]) {
                 let spec = items[index + 1]
                 if slot < 256 {
                     if spec == "?" {
@@ -188,7 +198,7 @@ extension Terminal {
         let items = text.split(separator: ";", omittingEmptySubsequences: false)
         var index = 0
         while index + 1 < items.count {
-            if let slot = Int(items[index]), slot < Terminal.specialColorCount {
+            if let slot = Self.colorNumber(items[index]), slot < Terminal.specialColorCount {
                 let spec = items[index + 1]
                 if spec == "?" {
                     reply("\u{1b}]5;\(slot);\(xParseColorString(specialColor(slot)))\(terminator)")

@@ -86,6 +86,22 @@ import Testing
                         + "⎋]5;3;rgb:0000/0000/0000⎋\\"))
     }
 
+    /// A colour number with a sign, or too big, is not a colour number: the pair is skipped and
+    /// the rest of the string still counts. (`-1` in OSC 4 or 104 stopped the server.)
+    @Test(arguments: [
+        "⎋]4;-1;#fff⎋\\", "⎋]104;-1⎋\\", "⎋]5;-1;#fff⎋\\", "⎋]105;-1⎋\\", "⎋]4;+1;#fff⎋\\",
+        "⎋]4;99999999999999999999;#fff⎋\\", "⎋]4;;#fff⎋\\",
+    ])
+    func aColourNumberThatIsNotOneIsSkipped(sequence: String) {
+        var emulator = makeTerminal(80, 24)
+        emulator.environment.foreground = (0, 0, 0)
+        emulator.feed(esc(sequence + "⎋]4;1;?⎋\\⎋]5;0;?⎋\\"))
+        #expect(emulator.terminal.paletteOverrides.isEmpty && emulator.terminal.specialColors.isEmpty)
+        #expect(emulator.replies() == esc("⎋]4;1;rgb:cdcd/0000/0000⎋\\⎋]5;0;rgb:0000/0000/0000⎋\\"))
+        emulator.feed(esc("⎋]4;-1;#fff;2;#fff⎋\\⎋]4;2;?⎋\\"))
+        #expect(emulator.replies() == esc("⎋]4;2;rgb:f0f0/f0f0/f0f0⎋\\"))
+    }
+
     @Test func theSnapshotRestoresEveryColourTable() {
         let original = makeTerminal(
             10, 3, feeding: "⎋]4;7;#102030⎋\\⎋]5;4;green⎋\\⎋]13;#abcdef⎋\\⎋]19;rgb:1/2/3⎋\\⎋]11;navy⎋\\")
