@@ -13,11 +13,33 @@ struct RecoveryFiles {
     var inputPath: String { "\(directory)/\(serial).input" }
     var outputPath: String { "\(directory)/\(serial).output" }
     var checkpointPath: String { "\(directory)/\(serial).checkpoint" }
+    /// Present while a server recovers the session: how many attempts began and never finished.
+    var attemptsPath: String { "\(directory)/\(serial).recovering" }
 
     /// Removes the session's files (it has ended, or a server without a keeper starts afresh).
     func remove() {
-        for path in [inputPath, outputPath, checkpointPath, checkpointPath + ".new"] { unlink(path) }
+        for path in [inputPath, outputPath, checkpointPath, checkpointPath + ".new", attemptsPath] { unlink(path) }
     }
+
+    /// Counts an attempt to recover the session before it begins, returning how many began before
+    /// and never finished: each of those stopped its server (`finishAttempt` was not reached).
+    func beginAttempt() -> Int {
+        var before = 0
+        let reading = open(attemptsPath, O_RDONLY | O_CLOEXEC)
+        if reading >= 0 {
+            before = ((try? readAll(reading)).flatMap { Int(String(decoding: $0, as: UTF8.self)) }) ?? 1
+            close(reading)
+        }
+        let writing = open(attemptsPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        if writing >= 0 {
+            try? writeAll(writing, "\(before + 1)")
+            close(writing)
+        }
+        return before
+    }
+
+    /// The attempt got through: the next server recovers the session in full again.
+    func finishAttempt() { unlink(attemptsPath) }
 
     /// Where the sessions of the keeper `keeper` keep their files.
     static func directory(forSocket socket: String, keeper: pid_t) -> String { "\(socket).state/\(keeper)" }

@@ -49,32 +49,51 @@ extension ServerState {
         }
         let size: (columns: UInt16, rows: UInt16) =
             (try? process.size()).map { ($0.columns, $0.rows) } ?? (80, 24)
-        let checkpoint =
-            Checkpoint.read(from: files.checkpointPath)
-            ?? Checkpoint(
-                inputOffset: 0, outputOffset: 0, columns: size.columns, rows: size.rows, scrolledOff: 0, snapshot: [])
-        var emulator = Emulator(
-            columns: Int(checkpoint.columns), rows: Int(checkpoint.rows), scrollbackLimit: tag.scrollback)
-        emulator.feed(checkpoint.snapshot)
+        // An attempt that stopped its server (bytes the emulator could not take, replayed into
+        // every server after) is not made the same way again: the next does less.
+        let failedAttempts = files.beginAttempt()
         var ring = OutputRing(output)
-        guard checkpoint.outputOffset <= ring.endOffset, checkpoint.inputOffset <= input.endOffset else {
-            logger.warning("session \(tag.name): its checkpoint is ahead of its rings; cannot recover it")
-            return nil
-        }
-        ring.truncate(to: checkpoint.outputOffset)
-        // The input the old server read after the checkpoint, as far as the ring still holds it.
-        let replayFrom = max(checkpoint.inputOffset, input.startOffset)
-        if replayFrom > checkpoint.inputOffset {
+        var emulator = Emulator(columns: Int(size.columns), rows: Int(size.rows), scrollbackLimit: tag.scrollback)
+        var replayed: UInt64 = 0
+        if failedAttempts >= 2 {
             logger.warning(
-                "session \(tag.name): \(replayFrom - checkpoint.inputOffset) bytes between its checkpoint and its input ring are gone"
-            )
+                "session \(tag.name): \(failedAttempts) recoveries stopped their server; recovered without its screen")
+        } else {
+            let checkpoint =
+                Checkpoint.read(from: files.checkpointPath)
+                ?? Checkpoint(
+                    inputOffset: 0, outputOffset: 0, columns: size.columns, rows: size.rows, scrolledOff: 0,
+                    snapshot: [])
+            emulator = Emulator(
+                columns: Int(checkpoint.columns), rows: Int(checkpoint.rows), scrollbackLimit: tag.scrollback)
+            emulator.feed(checkpoint.snapshot)
+            guard checkpoint.outputOffset <= ring.endOffset, checkpoint.inputOffset <= input.endOffset else {
+                logger.warning("session \(tag.name): its checkpoint is ahead of its rings; cannot recover it")
+                files.finishAttempt()
+                return nil
+            }
+            ring.truncate(to: checkpoint.outputOffset)
+            // The input the old server read after the checkpoint, as far as the ring still holds it.
+            let replayFrom = max(checkpoint.inputOffset, input.startOffset)
+            if replayFrom > checkpoint.inputOffset {
+                logger.warning(
+                    "session \(tag.name): \(replayFrom - checkpoint.inputOffset) bytes between its checkpoint and its input ring are gone"
+                )
+            }
+            if failedAttempts == 1 {
+                logger.warning(
+                    "session \(tag.name): its last recovery stopped the server; recovered from its checkpoint without the \(input.endOffset - replayFrom) bytes after it"
+                )
+            } else {
+                var forward: [UInt8] = []
+                input.copy(from: replayFrom, count: Int(input.endOffset - replayFrom)) { piece in
+                    emulator.feedForwarding(piece.bindMemory(to: UInt8.self), into: &forward)
+                    _ = emulator.takeEffects()
+                }
+                ring.append(forward)
+                replayed = input.endOffset - replayFrom
+            }
         }
-        var forward: [UInt8] = []
-        input.copy(from: replayFrom, count: Int(input.endOffset - replayFrom)) { piece in
-            emulator.feedForwarding(piece.bindMemory(to: UInt8.self), into: &forward)
-            _ = emulator.takeEffects()
-        }
-        ring.append(forward)
 
         var machine = SessionMachine(
             name: tag.name, columns: UInt16(emulator.terminal.columns), rows: UInt16(emulator.terminal.rows),
@@ -88,13 +107,13 @@ extension ServerState {
         limitHistory(of: session, toBytes: 0)
         session.recovery = files
         session.inputParsed = input.endOffset
-        session.checkpointInput = checkpoint.inputOffset
-        session.checkpointDue = true
+        session.checkpointDue = true  // and taken below, before anything is read
         let reading: ProgramOutput
         do {
             reading = try ProgramOutput(terminal: process.masterDescriptor, input: input)
         } catch {
             logger.warning("session \(tag.name): cannot watch its terminal: \(error)")
+            files.finishAttempt()
             return nil
         }
         session.reader = reading.reader
@@ -102,10 +121,11 @@ extension ServerState {
         nextSerial = max(nextSerial, tag.serial + 1)
         recent.append(tag.name)
         logger.info(
-            "session \(tag.name): recovered pid \(process.pid), \(input.endOffset - replayFrom) bytes replayed")
+            "session \(tag.name): recovered pid \(process.pid), \(replayed) bytes replayed")
         // Taken now, before the new reader adds to what lies between the checkpoint and the ring's
         // end: a second crash soon after must still find the ring reaching back to a checkpoint.
         checkpointIfDue(session)
+        files.finishAttempt()
         startReading(session, reading)
         if let exit { perform(session, .programExited(exit)) }
         return session

@@ -9,6 +9,8 @@ import Glibc
 import MuxSystem
 import Testing
 
+@testable import MuxServer
+
 extension TestServer {
     /// `kill -9` of the server alone (its keeper stays), and waits until it is gone.
     func crashServer() throws {
@@ -148,6 +150,47 @@ func recordedFlood(_ workload: String, name: String, in directory: String, chunk
         try server.crashServer()
         #expect(try eventually("r is back", timeout: 30) { (try? server.sessionPIDs())?["r"] == pid })
         #expect(try server.mux(["capture", "r", "--format", "json", "--history", "100000"]).stdout == before)
+    }
+
+    /// Bytes the emulator cannot take stop the server, and every next server that replays them
+    /// from the input ring (an OSC 4 with `-1` did): a recovery that began and never finished is
+    /// counted beside the session's rings, and the next one does less. Here the count is written
+    /// by hand while the keeper is stopped, as a stopped recovery would leave it.
+    @Test(arguments: [
+        (1, "recovered from its checkpoint without the", ["50"], ["after the checkpoint"]),
+        (2, "recoveries stopped their server; recovered without its screen", [], ["50", "after the checkpoint"]),
+    ])
+    func aRecoveryThatStoppedItsServerIsNotMadeTheSameWayAgain(
+        failed: Int, logged: String, shown: [String], gone: [String]
+    ) throws {
+        let server = try TestServer()
+        try server.ok(["server", "start"])
+        try server.newSession("p", size: "80x24", "seq 1 50; exec cat")
+        #expect(try eventually { try server.captureText("p").contains("\n50\n") })
+        try server.ok(["resize", "p", "70x20"])  // a checkpoint is taken after a resize
+        try server.ok(["send", "p", "after the checkpoint", "Enter"])
+        #expect(try eventually { try server.captureText("p").contains("after the checkpoint\nafter the checkpoint") })
+        let keeper = try #require(server.keeperPID)
+        let pid = try #require(try server.sessionPIDs()["p"])
+        let directory = RecoveryFiles.directory(forSocket: server.socket, keeper: keeper)
+        let serial = try #require(RecoveryFiles.serials(in: directory).first)
+        let attempts = RecoveryFiles(directory: directory, serial: serial).attemptsPath
+
+        kill(keeper, SIGSTOP)
+        try server.crashServer()
+        let file = open(attempts, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        try writeAll(file, "\(failed)")
+        close(file)
+        kill(keeper, SIGCONT)
+        #expect(try eventually("p is back", timeout: 30) { (try? server.sessionPIDs())?["p"] == pid })
+        #expect(server.logLines(containing: logged).count == 1, "\(server.logLines(containing: "session p"))")
+        #expect(access(attempts, F_OK) != 0, "the count goes once the recovery got through")
+        let screen = try server.captureText("p")
+        for text in shown { #expect(screen.contains("\n\(text)\n"), "\(screen)") }
+        for text in gone { #expect(!screen.contains(text), "\(screen)") }
+        // The program goes on as before.
+        try server.ok(["send", "p", "still here", "Enter"])
+        #expect(try eventually { try server.captureText("p").contains("still here\nstill here") })
     }
 
     @Test func aProgramThatExitsWhileNoServerRunsIsReportedByTheNext() throws {
