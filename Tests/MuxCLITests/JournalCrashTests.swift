@@ -82,13 +82,15 @@ struct SeededRandom {
         // Whatever killed it, it is gone before the next server starts.
         try? server.crash()
 
-        let listing = try server.mux(["ls"]).stdout
-        let listed = Set(listing.split(separator: "\n").map { String($0.prefix { $0 != ":" }) })
+        let listed = try server.mux(["ls"])
+        // What the failure messages show: the listing, and how `mux ls` ended when it failed.
+        let listing = listed.stdout + (listed.status == 0 ? "" : " (mux ls: status \(listed.status), \(listed.stderr))")
+        let names = Set(listed.stdout.split(separator: "\n").map { String($0.prefix { $0 != ":" }) })
         for name in created where !killed.contains(name) {
-            #expect(listed.contains(name), "seed \(seed): \(name) was reported created; listed: \(listing)")
+            #expect(names.contains(name), "seed \(seed): \(name) was reported created; listed: \(listing)")
         }
         for name in killed {
-            #expect(!listed.contains(name), "seed \(seed): \(name) was reported killed; listed: \(listing)")
+            #expect(!names.contains(name), "seed \(seed): \(name) was reported killed; listed: \(listing)")
         }
         for (name, pairs) in labels where !killed.contains(name) {
             for (key, value) in pairs {
