@@ -83,21 +83,23 @@ public struct Emulator: Sendable {
             }
         }
         var from = 0
-        for cut in cuts {
+        for query in cuts {
+            let cut = query.span
             let start = cut.lowerBound < 0 ? 0 : carried + cut.lowerBound
             if cut.lowerBound < 0 && heldBackForwarded { continue }
             forward.append(contentsOf: combined[from..<start])
-            // An ESC that interrupts half a UTF-8 character makes it a U+FFFD; with the ESC cut,
-            // a NUL (which changes nothing else) does the same for viewers.
-            let afterHalfCharacter =
-                cut.lowerBound < 0 ? heldBackAfterHalfCharacter : Self.endsInsideCharacter(combined[..<start])
-            if afterHalfCharacter { forward.append(0x00) }
             from = carried + cut.upperBound
             // Controls executed inside the span (a line feed in the middle of `CSI 6 n`) did
             // their work: viewers get them, only the query goes. The parser says which they are.
             var controls = ExecutedControls()
             var scratch = VTParser()
             combined[start..<from].withUnsafeBufferPointer { scratch.feed($0, into: &controls) }
+            // A NUL, which changes nothing else, stands in for what the query did besides: an ESC
+            // that interrupts half a UTF-8 character makes it a U+FFFD, and a sequence right
+            // after a character ends what REP repeats (unless a control inside it did).
+            let afterHalfCharacter =
+                cut.lowerBound < 0 ? heldBackAfterHalfCharacter : Self.endsInsideCharacter(combined[..<start])
+            if afterHalfCharacter || query.endsRepeat && controls.bytes.isEmpty { forward.append(0x00) }
             forward.append(contentsOf: controls.bytes)
         }
         if holdFrom >= from {

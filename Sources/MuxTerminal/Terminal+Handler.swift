@@ -1,6 +1,6 @@
 // The terminal as the parser's handler: each parser action forwards to a named operation. Any
 // control or sequence ends what REP may repeat (xterm repeats only a graphic character printed
-// just before it).
+// just before it); a sequence ends it once dispatched, so that a query can tell whether it did.
 
 extension Terminal: VTParserHandler {
     public mutating func printASCII(_ bytes: UnsafeBufferPointer<UInt8>) { printASCIIRun(bytes) }
@@ -14,12 +14,19 @@ extension Terminal: VTParserHandler {
         lastPrinted = 0
     }
     public mutating func escDispatch(intermediates: Intermediates, final: UInt8) {
-        lastPrinted = 0
         escapeSequence(intermediates: intermediates, final: final)
+        lastPrinted = 0
     }
     public mutating func sequenceEnded(from start: Int, to end: Int) {
         guard repliedInSequence else { return }
-        repliedInSequence = false
-        answeredQueries.append(start..<end)
+        answeredQueries.append(AnsweredQuery(span: start..<end, endsRepeat: cutEndsRepeat))
+        (repliedInSequence, cutEndsRepeat) = (false, false)
     }
+}
+
+/// A sequence to cut from what viewers get, by its span in the bytes of the current feed.
+struct AnsweredQuery: Sendable {
+    var span: Range<Int>
+    /// REP had a character to repeat when the sequence began, and the sequence ended that.
+    var endsRepeat: Bool
 }

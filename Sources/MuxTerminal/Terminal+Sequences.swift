@@ -225,7 +225,15 @@ extension Terminal {
     /// Queues bytes to write back to the program.
     mutating func reply(_ text: String) {
         effects.replies.append(contentsOf: text.utf8)
+        cutFromViewers()
+    }
+
+    /// Marks the sequence being dispatched as one viewers must not get (a query answered here,
+    /// a clipboard string). Called before the dispatch ends what REP repeats, so it can say
+    /// whether the sequence ended it: viewers are then given a NUL in its place, which does.
+    mutating func cutFromViewers() {
         repliedInSequence = true
+        if lastPrinted != 0 { cutEndsRepeat = true }
     }
 
     public static let version = "0.1.0"

@@ -7,7 +7,7 @@
 
 extension Terminal {
     public mutating func oscDispatch(_ data: ArraySlice<UInt8>, bellTerminated: Bool) {
-        lastPrinted = 0
+        defer { lastPrinted = 0 }
         let terminator = bellTerminated ? "\u{07}" : "\u{1b}\\"
         let separator = data.firstIndex(of: 0x3b) ?? data.endIndex
         guard let command = Int(String(decoding: data[data.startIndex..<separator], as: UTF8.self)) else { return }
@@ -68,7 +68,7 @@ extension Terminal {
     }
 
     public mutating func dcsDispatch(_ header: CSISequence, data: ArraySlice<UInt8>) {
-        lastPrinted = 0
+        defer { lastPrinted = 0 }
         // DECRQSS: DCS $ q <setting> ST
         guard header.marker == 0, header.intermediates == Intermediates(0x24), header.final == 0x71 else { return }
         let setting = String(decoding: data, as: UTF8.self)
@@ -233,7 +233,7 @@ extension Terminal {
         let data = String(text[text.index(after: split)...])
         // Never forwarded to viewers, read or write: a viewer's terminal must not set its
         // clipboard for a program it only watches, nor answer a read.
-        repliedInSequence = true
+        cutFromViewers()
         guard data != "?", environment.allowClipboardWrite else { return }
         effects.clipboardWrites.append(ClipboardWrite(selections: String(text[..<split]), base64: data))
     }

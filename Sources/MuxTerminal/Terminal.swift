@@ -162,10 +162,13 @@ public struct Terminal: Sendable {
 
     public var environment = TerminalEnvironment()
     public internal(set) var effects = Effects()
-    /// The spans (in the current feed's bytes) of the sequences answered with a reply since the
-    /// owner last looked; see `Emulator.feedForwarding`.
-    var answeredQueries: [Range<Int>] = []
+    /// The sequences answered with a reply (or otherwise kept from viewers) since the owner last
+    /// looked; see `Emulator.feedForwarding`.
+    var answeredQueries: [AnsweredQuery] = []
+    /// The sequence being dispatched is to be cut (`cutFromViewers`).
     var repliedInSequence = false
+    /// ... and REP had a character to repeat when it began.
+    var cutEndsRepeat = false
 
     /// A terminal of `columns` x `rows` keeping at most `scrollbackLimit` lines of history, and
     /// at most `scrollbackBytes` bytes of it.

@@ -191,7 +191,8 @@ private func mib(_ bytes: Int) -> String {
         for messages in [enabled.holder, enabled.observer, disabled.holder, disabled.observer] {
             let text = outputText(messages)
             #expect(!text.contains("]52;"), "no OSC 52 in the output stream: \(text.debugDescription)")
-            #expect(text.contains("abDONE"))
+            // A NUL stands in for each cut string (it ends what REP repeats, as the string did).
+            #expect(text.filter { $0 != "\u{0}" }.contains("abDONE"), "\(text.debugDescription)")
         }
     }
 

@@ -141,15 +141,16 @@ private func numberedLines(_ range: Range<Int>, styled: Bool = false) -> [UInt8]
         return (String(decoding: forward, as: UTF8.self), emulator.takeEffects())
     }
 
+    /// (The NUL stands in for the cut string's end of what REP repeats: see ForwardingTests.)
     @Test func clipboardWritesAndReadsNeverReachViewers() {
         let (write, effects) = forwarded("a⎋]52;c;aGk=⎋\\b")
-        #expect(write == "ab")
+        #expect(write == "a\u{0}b")
         #expect(effects.clipboardWrites == [ClipboardWrite(selections: "c", base64: "aGk=")])
         let (read, readEffects) = forwarded("a⎋]52;c;?\u{7}b")
-        #expect(read == "ab")
+        #expect(read == "a\u{0}b")
         #expect(readEffects.clipboardWrites.isEmpty && readEffects.replies.isEmpty)
         let (refused, refusedEffects) = forwarded("a⎋]52;c;aGk=⎋\\b", allow: false)
-        #expect(refused == "ab")
+        #expect(refused == "a\u{0}b")
         #expect(refusedEffects.clipboardWrites.isEmpty)
     }
 

@@ -19,14 +19,15 @@ import Testing
     }
 
     @Test(arguments: [
-        ("a⎋[6nb", "ab"),
+        // A query just after a character ended what REP repeats: a NUL does that for viewers.
+        ("a⎋[6nb", "a\u{0}b"),
         ("⎋[c⎋[>c⎋[5n", ""),
-        ("x⎋]11;?⎋\\y⎋]10;?\u{7}z", "xyz"),
+        ("x⎋]11;?⎋\\y⎋]10;?\u{7}z", "x\u{0}y\u{0}z"),
         ("⎋[?2026$pq", "q"),
         ("⎋P$qm⎋\\done", "done"),
         ("⎋[1mbold⎋[0m⎋]2;title\u{7}", "⎋[1mbold⎋[0m⎋]2;title\u{7}"),  // no answer: kept whole
         ("⎋[2J⎋[H⎋[31mred", "⎋[2J⎋[H⎋[31mred"),
-        ("é漢⎋[6n字", "é漢字"),
+        ("é漢⎋[6n字", "é漢\u{0}字"),
         ("a⎋[\n6\rn|", "a\n\r|"),  // controls executed inside the query still reach viewers
         ("⎋⎋[cC", "C"),  // an ESC the query aborted goes with it: C stays a character
         ("⎋[1⎋[6nX", "X"),  // so does an unfinished CSI it aborted
@@ -41,6 +42,19 @@ import Testing
             #expect(forwarded(input, splitAt: [split]).0 == esc(expected), "split at \(split)")
         }
         #expect(forwarded(input, splitAt: Array(0...length)).0 == esc(expected), "byte by byte")
+    }
+
+    /// Found by the fuzzer: REP after a cut query repeated, for viewers, a character the query had
+    /// made it forget.
+    @Test(arguments: ["0⎋]12;?\u{7}⎋[b", "c⎋[c⎋[c⎋[b", "ab⎋P$qm⎋\\⎋[3b", "x⎋[6n\n⎋[b"])
+    func aCutQueryEndsWhatREPRepeatsForViewersToo(input: String) {
+        let length = esc(input).utf8.count
+        for split in 0...length {
+            let (out, session) = forwarded(input, splitAt: [split])
+            var viewer = Emulator(columns: 80, rows: 24)
+            viewer.feed(out)
+            #expect(viewer.terminal.differences(from: session.terminal) == [], "split at \(split)")
+        }
     }
 
     @Test func halfACharacterBeforeACutQueryStaysOneReplacement() {
@@ -104,7 +118,7 @@ import Testing
         var emulator = Emulator(columns: 80, rows: 24)
         var out: [UInt8] = []
         emulator.feedForwarding(Array(esc("a⎋[cb⎋cd").utf8), into: &out)
-        #expect(String(decoding: out, as: UTF8.self) == esc("ab⎋cd"))
+        #expect(String(decoding: out, as: UTF8.self) == esc("a\u{0}b⎋cd"))
     }
 }
 
