@@ -83,8 +83,11 @@ struct SeededRandom {
         try? server.crash()
 
         let listed = try server.mux(["ls"])
-        // What the failure messages show: the listing, and how `mux ls` ended when it failed.
-        let listing = listed.stdout + (listed.status == 0 ? "" : " (mux ls: status \(listed.status), \(listed.stderr))")
+        // What the failure messages show: the listing, how `mux ls` ended when it failed, and what
+        // the servers logged above info (once, every session was missing: seed 7, under load).
+        let listing =
+            listed.stdout + (listed.status == 0 ? "" : " (mux ls: status \(listed.status), \(listed.stderr))")
+            + "\nlogged: \(server.logLines(containing: "warning") + server.logLines(containing: "notice"))"
         let names = Set(listed.stdout.split(separator: "\n").map { String($0.prefix { $0 != ":" }) })
         for name in created where !killed.contains(name) {
             #expect(names.contains(name), "seed \(seed): \(name) was reported created; listed: \(listing)")
