@@ -101,6 +101,7 @@ public struct Emulator: Sendable {
                 cut.lowerBound < 0 ? heldBackAfterHalfCharacter : Self.endsInsideCharacter(combined[..<start])
             if afterHalfCharacter || query.endsRepeat && controls.bytes.isEmpty { forward.append(0x00) }
             forward.append(contentsOf: controls.bytes)
+            forward.append(contentsOf: query.replacement)
         }
         if holdFrom >= from {
             forward.append(contentsOf: combined[from..<holdFrom])

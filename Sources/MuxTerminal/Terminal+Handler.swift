@@ -18,9 +18,13 @@ extension Terminal: VTParserHandler {
         lastPrinted = 0
     }
     public mutating func sequenceEnded(from start: Int, to end: Int) {
-        guard repliedInSequence else { return }
-        answeredQueries.append(AnsweredQuery(span: start..<end, endsRepeat: cutEndsRepeat))
-        (repliedInSequence, cutEndsRepeat) = (false, false)
+        guard repliedInSequence else {
+            if !cutReplacement.isEmpty { cutReplacement = [] }
+            return
+        }
+        answeredQueries.append(
+            AnsweredQuery(span: start..<end, endsRepeat: cutEndsRepeat, replacement: cutReplacement))
+        (repliedInSequence, cutEndsRepeat, cutReplacement) = (false, false, [])
     }
 }
 
@@ -29,4 +33,7 @@ struct AnsweredQuery: Sendable {
     var span: Range<Int>
     /// REP had a character to repeat when the sequence began, and the sequence ended that.
     var endsRepeat: Bool
+    /// What viewers get instead: the settings the sequence made besides its queries (`OSC
+    /// 4;1;?;2;red` sets entry 2 and asks for entry 1: viewers get `OSC 4;2;red`).
+    var replacement: [UInt8]
 }

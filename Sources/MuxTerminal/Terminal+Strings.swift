@@ -171,6 +171,7 @@ extension Terminal {
     private mutating func setPaletteColors(_ text: String, terminator: String) {
         let items = text.split(separator: ";", omittingEmptySubsequences: false)
         var index = 0
+        var settings: [Substring] = []
         while index + 1 < items.count {
             if let slot = Self.colorNumber(items[index]) {
                 let spec = items[index + 1]
@@ -179,17 +180,26 @@ extension Terminal {
                         reply("\u{1b}]4;\(slot);\(xParseColorString(paletteColor(UInt8(slot))))\(terminator)")
                     } else if let color = parseXColor(spec) {
                         paletteOverrides[UInt8(slot)] = color
+                        settings += items[index...(index + 1)]
                     }
                 } else if slot < 256 + Terminal.specialColorCount {
                     if spec == "?" {
                         reply("\u{1b}]4;\(slot);\(xParseColorString(specialColor(slot - 256)))\(terminator)")
                     } else if let color = parseXColor(spec) {
                         specialColors[slot - 256] = color
+                        settings += items[index...(index + 1)]
                     }
                 }
             }
             index += 2
         }
+        keepForViewers(settings, of: 4, terminator: terminator)
+    }
+
+    /// The settings a colour string made, for viewers in case it is cut for its queries.
+    private mutating func keepForViewers(_ settings: [Substring], of command: Int, terminator: String) {
+        guard !settings.isEmpty else { return }
+        cutReplacement += Array("\u{1b}]\(command);\(settings.joined(separator: ";"))\(terminator)".utf8)
     }
 
     /// OSC 5: pairs of `index;spec` for the special colours (0 bold, 1 underline, 2 blink,
@@ -197,6 +207,7 @@ extension Terminal {
     private mutating func setSpecialColors(_ text: String, terminator: String) {
         let items = text.split(separator: ";", omittingEmptySubsequences: false)
         var index = 0
+        var settings: [Substring] = []
         while index + 1 < items.count {
             if let slot = Self.colorNumber(items[index]), slot < Terminal.specialColorCount {
                 let spec = items[index + 1]
@@ -204,10 +215,12 @@ extension Terminal {
                     reply("\u{1b}]5;\(slot);\(xParseColorString(specialColor(slot)))\(terminator)")
                 } else if let color = parseXColor(spec) {
                     specialColors[slot] = color
+                    settings += items[index...(index + 1)]
                 }
             }
             index += 2
         }
+        keepForViewers(settings, of: 5, terminator: terminator)
     }
 
     /// OSC 10–19: each following `;spec` sets (or with `?` asks for) the next colour in turn:
@@ -220,6 +233,7 @@ extension Terminal {
                 reply("\u{1b}]\(which);\(xParseColorString(dynamicColor(which)))\(terminator)")
             } else if let color = parseXColor(spec) {
                 dynamicColors[which - 10] = color
+                keepForViewers([spec], of: which, terminator: terminator)
             }
             which += 1
         }

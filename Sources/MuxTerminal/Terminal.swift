@@ -169,6 +169,8 @@ public struct Terminal: Sendable {
     var repliedInSequence = false
     /// ... and REP had a character to repeat when it began.
     var cutEndsRepeat = false
+    /// What viewers get in its place if it is cut: the settings it made besides its queries.
+    var cutReplacement: [UInt8] = []
 
     /// A terminal of `columns` x `rows` keeping at most `scrollbackLimit` lines of history, and
     /// at most `scrollbackBytes` bytes of it.

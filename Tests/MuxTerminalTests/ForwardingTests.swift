@@ -33,6 +33,12 @@ import Testing
         ("⎋[1⎋[6nX", "X"),  // so does an unfinished CSI it aborted
         ("⎋]2;t⎋[6nX", "X"),  // and a string it ended
         ("⎋]2;t\u{7}⎋[6n", "⎋]2;t\u{7}"),  // a finished string before it stays
+        // A colour string that asks and sets: viewers get what it set (found by the fuzzer:
+        // OSC 17;?;#123 asks for colour 17 and sets 18).
+        ("⎋]17;?;#123\u{7}", "⎋]18;#123\u{7}"),
+        ("⎋]4;1;?;2;red;3;?;4;nonsense;5;#fff⎋\\", "⎋]4;2;red;5;#fff⎋\\"),
+        ("⎋]5;0;?;1;blue\u{7}", "⎋]5;1;blue\u{7}"),
+        ("⎋]10;?;red;?;green\u{7}", "⎋]11;red\u{7}⎋]13;green\u{7}"),
     ])
     func answeredQueriesAreCut(input: String, expected: String) {
         let (whole, _) = forwarded(input)
@@ -48,6 +54,17 @@ import Testing
     /// made it forget.
     @Test(arguments: ["0⎋]12;?\u{7}⎋[b", "c⎋[c⎋[c⎋[b", "ab⎋P$qm⎋\\⎋[3b", "x⎋[6n\n⎋[b"])
     func aCutQueryEndsWhatREPRepeatsForViewersToo(input: String) {
+        let length = esc(input).utf8.count
+        for split in 0...length {
+            let (out, session) = forwarded(input, splitAt: [split])
+            var viewer = Emulator(columns: 80, rows: 24)
+            viewer.feed(out)
+            #expect(viewer.terminal.differences(from: session.terminal) == [], "split at \(split)")
+        }
+    }
+
+    @Test(arguments: ["⎋]17;?;#123\u{7}", "x⎋]4;1;?;2;red⎋\\⎋[b", "⎋]10;?;red;?;green\u{7}⎋]5;0;?;1;blue⎋\\"])
+    func viewersGetWhatAColourStringSetBesidesItsQueries(input: String) {
         let length = esc(input).utf8.count
         for split in 0...length {
             let (out, session) = forwarded(input, splitAt: [split])
