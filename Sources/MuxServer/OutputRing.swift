@@ -41,6 +41,20 @@ public struct OutputRing: @unchecked Sendable {
         return first
     }
 
+    /// Starts the stream again past `offset`, holding nothing: every offset up to it has left the
+    /// ring, so a client that had any of it gets a snapshot rather than bytes that would not
+    /// follow from what it shows (a recovery that could not rebuild the output up to `offset`).
+    mutating func restart(after offset: UInt64) {
+        storage.endOffset = offset + UInt64(capacity) + 1
+    }
+
+    /// Puts the end back at `offset`, where this process left it, after another moved it (a
+    /// replacement server that recovered from the same file, then failed): the bytes up to it
+    /// are this process's, or the same bytes written again.
+    mutating func reclaim(end offset: UInt64) {
+        storage.endOffset = offset
+    }
+
     /// Forgets everything from `offset` on (a recovering server writes it again).
     mutating func truncate(to offset: UInt64) {
         precondition(offset <= endOffset)

@@ -60,6 +60,10 @@ extension ServerState {
             for attachment in session.machine.attachments where clients[attachment.client] == nil {
                 perform(session, .detach(attachment.client, acknowledge: false))
             }
+            // The new server may have counted a recovery of it, and moved its ring's end (to
+            // write the same bytes again, or past them): this server's files are its own again.
+            session.recovery?.finishAttempt()
+            session.ring.reclaim(end: session.machine.endOffset)
             session.reader?.resume()
         }
         listener?.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }

@@ -56,6 +56,7 @@ extension ServerState {
         var emulator = Emulator(columns: Int(size.columns), rows: Int(size.rows), scrollbackLimit: tag.scrollback)
         var replayed: UInt64 = 0
         if failedAttempts >= 2 {
+            ring.restart(after: ring.endOffset)
             logger.warning(
                 "session \(tag.name): \(failedAttempts) recoveries stopped their server; recovered without its screen")
         } else {
@@ -72,7 +73,6 @@ extension ServerState {
                 files.finishAttempt()
                 return nil
             }
-            ring.truncate(to: checkpoint.outputOffset)
             // The input the old server read after the checkpoint, as far as the ring still holds it.
             let replayFrom = max(checkpoint.inputOffset, input.startOffset)
             if replayFrom > checkpoint.inputOffset {
@@ -81,6 +81,7 @@ extension ServerState {
                 )
             }
             if failedAttempts == 1 {
+                ring.restart(after: ring.endOffset)
                 logger.warning(
                     "session \(tag.name): its last recovery stopped the server; recovered from its checkpoint without the \(input.endOffset - replayFrom) bytes after it"
                 )
@@ -90,6 +91,9 @@ extension ServerState {
                     emulator.feedForwarding(piece.bindMemory(to: UInt8.self), into: &forward)
                     _ = emulator.takeEffects()
                 }
+                // Only now, the replay done: a replay that stops the server leaves the ring's end
+                // where the old server left it, for the next attempt to start the stream past it.
+                ring.truncate(to: checkpoint.outputOffset)
                 ring.append(forward)
                 replayed = input.endOffset - replayFrom
             }

@@ -67,6 +67,9 @@ public struct Emulator: Sendable {
             if parser.state != .ground {
                 if parser.escapeIndex >= 0 {
                     holdFrom = carried + parser.escapeIndex
+                    // A sequence that began in this read is held back whole, whatever was
+                    // handed on before it (an endless string that has ended since).
+                    heldBackForwarded = false
                 } else if !heldBackForwarded {
                     holdFrom = 0
                 }

@@ -74,6 +74,19 @@ import Testing
         }
     }
 
+    /// Found by review: a string too long to hold back was handed on, and a query that began in
+    /// the read where that string ended, and ended in the next, was taken for part of it.
+    @Test func aQueryAfterAnEndlessStringIsStillCut() {
+        var emulator = Emulator(columns: 80, rows: 24)
+        var out: [UInt8] = []
+        emulator.feedForwarding(Array(esc("⎋]2;").utf8) + [UInt8](repeating: 0x61, count: 70_000), into: &out)
+        emulator.feedForwarding(Array(esc("\u{7}x⎋[6").utf8), into: &out)
+        emulator.feedForwarding(Array("ny".utf8), into: &out)
+        #expect(emulator.replies() == esc("⎋[1;2R"))
+        let text = String(decoding: out, as: UTF8.self)
+        #expect(text.hasSuffix("\u{7}x\u{0}y"), "\(text.suffix(12).debugDescription)")
+    }
+
     @Test func halfACharacterBeforeACutQueryStaysOneReplacement() {
         // The ESC made the lone lead byte a U+FFFD; without it a NUL does the same.
         // Also when the query (and an unfinished string it aborts) arrives in a later read.
