@@ -48,6 +48,10 @@ extension TestServer {
         kill(pid, SIGKILL)
         if let keeper { kill(keeper, SIGKILL) }
         #expect(try eventually("the server is gone") { !processRuns(pid) })
+        // The keeper too: until it has exited, its listening socket takes connections into its
+        // backlog and then closes them ("the server closed the connection", which a command run
+        // next once met: JournalCrashTests seeds 1 and 7, under load).
+        if let keeper { #expect(try eventually("the keeper is gone") { !processRuns(keeper) }) }
     }
 
     /// The keeper's pid: the server's parent, when that is a `mux keeper`.
