@@ -50,28 +50,30 @@ import Testing
         #expect(forwarded(input, splitAt: Array(0...length)).0 == esc(expected), "byte by byte")
     }
 
+    /// A viewer fed what was forwarded of `input`, split anywhere in two reads, reaches the
+    /// session's state.
+    func expectViewersReachTheSession(_ input: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        let length = esc(input).utf8.count
+        for split in 0...length {
+            let (out, session) = forwarded(input, splitAt: [split])
+            var viewer = Emulator(columns: 80, rows: 24)
+            viewer.feed(out)
+            #expect(
+                viewer.terminal.differences(from: session.terminal) == [], "split at \(split)",
+                sourceLocation: sourceLocation)
+        }
+    }
+
     /// Found by the fuzzer: REP after a cut query repeated, for viewers, a character the query had
     /// made it forget.
     @Test(arguments: ["0⎋]12;?\u{7}⎋[b", "c⎋[c⎋[c⎋[b", "ab⎋P$qm⎋\\⎋[3b", "x⎋[6n\n⎋[b"])
     func aCutQueryEndsWhatREPRepeatsForViewersToo(input: String) {
-        let length = esc(input).utf8.count
-        for split in 0...length {
-            let (out, session) = forwarded(input, splitAt: [split])
-            var viewer = Emulator(columns: 80, rows: 24)
-            viewer.feed(out)
-            #expect(viewer.terminal.differences(from: session.terminal) == [], "split at \(split)")
-        }
+        expectViewersReachTheSession(input)
     }
 
     @Test(arguments: ["⎋]17;?;#123\u{7}", "x⎋]4;1;?;2;red⎋\\⎋[b", "⎋]10;?;red;?;green\u{7}⎋]5;0;?;1;blue⎋\\"])
     func viewersGetWhatAColourStringSetBesidesItsQueries(input: String) {
-        let length = esc(input).utf8.count
-        for split in 0...length {
-            let (out, session) = forwarded(input, splitAt: [split])
-            var viewer = Emulator(columns: 80, rows: 24)
-            viewer.feed(out)
-            #expect(viewer.terminal.differences(from: session.terminal) == [], "split at \(split)")
-        }
+        expectViewersReachTheSession(input)
     }
 
     /// Found by review: a string too long to hold back was handed on, and a query that began in
