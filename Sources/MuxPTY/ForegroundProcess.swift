@@ -69,6 +69,9 @@ public struct ForegroundProcess: Equatable, Sendable {
         self.activity = activity
     }
 
+    /// Linux's TIOCGPTN, which Glibc does not export to Swift: the number of a master's pts device.
+    private static let askPTYNumber: UInt = 0x8004_5430
+
     /// The foreground process of the terminal whose master is `master`, or nil when there is none
     /// or the system would not say.
     public static func of(terminal master: Int32) -> ForegroundProcess? {
@@ -76,7 +79,7 @@ public struct ForegroundProcess: Equatable, Sendable {
         let group = tcgetpgrp(master)
         guard group > 0 else { return nil }
         var number: UInt32 = 0
-        let terminal = ioctl(master, 0x8004_5430 /* TIOCGPTN */, &number) == 0 ? "/dev/pts/\(number)" : nil
+        let terminal = ioctl(master, askPTYNumber, &number) == 0 ? "/dev/pts/\(number)" : nil
         return read(group, terminal: terminal)
     }
 

@@ -25,9 +25,9 @@ private func eventually<T>(_ read: () -> T, until done: (T) -> Bool) -> T {
             try? process.signal(SIGKILL)
             _ = try? process.waitForExit()
         }
-        let facts = eventually({ ForegroundProcess.of(terminal: process.masterDescriptor) }) {
-            $0?.activity == .waitingForInput && $0?.command == "cat"
-        }
+        let facts = eventually(
+            { ForegroundProcess.of(terminal: process.masterDescriptor) },
+            until: { $0?.activity == .waitingForInput && $0?.command == "cat" })
         #expect(facts?.pid == process.pid)
         #expect(facts?.command == "cat")
         #expect(facts?.workingDirectory == "/tmp")
@@ -40,9 +40,9 @@ private func eventually<T>(_ read: () -> T, until done: (T) -> Bool) -> T {
             try? process.signal(SIGKILL)
             _ = try? process.waitForExit()
         }
-        let facts = eventually({ ForegroundProcess.of(terminal: process.masterDescriptor) }) {
-            $0?.command == "sleep 5" && $0?.activity != .unknown
-        }
+        let facts = eventually(
+            { ForegroundProcess.of(terminal: process.masterDescriptor) },
+            until: { $0?.command == "sleep 5" && $0?.activity != .unknown })
         #expect(facts?.command == "sleep 5")
         #expect(facts?.activity == .busy)
     }
@@ -52,7 +52,7 @@ private func eventually<T>(_ read: () -> T, until done: (T) -> Bool) -> T {
         #expect(Liveness.of(process.pid) == .alive)
         try process.signal(SIGKILL)
         // Killed but not yet reaped: a zombie is dead already.
-        let zombie = eventually({ Liveness.of(process.pid) }) { $0 == .dead }
+        let zombie = eventually({ Liveness.of(process.pid) }, until: { $0 == .dead })
         #expect(zombie == .dead)
         _ = try process.waitForExit()
         #expect(Liveness.of(process.pid) == .dead)
