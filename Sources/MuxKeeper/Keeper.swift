@@ -232,8 +232,12 @@ final class KeeperProcess {
             }
             let pid: pid_t
             do {
+                // A replacement is told so in its environment (an older binary ignores it, where
+                // an option it does not know would stop it): it must take every session or none.
                 pid = try spawnProgram(
                     arguments + ["--keeper-fd", "3", "--ready-fd", "4"],
+                    environment: executable == nil
+                        ? nil : ProcessEnvironment.current + [KeeperConfiguration.replacing + "=1"],
                     descriptors: [3: .duplicate(link), 4: .duplicate(readyEnd)])
             } catch {
                 close(mine)
@@ -458,10 +462,14 @@ final class KeeperProcess {
     }
 
     /// Kills a replacement that failed, releases what it started, and tells the old server why.
+    /// It is reaped first: once told, the old server reads its terminals again, and bytes the
+    /// replacement read from them must all be in the input rings by then.
     private func rollback(_ child: ServerChild, _ reason: String) {
         kill(child.pid, SIGKILL)
         candidate = nil
-        if !retiring.contains(where: { $0 === child }) { retiring.append(child) }
+        var status: Int32 = 0
+        while waitpid(child.pid, &status, 0) < 0 && errno == EINTR {}
+        retiring.removeAll { $0 === child }  // reaped here, or already by `reap`
         child.closeLink()
         for pid in order where programs[pid]?.owner == child.generation {
             programs[pid]?.released = true

@@ -22,6 +22,11 @@ public struct KeeperConfiguration: Sendable, Equatable {
 
     public var logPath: String { socketPath + ".log" }
 
+    /// The environment variable, set to 1, that tells a server it is a replacement (started by
+    /// RESTART while the old one waits): it must take every session the keeper holds, or start
+    /// no further and leave them to the old server.
+    public static let replacing = "MUX_REPLACING"
+
     /// `mux keeper ...` for this configuration, resuming from `resume`: what re-execution runs.
     /// (The readiness line has been passed on by then, so `--ready-fd` is not repeated.)
     public func commandLine(executable: String, resume: Int32) -> [String] {

@@ -30,7 +30,8 @@ public final class OutputReader: @unchecked Sendable {
     /// Where reads go; its end offset counts every byte read.
     public let buffer: MappedRing
     private let ring: UnsafeMutablePointer<UInt8>
-    /// Where the next read goes in the ring; only the reader's thread uses it.
+    /// Where the next read goes in the ring; only the reader's thread uses it (and
+    /// `resumeAtRingEnd`, while that thread is parked).
     private var writeOffset: Int
     private let descriptor: Int32
     /// A pipe that `stop` writes to, so that a reader waiting in `poll` ends.
@@ -187,6 +188,18 @@ public final class OutputReader: @unchecked Sendable {
 
     public func resume() {
         withLock {
+            paused = false
+            pthread_cond_signal(condition)
+        }
+    }
+
+    /// Resumes a halted reader whose ring another process appended to meanwhile (a replacement
+    /// server that read the same terminal into the same file, then was rolled back): the next
+    /// read goes after their bytes, not over them. (A reader that is not parked with every chunk
+    /// consumed, or that has ended, is only resumed: its next read has a place of its own.)
+    public func resumeAtRingEnd() {
+        withLock {
+            if parked && inFlight == 0 { writeOffset = buffer.position(of: buffer.endOffset) }
             paused = false
             pthread_cond_signal(condition)
         }

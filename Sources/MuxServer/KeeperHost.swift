@@ -4,6 +4,7 @@
 
 import MuxKeeper
 import MuxPTY
+import MuxProtocol
 
 final class KeeperProgramHost: ProgramHost {
     let link: KeeperLink
@@ -50,7 +51,9 @@ extension ServerState {
     /// Takes over what the keeper held when this server started: every program it could
     /// recover becomes a session again; the others are released (their programs get SIGHUP).
     /// Stale recovery files (of sessions no keeper holds) are removed. Returns how many came back.
-    func takeOver(_ inventory: KeeperInventory) -> Int {
+    /// A replacement releases nothing and removes nothing: the first program it cannot recover
+    /// ends its start (the old server, which still has them all, carries on).
+    func takeOver(_ inventory: KeeperInventory) throws(ServerStartFailure) -> Int {
         var recovered = 0
         var kept: Set<UInt64> = []
         for held in inventory.programs {
@@ -58,6 +61,12 @@ extension ServerState {
             guard let tag = SessionTag(decoding: held.tag), sessions[tag.name] == nil,
                 recover(tag, process: process, exit: held.exit) != nil
             else {
+                if configuration.replacing {
+                    let name = SessionTag(decoding: held.tag).map { "session \($0.name)" } ?? "a session"
+                    logger.warning("\(name) (pid \(held.pid)) cannot be recovered; not replacing the server")
+                    throw ServerStartFailure(
+                        .system, "\(name) (pid \(held.pid)) could not be taken over (see the log)")
+                }
                 logger.warning("the keeper's program \(held.pid) cannot be recovered; releasing it")
                 link(release: process)
                 continue

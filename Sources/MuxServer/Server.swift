@@ -31,6 +31,9 @@ public struct ServerConfiguration: Sendable {
     public var inputRingBytes = 4 << 20
     /// The keeper's end of the link, when a keeper started this server (docs/lifecycle.md).
     public var keeperDescriptor: Int32 = -1
+    /// Started by a restart to replace a server that waits (docs/lifecycle.md): a session it
+    /// cannot take over stops its start, before it changes anything the old server keeps.
+    public var replacing = false
 
     /// Keep a journal (docs/journal.md); off for `--no-journal`.
     public var journal = true
@@ -181,7 +184,7 @@ public enum Server {
         }
         let heldInventory = inventory
         let link = keeper
-        let (state, recovered) = try onLoop(loop) {
+        let started = try onLoop(loop) { () -> Result<(NIOLoopBound<ServerState>, Int), ServerStartFailure> in
             let state = ServerState(loop: loop, configuration: configuration, logger: logger)
             state.sessionEnvironment = environment
             var recovered = 0
@@ -189,10 +192,23 @@ public enum Server {
                 state.host = KeeperProgramHost(keeper)
                 state.keeper = keeper
                 state.recoveryDirectory = recoveryDirectory
-                recovered = state.takeOver(heldInventory)
+                do throws(ServerStartFailure) {
+                    recovered = try state.takeOver(heldInventory)
+                } catch {
+                    return .failure(error)
+                }
             }
             state.reconcile(journalStart, defaultRestore: defaultRestore)
-            return (NIOLoopBound(state, eventLoop: loop), recovered)
+            return .success((NIOLoopBound(state, eventLoop: loop), recovered))
+        }
+        let state: NIOLoopBound<ServerState>
+        let recovered: Int
+        switch started {
+        case .success(let value): (state, recovered) = value
+        case .failure(let failure):
+            // A replacement that could not take every session: it exits before it listens, writes
+            // its pid, or touches the journal (the readers it started die with it).
+            throw failure
         }
 
         // Bound here and handed to NIO, which would otherwise remove the path when it closes the
@@ -324,7 +340,8 @@ public enum Server {
         unlink(configuration.pidFilePath)
     }
 
-    private static func writePIDFile(_ path: String) {
+    /// Writes this process's pid to `path` (at start, and again after a restart rolled back).
+    static func writePIDFile(_ path: String) {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { return }
         try? writeAll(fd, "\(getpid())\n")

@@ -55,6 +55,7 @@ extension ServerState {
     func restartFailed(_ reason: String) {
         logger.warning("the new server failed (\(reason)); carrying on")
         retakeJournal()
+        Server.writePIDFile(configuration.pidFilePath)  // the new one may have written its own
         // The clients closed for the handover are gone: their sessions stop waiting for them.
         for session in Array(sessions.values) {
             for attachment in session.machine.attachments where clients[attachment.client] == nil {
@@ -64,13 +65,38 @@ extension ServerState {
             // write the same bytes again, or past them): this server's files are its own again.
             session.recovery?.finishAttempt()
             session.ring.reclaim(end: session.machine.endOffset)
-            session.reader?.resume()
+            parseWhatTheNewServerRead(session)
+            session.reader?.resumeAtRingEnd()
+            // Its checkpoint may be the new server's, counted in the new server's output offsets.
+            session.checkpointDue = session.recovery != nil
+            checkpointIfDue(session)
         }
         listener?.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
         if let id = restartRequester, let client = clients[id] {
             client.fail(.invalidArgument, "the new server did not take over (\(reason)); this one carries on")
         }
         restartRequester = nil
+    }
+
+    /// The program output the new server read into the session's input ring before it was
+    /// rolled back (the keeper reaps it before saying so, so nothing is added after): parsed
+    /// here as a recovery replays it, without answering again the queries it answered. Only the
+    /// ring's last bytes are left when it read more than the ring holds.
+    private func parseWhatTheNewServerRead(_ session: Session) {
+        guard let ring = session.reader?.buffer, ring.endOffset > session.inputParsed else { return }
+        let from = max(session.inputParsed, ring.startOffset)
+        if from > session.inputParsed {
+            logger.warning(
+                "session \(session.name): \(from - session.inputParsed) bytes the new server read are gone from its ring"
+            )
+        }
+        logger.info("session \(session.name): \(ring.endOffset - from) bytes the new server read are parsed here")
+        ring.copy(from: from, count: Int(ring.endOffset - from)) { piece in
+            session.emulator.feedForwarding(piece.bindMemory(to: UInt8.self), into: &session.forward)
+            _ = session.emulator.takeEffects()
+        }
+        session.inputParsed = ring.endOffset
+        handOn(session)
     }
 
     /// A restart is under way: clients other than the one that asked are being let go, and

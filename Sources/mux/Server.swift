@@ -5,6 +5,8 @@ import Glibc
 import Logging
 import MuxClient
 import MuxJSON
+import MuxKeeper
+import MuxPTY
 import MuxProtocol
 import MuxServer
 import MuxSystem
@@ -165,6 +167,9 @@ struct Server: ParsableCommand {
             configuration.defaultRestore = "\(restore)"
             configuration.inputRingBytes = inputRingBytes
             configuration.keeperDescriptor = keeperFd
+            // Read once, and not passed on to the sessions' programs.
+            configuration.replacing = ProcessEnvironment.value(KeeperConfiguration.replacing) == "1"
+            unsetenv(KeeperConfiguration.replacing)
             configuration.bounds = bounds
             try MuxServer.Server.run(configuration, readyDescriptor: readyFd)
         }
