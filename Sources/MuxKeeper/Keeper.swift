@@ -46,6 +46,8 @@ final class ServerChild {
     var inventoryCount = 0
     /// A replacement only: the old server spawned a program it does not know of.
     var missedSpawn = false
+    /// `waitpid` returned it: its pid is no longer its own to signal.
+    var reaped = false
 
     init(pid: pid_t, generation: UInt32, link: Int32, readiness: Int32, startedAt: Double) {
         self.pid = pid
@@ -101,6 +103,8 @@ final class KeeperProcess {
 
     func run() -> Never {
         _ = mux_become_subreaper()
+        // Only a replacement is started with it (`startServer`), whatever this keeper inherited.
+        unsetenv(KeeperConfiguration.replacing)
         // A starting command that went away must not take the keeper with it when the readiness
         // line is written to its pipe. (Started programs get every signal back at its default.)
         signal(SIGPIPE, SIG_IGN)
@@ -196,7 +200,12 @@ final class KeeperProcess {
             } else if let server, server.pid == pid {
                 serverEnded(server, status: status)
             } else if let candidate, candidate.pid == pid {
-                rollback(candidate, "the new server \(ExitStatus(waitStatus: status)) before it was ready")
+                // Why it could not start, if it said so before it exited, is the better reason.
+                candidate.reaped = true
+                if candidate.readiness >= 0 { readReadiness(of: candidate) }
+                if self.candidate === candidate {
+                    rollback(candidate, "the new server \(ExitStatus(waitStatus: status)) before it was ready")
+                }
             } else if let index = retiring.firstIndex(where: { $0.pid == pid }) {
                 retiring.remove(at: index).closeLink()
             }
@@ -462,14 +471,26 @@ final class KeeperProcess {
     }
 
     /// Kills a replacement that failed, releases what it started, and tells the old server why.
-    /// It is reaped first: once told, the old server reads its terminals again, and bytes the
-    /// replacement read from them must all be in the input rings by then.
+    /// It is reaped first (unless it was already): once told, the old server reads its terminals
+    /// again, and bytes the replacement read from them must all be in the input rings by then. A
+    /// replacement that does not die within 2 s (stuck in the kernel) is left to `reap`.
     private func rollback(_ child: ServerChild, _ reason: String) {
-        kill(child.pid, SIGKILL)
         candidate = nil
-        var status: Int32 = 0
-        while waitpid(child.pid, &status, 0) < 0 && errno == EINTR {}
-        retiring.removeAll { $0 === child }  // reaped here, or already by `reap`
+        if !child.reaped {
+            kill(child.pid, SIGKILL)
+            var status: Int32 = 0
+            for _ in 0..<200 where !child.reaped {
+                let result = waitpid(child.pid, &status, WNOHANG)
+                child.reaped = result == child.pid || (result < 0 && errno == ECHILD)
+                if !child.reaped { usleep(10_000) }
+            }
+        }
+        if child.reaped {
+            retiring.removeAll { $0 === child }
+        } else if !retiring.contains(where: { $0 === child }) {
+            log("restart: the new server pid \(child.pid) has not died after SIGKILL; rolling back without it")
+            retiring.append(child)
+        }
         child.closeLink()
         for pid in order where programs[pid]?.owner == child.generation {
             programs[pid]?.released = true

@@ -31,7 +31,7 @@ public final class OutputReader: @unchecked Sendable {
     public let buffer: MappedRing
     private let ring: UnsafeMutablePointer<UInt8>
     /// Where the next read goes in the ring; only the reader's thread uses it (and
-    /// `resumeAtRingEnd`, while that thread is parked).
+    /// `resumeAtRingEnd`, while that thread is parked by a halt).
     private var writeOffset: Int
     private let descriptor: Int32
     /// A pipe that `stop` writes to, so that a reader waiting in `poll` ends.
@@ -43,6 +43,8 @@ public final class OutputReader: @unchecked Sendable {
     private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     private var inFlight = 0
     private var paused = false
+    /// Set by `halt`, cleared only by `resumeAtRingEnd`: a flow-control `resume` does not end it.
+    private var halted = false
     /// The reader's thread is waiting for `resume` (or for room), not reading.
     private var parked = false
     private var stopped = false
@@ -174,11 +176,12 @@ public final class OutputReader: @unchecked Sendable {
     /// `resume`.
     public func pause() { withLock { paused = true } }
 
-    /// Pauses and waits until the reader's thread is not inside a read (or reading has ended):
-    /// from then on, until `resume`, nothing more is read. A server handing its sessions to
-    /// another (docs/lifecycle.md) halts every reader before the other reads the input rings.
+    /// Waits until the reader's thread is not inside a read (or reading has ended): from then on,
+    /// until `resumeAtRingEnd`, nothing more is read, whatever `pause` and `resume` say (flow
+    /// control goes on meanwhile). A server handing its sessions to another (docs/lifecycle.md)
+    /// halts every reader before the other reads the input rings.
     public func halt() {
-        withLock { paused = true }
+        withLock { halted = true }
         var one: UInt8 = 1
         _ = write(wakeWriter, &one, 1)
         withLock {
@@ -193,14 +196,15 @@ public final class OutputReader: @unchecked Sendable {
         }
     }
 
-    /// Resumes a halted reader whose ring another process appended to meanwhile (a replacement
-    /// server that read the same terminal into the same file, then was rolled back): the next
-    /// read goes after their bytes, not over them. (A reader that is not parked with every chunk
-    /// consumed, or that has ended, is only resumed: its next read has a place of its own.)
+    /// Ends a halt. Another process may have appended to the ring meanwhile (a replacement server
+    /// that read the same terminal into the same file, then was rolled back): the next read goes
+    /// after their bytes, not over them. The owner must have consumed every chunk before the halt
+    /// ended (a halted reader is parked, or has ended, and reads nothing).
     public func resumeAtRingEnd() {
         withLock {
+            guard halted else { return }
             if parked && inFlight == 0 { writeOffset = buffer.position(of: buffer.endOffset) }
-            paused = false
+            halted = false
             pthread_cond_signal(condition)
         }
     }
@@ -225,7 +229,7 @@ public final class OutputReader: @unchecked Sendable {
     /// `writeOffset` on (free and contiguous, at most a chunk), or nil once stopped.
     private func allowance() -> Int? {
         withLock {
-            while !stopped && (paused || inFlight >= inFlightLimit) {
+            while !stopped && (paused || halted || inFlight >= inFlightLimit) {
                 parked = true
                 pthread_cond_broadcast(parkedCondition)
                 pthread_cond_wait(condition, mutex)

@@ -35,6 +35,8 @@ extension ServerState {
         switch event {
         case .exited(let pid, let status):
             guard let session = sessions.values.first(where: { $0.process.pid == pid }) else { return }
+            // Its draining would stop the reader and end the session under the new server.
+            if handingOver { return heldBackDuringHandover.append { [self] in keeperSaid(event) } }
             perform(session, .programExited(status))
         case .exit:
             replaced()

@@ -15,10 +15,15 @@ struct RecoveryFiles {
     var checkpointPath: String { "\(directory)/\(serial).checkpoint" }
     /// Present while a server recovers the session: how many attempts began and never finished.
     var attemptsPath: String { "\(directory)/\(serial).recovering" }
+    /// During a restart, the old server's own checkpoint (a second name for it: the new server's
+    /// replaces the first name), put back if the restart is rolled back before another is taken.
+    var handoverPath: String { "\(directory)/\(serial).checkpoint.handover" }
 
     /// Removes the session's files (it has ended, or a server without a keeper starts afresh).
     func remove() {
-        for path in [inputPath, outputPath, checkpointPath, checkpointPath + ".new", attemptsPath] { unlink(path) }
+        for path in [inputPath, outputPath, checkpointPath, checkpointPath + ".new", attemptsPath, handoverPath] {
+            unlink(path)
+        }
     }
 
     /// Counts an attempt to recover the session before it begins, returning how many began before

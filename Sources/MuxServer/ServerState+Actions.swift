@@ -93,7 +93,8 @@ extension ServerState {
             }
         case .schedule(let timer):
             loop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(timer.milliseconds))) { [self] in
-                if sessions[session.name] === session { perform(session, .timer(timer)) }
+                let fire = { [self] in if sessions[session.name] === session { perform(session, .timer(timer)) } }
+                if handingOver { heldBackDuringHandover.append(fire) } else { fire() }
             }
         case .log(.info, let text):
             logger.info("\(text)")

@@ -39,6 +39,10 @@ extension ServerState {
             takeProgramOutput(session)
             session.checkpointDue = true
             checkpointIfDue(session)
+            if let files = session.recovery {
+                unlink(files.handoverPath)
+                link(files.checkpointPath, files.handoverPath)  // fails when there is none yet
+            }
         }
         releaseJournal()
         keeper.restart(executable: executable)
@@ -48,6 +52,8 @@ extension ServerState {
     func replaced() {
         logger.info("the new server serves every session; leaving")
         if let id = restartRequester, let client = clients[id] { client.send(.done) }
+        heldBackDuringHandover = []
+        for session in sessions.values { if let files = session.recovery { unlink(files.handoverPath) } }
         handedOver = true
         stopped()
     }
@@ -56,26 +62,41 @@ extension ServerState {
         logger.warning("the new server failed (\(reason)); carrying on")
         retakeJournal()
         Server.writePIDFile(configuration.pidFilePath)  // the new one may have written its own
+        // Each session's files are this server's again, and what the new server read is parsed,
+        // before anything else may touch the session (and resume its reader).
+        for session in sessions.values {
+            // The new server may have counted a recovery of it, and moved its ring's end (to
+            // write the same bytes again, or past them).
+            session.recovery?.finishAttempt()
+            session.ring.reclaim(end: session.machine.endOffset)
+            parseWhatTheNewServerRead(session)
+            session.reader?.resumeAtRingEnd()
+            // The checkpoint may be the new server's, counted in its output offsets: one of this
+            // server's now, or, when its emulator is not at rest, the one it had at the handover.
+            guard let files = session.recovery else { continue }
+            session.checkpointDue = true
+            checkpointIfDue(session)
+            if !session.checkpointDue {
+                unlink(files.handoverPath)
+            } else if Glibc.rename(files.handoverPath, files.checkpointPath) != 0 {
+                unlink(files.checkpointPath)  // it had none
+            }
+        }
+        let requester = restartRequester
+        restartRequester = nil
         // The clients closed for the handover are gone: their sessions stop waiting for them.
         for session in Array(sessions.values) {
             for attachment in session.machine.attachments where clients[attachment.client] == nil {
                 perform(session, .detach(attachment.client, acknowledge: false))
             }
-            // The new server may have counted a recovery of it, and moved its ring's end (to
-            // write the same bytes again, or past them): this server's files are its own again.
-            session.recovery?.finishAttempt()
-            session.ring.reclaim(end: session.machine.endOffset)
-            parseWhatTheNewServerRead(session)
-            session.reader?.resumeAtRingEnd()
-            // Its checkpoint may be the new server's, counted in the new server's output offsets.
-            session.checkpointDue = session.recovery != nil
-            checkpointIfDue(session)
         }
+        let heldBack = heldBackDuringHandover
+        heldBackDuringHandover = []
+        for event in heldBack { event() }
         listener?.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
-        if let id = restartRequester, let client = clients[id] {
+        if let requester, let client = clients[requester] {
             client.fail(.invalidArgument, "the new server did not take over (\(reason)); this one carries on")
         }
-        restartRequester = nil
     }
 
     /// The program output the new server read into the session's input ring before it was

@@ -50,6 +50,9 @@ final class ServerState {
     var listener: Channel?
     /// The client that asked for a restart under way.
     var restartRequester: String?
+    /// What came for a session while it was handed over (a program's exit, a session's timer):
+    /// carried out if the restart is rolled back, once the session is this server's again.
+    var heldBackDuringHandover: [() -> Void] = []
     /// The sessions were handed to a new server: leave the socket and the programs alone.
     var handedOver = false
     /// Let go of the journal for a new server, and take it back after a failed restart.

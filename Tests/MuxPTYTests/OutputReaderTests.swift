@@ -178,7 +178,7 @@ private func expectedSequence(_ n: Int) -> [UInt8] {
         process.close()
     }
 
-    @Test func haltReturnsWithTheReaderParkedAndNothingMoreIsReadUntilResumed() throws {
+    @Test func haltReturnsWithTheReaderParkedAndNothingMoreIsReadUntilTheHaltEnds() throws {
         let process = try spawn("while :; do echo tick; sleep 0.01; done")
         let reader = try OutputReader(descriptor: process.masterDescriptor)
         let collected = Collected()
@@ -188,10 +188,45 @@ private func expectedSequence(_ n: Int) -> [UInt8] {
         let atHalt = reader.buffer.endOffset
         usleep(200_000)
         #expect(reader.buffer.endOffset == atHalt, "the reader read after halt returned")
+        // Flow control goes on during a halt (a client detaching resumes reading): it does not
+        // end the halt.
+        reader.pause()
         reader.resume()
+        usleep(200_000)
+        #expect(reader.buffer.endOffset == atHalt, "a flow-control resume ended the halt")
+        reader.resumeAtRingEnd()
         #expect(eventually { reader.buffer.endOffset > atHalt })
         reader.stop()
         #expect(eventually { collected.snapshot.ended == ECANCELED })
+        try process.signal(SIGKILL)
+        _ = try process.waitForExit()
+        process.close()
+    }
+
+    @Test func aHaltedReaderGoesOnAfterWhatAnotherProcessAddedToItsRing() throws {
+        let path = "/tmp/mux-reader-halted-ring-\(getpid())"
+        defer { unlink(path) }
+        let file = try MappedRing.create(path: path, capacity: 1 << 17)
+        let process = try spawn("while :; do echo tick; sleep 0.01; done")
+        let reader = try OutputReader(descriptor: process.masterDescriptor, buffer: file)
+        let collected = Collected()
+        collected.start(reader, consuming: true)
+        #expect(eventually { collected.snapshot.bytes.count >= 20 })
+        reader.halt()
+        let atHalt = file.endOffset
+        // A replacement server maps the same file, reads the same terminal into it, and is gone.
+        let theirs = Array("THEIRS\n".utf8)
+        let other = try MappedRing.open(path: path)
+        theirs.withUnsafeBufferPointer { other.append($0) }
+        #expect(file.endOffset == atHalt + UInt64(theirs.count))
+        reader.resumeAtRingEnd()
+        #expect(eventually { file.endOffset > atHalt + UInt64(theirs.count) + 5 })
+        reader.stop()
+        #expect(eventually { collected.snapshot.ended == ECANCELED })
+        // Their bytes stay where they put them; what this reader read next follows them.
+        var after: [UInt8] = []
+        file.copy(from: atHalt, count: theirs.count + 5) { after += $0 }
+        #expect(String(decoding: after, as: UTF8.self) == "THEIRS\ntick\r")
         try process.signal(SIGKILL)
         _ = try process.waitForExit()
         process.close()
