@@ -166,6 +166,47 @@ import Testing
         #expect(try server.capture("f") == screen)
     }
 
+    @Test func aProgramThatExitsWhileANewServerHasItsSessionEndsInTheOldOneWithItsLastWords() throws {
+        let server = try TestServer()
+        try server.ok(["server", "start"])
+        let flag = server.directory + "/exit-now"
+        try server.newSession(
+            "x", keep: true, "echo STARTED; until [ -e '\(flag)' ]; do sleep 0.02; done; echo LAST WORDS; exit 3")
+        #expect(try eventually { try server.captureText("x").contains("STARTED") })
+        let pid = try #require(try server.sessionPIDs()["x"])
+        // The program exits once the old server has handed the session over (its reader halted,
+        // the last words left in the terminal) and the keeper has told it so; a while later (past
+        // a drain's deadline) the new server starts, with the keeper stopped, takes the session
+        // over, reads the last words and is killed.
+        let log = server.socket + ".log"
+        let script = try wrapper(
+            server, "exit-then-die.sh",
+            """
+            keeper=$PPID; me=$$
+            until grep -q "restart: started server pid $me " '\(log)'; do sleep 0.01; done
+            touch '\(flag)'
+            while [ -e /proc/\(pid) ]; do sleep 0.01; done
+            sleep 0.5
+            kill -STOP $keeper
+            (until grep -q 'recovered 1 of the 1 sessions' '\(log)'; do sleep 0.05; done
+             sleep 0.3; kill -KILL $me
+             until [ $(ls /proc/$me/task | wc -l) -le 1 ] && grep -q '^[0-9]* ([^)]*) Z' /proc/$me/stat; do
+               sleep 0.01
+             done
+             sleep 0.1; kill -CONT $keeper) &
+            """)
+        let failed = try server.mux(["server", "restart", "--executable", script])
+        #expect(failed.status == 1, "\(server.logLines(containing: "keeper"))")
+        #expect(failed.stderr.contains("killed"), "\(failed.stderr)")
+        // The old server shows what the program wrote last, and how it ended.
+        #expect(
+            try eventually("x is reported exited") {
+                (try? server.mux(["ls", "--json"]).stdout)?.contains("\"exitStatus\":3") == true
+            })
+        let screen = try server.captureText("x")
+        #expect(screen.contains("STARTED\nLAST WORDS\n"), "\(screen)")
+    }
+
     @Test func aServerStartedWithoutAKeeperSaysRestartNeedsOne() throws {
         // A server started alone (MUX_KEEPER=0 starts it without a keeper) cannot be replaced.
         let other = try TestServer()
