@@ -37,11 +37,12 @@ extension ServerState {
         for session in sessions.values {
             session.reader?.halt()
             takeProgramOutput(session)
+            handOn(session)  // so that no handing on is left for later, into the shared output ring
             session.checkpointDue = true
             checkpointIfDue(session)
             if let files = session.recovery {
                 unlink(files.handoverPath)
-                link(files.checkpointPath, files.handoverPath)  // fails when there is none yet
+                Glibc.link(files.checkpointPath, files.handoverPath)  // fails when there is none yet
             }
         }
         releaseJournal()
@@ -51,9 +52,10 @@ extension ServerState {
     /// The keeper's verdict on a restart, or its other news (`KeeperEvent`, through the door).
     func replaced() {
         logger.info("the new server serves every session; leaving")
-        if let id = restartRequester, let client = clients[id] { client.send(.done) }
         heldBackDuringHandover = []
+        // Before DONE, after which the new server may be asked to restart and name them again.
         for session in sessions.values { if let files = session.recovery { unlink(files.handoverPath) } }
+        if let id = restartRequester, let client = clients[id] { client.send(.done) }
         handedOver = true
         stopped()
     }
@@ -75,12 +77,11 @@ extension ServerState {
             // server's now, or, when its emulator is not at rest, the one it had at the handover.
             guard let files = session.recovery else { continue }
             session.checkpointDue = true
-            checkpointIfDue(session)
-            if !session.checkpointDue {
-                unlink(files.handoverPath)
-            } else if Glibc.rename(files.handoverPath, files.checkpointPath) != 0 {
-                unlink(files.checkpointPath)  // it had none
+            if !checkpointIfDue(session) {
+                session.checkpointDue = true  // taken at the next moment of rest
+                if Glibc.rename(files.handoverPath, files.checkpointPath) != 0 { unlink(files.checkpointPath) }
             }
+            unlink(files.handoverPath)  // (a rename onto the same file leaves both names)
         }
         let requester = restartRequester
         restartRequester = nil

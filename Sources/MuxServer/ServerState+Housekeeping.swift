@@ -21,8 +21,10 @@ extension ServerState {
                 shutDown(reason: "its socket is gone")
                 return
             }
-            collectExitedSessions()
-            keepHistoryWithinBudget()
+            if !handingOver {  // the sessions' files and rows are the new server's meanwhile
+                collectExitedSessions()
+                keepHistoryWithinBudget()
+            }
             startHousekeeping(socket: socket)
         }
     }

@@ -132,6 +132,8 @@ extension ServerState {
     /// channels (a scheduled task runs only once its time has come, after them), then goes on.
     private func saveScreens(_ waiting: [Session]) {
         guard !shuttingDown, let writer = journal.writer else { return }
+        // The journal is the new server's while the sessions are handed over.
+        guard !handingOver else { return startSavingScreens() }
         let start = MonotonicClock.milliseconds()
         var changes: [JournalChange] = []
         var left = waiting[...]

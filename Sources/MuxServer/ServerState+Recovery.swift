@@ -11,9 +11,11 @@ import MuxTerminal
 extension ServerState {
     /// Writes the session's checkpoint if one is due and the emulator is at rest (otherwise at the
     /// next chunk that leaves it at rest).
-    func checkpointIfDue(_ session: Session) {
-        guard session.checkpointDue, let files = session.recovery else { return }
-        guard session.emulator.isAtRest else { return }
+    /// Returns whether a checkpoint was written.
+    @discardableResult
+    func checkpointIfDue(_ session: Session) -> Bool {
+        guard session.checkpointDue, let files = session.recovery else { return false }
+        guard session.emulator.isAtRest else { return false }
         handOn(session)  // the output offset must stand for everything parsed
         logger.debug("session \(session.name): checkpoint at input \(session.inputParsed)")
         session.checkpointDue = false
@@ -26,8 +28,10 @@ extension ServerState {
             snapshot: terminal.snapshot(history: terminal.scrollback.count))
         do {
             try checkpoint.write(to: files.checkpointPath)
+            return true
         } catch {
             logger.warning("session \(session.name): cannot write its checkpoint: \(error)")
+            return false
         }
     }
 

@@ -157,6 +157,10 @@ extension ServerState {
     /// What came through the door, now on the loop.
     func arrived(_ event: ServerDoor.Event) {
         switch event {
+        case .programExited where handingOver, .terminalEnded where handingOver:
+            // Ending a session now would release its program and remove its files under the new
+            // server: carried out if the restart is rolled back.
+            heldBackDuringHandover.append { [self] in arrived(event) }
         case .programExited(let serial, let status):
             guard let session = session(serial) else { return }
             perform(session, .programExited(status))
