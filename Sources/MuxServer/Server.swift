@@ -201,15 +201,9 @@ public enum Server {
             state.reconcile(journalStart, defaultRestore: defaultRestore)
             return .success((NIOLoopBound(state, eventLoop: loop), recovered))
         }
-        let state: NIOLoopBound<ServerState>
-        let recovered: Int
-        switch started {
-        case .success(let value): (state, recovered) = value
-        case .failure(let failure):
-            // A replacement that could not take every session: it exits before it listens, writes
-            // its pid, or touches the journal (the readers it started die with it).
-            throw failure
-        }
+        // A replacement that could not take every session exits here, before it listens, writes
+        // its pid or touches the journal (the readers it started die with it).
+        let (state, recovered) = try started.get()
 
         // Bound here and handed to NIO, which would otherwise remove the path when it closes the
         // listener, whoever's socket the path names by then (see `removeSocket`).

@@ -113,10 +113,7 @@ extension ServerState {
             )
         }
         logger.info("session \(session.name): \(ring.endOffset - from) bytes the new server read are parsed here")
-        ring.copy(from: from, count: Int(ring.endOffset - from)) { piece in
-            session.emulator.feedForwarding(piece.bindMemory(to: UInt8.self), into: &session.forward)
-            _ = session.emulator.takeEffects()
-        }
+        Self.replay(ring, from: from, into: &session.emulator, forwarding: &session.forward)
         session.inputParsed = ring.endOffset
         handOn(session)
     }

@@ -35,6 +35,17 @@ extension ServerState {
         }
     }
 
+    /// Feeds `emulator` what `input` holds from `offset` to its end, as when it was read, without
+    /// answering the queries among it again (they were answered when it was first read).
+    static func replay(
+        _ input: MappedRing, from offset: UInt64, into emulator: inout Emulator, forwarding forward: inout [UInt8]
+    ) {
+        input.copy(from: offset, count: Int(input.endOffset - offset)) { piece in
+            emulator.feedForwarding(piece.bindMemory(to: UInt8.self), into: &forward)
+            _ = emulator.takeEffects()
+        }
+    }
+
     /// Rebuilds a session whose program the keeper held while no server ran: the emulator from
     /// the checkpoint, then the input ring replayed (answers to queries dropped: the program had
     /// them) into the output ring from the checkpoint's output offset. Returns nil (and logs) when
@@ -91,10 +102,7 @@ extension ServerState {
                 )
             } else {
                 var forward: [UInt8] = []
-                input.copy(from: replayFrom, count: Int(input.endOffset - replayFrom)) { piece in
-                    emulator.feedForwarding(piece.bindMemory(to: UInt8.self), into: &forward)
-                    _ = emulator.takeEffects()
-                }
+                Self.replay(input, from: replayFrom, into: &emulator, forwarding: &forward)
                 // Only now, the replay done: a replay that stops the server leaves the ring's end
                 // where the old server left it, for the next attempt to start the stream past it.
                 ring.truncate(to: checkpoint.outputOffset)

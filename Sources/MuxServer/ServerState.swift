@@ -50,8 +50,9 @@ final class ServerState {
     var listener: Channel?
     /// The client that asked for a restart under way.
     var restartRequester: String?
-    /// What came for a session while it was handed over (a program's exit, a session's timer):
-    /// carried out if the restart is rolled back, once the session is this server's again.
+    /// What came for a session while it was handed over (a program's exit, a reader's end, a
+    /// session's timer): carried out if the restart is rolled back, once the session is this
+    /// server's again.
     var heldBackDuringHandover: [() -> Void] = []
     /// The sessions were handed to a new server: leave the socket and the programs alone.
     var handedOver = false
